@@ -1,0 +1,62 @@
+import { ConfigError, loadConfig } from '../core/config/config.js';
+import { createLogger } from '../core/logging/logger.js';
+import type { Command } from './command.js';
+import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { startCommand } from './commands/start.js';
+
+/** Subcommands of `strongroom`; later parts register theirs here. */
+const commands: Record<string, { run: Command; summary: string }> = {
+  start: { run: startCommand, summary: 'run the API and the resolver together (development default)' },
+  migrate: { run: migrateCommand, summary: 'apply pending database migrations' },
+  keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: strongroom <command> [args]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+/** The only reader of process.env: builds the config and hands it to the subcommand. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+  // Logs go to stderr so that commands whose stdout is data (tokens, exports) stay clean.
+  const logger = createLogger({ level: config.logLevel, name: `strongroom-${name}`, destination: process.stderr });
+  return command.run({
+    config,
+    args,
+    logger,
+    env: process.env,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`strongroom: ${error instanceof Error ? error.message : 'failed'}`);
+    process.exitCode = 1;
+  },
+);

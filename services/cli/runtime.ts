@@ -1,0 +1,52 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../core/config/config.js';
+import { loadKeyring } from '../core/config/load-keyring.js';
+import { createEnvelopeCipher } from '../core/crypto/envelope-cipher.js';
+import type { Keyring } from '../core/crypto/keyring.js';
+import type { Logger } from '../core/logging/logger.js';
+import { createAuditLog } from '../core/audit/audit-log.js';
+import { createAuditStore } from '../storage/audit-store.js';
+import { createDataSource, runMigrations } from '../storage/data-source.js';
+import { createSecretStore } from '../storage/secret-store.js';
+
+/** The shared parts every Strongroom process builds from its config, in dependency order. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  keyring: Keyring;
+  cipher: ReturnType<typeof createEnvelopeCipher>;
+  secretStore: ReturnType<typeof createSecretStore>;
+  auditStore: ReturnType<typeof createAuditStore>;
+  auditLog: ReturnType<typeof createAuditLog>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects storage and loads keys. Development applies pending migrations at start;
+ * production expects `strongroom migrate` to have run (a migration job).
+ */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const keyring = loadKeyring(config, (path) => logger.warn({ path }, 'development: generated a new master keyring'));
+  const dataSource = createDataSource(config.database);
+  await dataSource.initialize();
+  if (config.mode === 'development') {
+    const ran = await runMigrations(dataSource);
+    if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
+  }
+  const secretStore = createSecretStore({ dataSource });
+  const auditStore = createAuditStore({ dataSource });
+  return {
+    config,
+    logger,
+    dataSource,
+    keyring,
+    cipher: createEnvelopeCipher({ keyring }),
+    secretStore,
+    auditStore,
+    auditLog: createAuditLog({ auditStore }),
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

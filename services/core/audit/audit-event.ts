@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+
+export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'NOT_FOUND' | 'ERROR';
+export type AuditActorType = 'user' | 'service' | 'runner' | 'anonymous' | 'operator';
+
+/** The audit actions of SPEC §5. */
+export type AuditAction =
+  | 'secret.create'
+  | 'secret.update_value'
+  | 'secret.update'
+  | 'secret.delete'
+  | 'secret.import'
+  | 'secret.register_system'
+  | 'secret.revoke_system'
+  | 'secret.member_add'
+  | 'secret.member_remove'
+  | 'secret.resolve'
+  | 'auth.denied'
+  | 'keys.rewrap';
+
+/** What a caller records. Never a value, nor anything derived from one. */
+export interface AuditEventInput {
+  action: AuditAction;
+  outcome: AuditOutcome;
+  actorType: AuditActorType;
+  actorId?: string;
+  workspaceId?: string;
+  secretId?: string;
+  secretName?: string;
+  scope?: string;
+  version?: number;
+  workflowId?: string;
+  runId?: string;
+  trigger?: string;
+  runner?: string;
+  requestId?: string;
+  sourceAddress?: string;
+  /** A short, value-free explanation, such as an error code. */
+  reason?: string;
+  occurredAt?: Date;
+}
+
+/** An event as it is chained and stored: every field present, '' or 0 where not applicable. */
+export interface ChainedAuditEvent {
+  chainId: string;
+  chainSeq: number;
+  prevHash: string;
+  hash: string;
+  occurredAt: Date;
+  action: string;
+  outcome: string;
+  actorType: string;
+  actorId: string;
+  workspaceId: string;
+  secretId: string;
+  secretName: string;
+  scope: string;
+  version: number;
+  workflowId: string;
+  runId: string;
+  trigger: string;
+  runner: string;
+  requestId: string;
+  sourceAddress: string;
+  reason: string;
+}
+
+const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
+
+/** Fills defaults and clips each field to its column width so what is hashed is what is stored. */
+export function normalizeAuditEvent(input: AuditEventInput, now: Date): Omit<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash' | 'hash'> {
+  const occurredAt = new Date(Math.floor((input.occurredAt ?? now).getTime()));
+  return {
+    occurredAt,
+    action: clip(input.action, 64),
+    outcome: clip(input.outcome, 16),
+    actorType: clip(input.actorType, 16),
+    actorId: clip(input.actorId, 128),
+    workspaceId: clip(input.workspaceId, 64),
+    secretId: clip(input.secretId, 36),
+    secretName: clip(input.secretName, 128),
+    scope: clip(input.scope, 16),
+    version: input.version ?? 0,
+    workflowId: clip(input.workflowId, 128),
+    runId: clip(input.runId, 128),
+    trigger: clip(input.trigger, 16),
+    runner: clip(input.runner, 256),
+    requestId: clip(input.requestId, 64),
+    sourceAddress: clip(input.sourceAddress, 64),
+    reason: clip(input.reason, 256),
+  };
+}
+
+/** The hash of an event: SHA-256 over a canonical JSON array of every field, the previous hash included. */
+export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
+  const canonical = JSON.stringify([
+    'strongroom-audit/v1',
+    event.chainId,
+    Number(event.chainSeq),
+    event.prevHash,
+    event.occurredAt.toISOString(),
+    event.action,
+    event.outcome,
+    event.actorType,
+    event.actorId,
+    event.workspaceId,
+    event.secretId,
+    event.secretName,
+    event.scope,
+    Number(event.version),
+    event.workflowId,
+    event.runId,
+    event.trigger,
+    event.runner,
+    event.requestId,
+    event.sourceAddress,
+    event.reason,
+  ]);
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** The hash a chain starts from. */
+export function chainGenesisHash(chainId: string): string {
+  return createHash('sha256').update(`strongroom-audit-genesis/v1|${chainId}`, 'utf8').digest('hex');
+}

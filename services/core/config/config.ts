@@ -1,0 +1,166 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Where the database lives. */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string };
+
+/** Where the master keys come from. */
+export type MasterKeySource =
+  | { kind: 'env'; text: string }
+  | { kind: 'file'; path: string }
+  /** Development: a keyring file in the data dir, generated when missing. */
+  | { kind: 'dev-file'; path: string };
+
+/** Validated configuration: built once by `loadConfig`, then passed down as a plain object. */
+export interface Config {
+  mode: 'development' | 'production';
+  dataDir: string;
+  database: DatabaseConfig;
+  apiPort: number;
+  resolverPort: number;
+  resolverMetricsPort: number;
+  masterKeys: MasterKeySource;
+  jwt: { jwksUrl?: string; issuer: string; audience: string };
+  tls: { certPath?: string; keyPath?: string; runnerCaPath?: string };
+  runnerPolicyPath?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxValueBytes: number;
+  auditRetentionDays?: number;
+}
+
+/** Every problem found in the environment, one line per variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).optional(),
+  STRONGROOM_DATA_DIR: optionalText,
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^(mysql|mariadb):\/\/.+|^sqlite:.+/.test(v), {
+    message: 'must be mysql://user:password@host:port/database or sqlite:PATH',
+  }),
+  STRONGROOM_API_PORT: port.default(4000),
+  STRONGROOM_RESOLVER_PORT: port.default(50051),
+  STRONGROOM_RESOLVER_METRICS_PORT: port.default(9464),
+  STRONGROOM_MASTER_KEYS: optionalText,
+  STRONGROOM_MASTER_KEYS_FILE: optionalText,
+  STRONGROOM_JWKS_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/.+/.test(v), {
+    message: 'must be an http(s) URL',
+  }),
+  STRONGROOM_JWT_ISSUER: optionalText,
+  STRONGROOM_JWT_AUDIENCE: optionalText,
+  STRONGROOM_TLS_CERT: optionalText,
+  STRONGROOM_TLS_KEY: optionalText,
+  STRONGROOM_RUNNER_CA: optionalText,
+  STRONGROOM_RUNNER_POLICY: optionalText,
+  STRONGROOM_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional(),
+  STRONGROOM_MAX_VALUE_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1024 * 1024, 'must be at most 1 MiB')
+    .default(64 * 1024),
+  STRONGROOM_AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1 day')
+    .optional(),
+});
+
+/**
+ * Reads and validates the environment. Collects every problem before failing so
+ * an operator fixes them in one go. Production refuses anything it would
+ * otherwise have to generate or guess.
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const mode = e.NODE_ENV === 'production' ? 'production' : 'development';
+  const dataDir = resolve(cwd, e.STRONGROOM_DATA_DIR ?? '.strongroom');
+  const problems: string[] = [];
+
+  if (e.STRONGROOM_MASTER_KEYS && e.STRONGROOM_MASTER_KEYS_FILE) {
+    problems.push('STRONGROOM_MASTER_KEYS and STRONGROOM_MASTER_KEYS_FILE are both set; set only one');
+  }
+  if (Boolean(e.STRONGROOM_TLS_CERT) !== Boolean(e.STRONGROOM_TLS_KEY)) {
+    problems.push('STRONGROOM_TLS_CERT and STRONGROOM_TLS_KEY must be set together');
+  }
+  if (mode === 'production') {
+    const required: Array<[keyof typeof e, string]> = [
+      ['DATABASE_URL', 'production needs an explicit database (mysql://…)'],
+      ['STRONGROOM_JWKS_URL', 'production verifies tokens against a JWKS URL; none is set'],
+      ['STRONGROOM_JWT_ISSUER', 'production pins the token issuer; none is set'],
+      ['STRONGROOM_JWT_AUDIENCE', 'production pins the token audience; none is set'],
+      ['STRONGROOM_TLS_CERT', 'production needs the resolver TLS certificate'],
+      ['STRONGROOM_TLS_KEY', 'production needs the resolver TLS private key'],
+      ['STRONGROOM_RUNNER_CA', 'production needs the runner CA that client certificates must chain to'],
+      ['STRONGROOM_RUNNER_POLICY', 'production needs a runner policy mapping runners to workspaces'],
+    ];
+    for (const [name, why] of required) if (!e[name]) problems.push(`${name} is required: ${why}`);
+    if (!e.STRONGROOM_MASTER_KEYS && !e.STRONGROOM_MASTER_KEYS_FILE) {
+      problems.push('STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE is required: production never generates keys');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const inDataDir = (path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));
+  const databaseUrl = e.DATABASE_URL;
+  const database: DatabaseConfig =
+    databaseUrl === undefined
+      ? { kind: 'sqlite', path: join(dataDir, 'strongroom.sqlite') }
+      : databaseUrl.startsWith('sqlite:')
+        ? { kind: 'sqlite', path: inDataDir(databaseUrl.slice('sqlite:'.length)) }
+        : { kind: 'mysql', url: databaseUrl.replace(/^mariadb:/, 'mysql:') };
+
+  const masterKeys: MasterKeySource = e.STRONGROOM_MASTER_KEYS
+    ? { kind: 'env', text: e.STRONGROOM_MASTER_KEYS }
+    : e.STRONGROOM_MASTER_KEYS_FILE
+      ? { kind: 'file', path: inDataDir(e.STRONGROOM_MASTER_KEYS_FILE) }
+      : { kind: 'dev-file', path: join(dataDir, 'keyring.json') };
+
+  return {
+    mode,
+    dataDir,
+    database,
+    apiPort: e.STRONGROOM_API_PORT,
+    resolverPort: e.STRONGROOM_RESOLVER_PORT,
+    resolverMetricsPort: e.STRONGROOM_RESOLVER_METRICS_PORT,
+    masterKeys,
+    jwt: {
+      jwksUrl: e.STRONGROOM_JWKS_URL,
+      issuer: e.STRONGROOM_JWT_ISSUER ?? 'strongroom-dev',
+      audience: e.STRONGROOM_JWT_AUDIENCE ?? 'strongroom',
+    },
+    tls: {
+      certPath: e.STRONGROOM_TLS_CERT && inDataDir(e.STRONGROOM_TLS_CERT),
+      keyPath: e.STRONGROOM_TLS_KEY && inDataDir(e.STRONGROOM_TLS_KEY),
+      runnerCaPath: e.STRONGROOM_RUNNER_CA && inDataDir(e.STRONGROOM_RUNNER_CA),
+    },
+    runnerPolicyPath: e.STRONGROOM_RUNNER_POLICY && inDataDir(e.STRONGROOM_RUNNER_POLICY),
+    logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
+    auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
+  };
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../core/config/config.js';
+import { AuditChainEntity } from './entities/audit-chain-entity.js';
+import { AuditEventEntity } from './entities/audit-event-entity.js';
+import { SecretEntity } from './entities/secret-entity.js';
+import { SecretMemberEntity } from './entities/secret-member-entity.js';
+import { SecretVersionEntity } from './entities/secret-version-entity.js';
+import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
+
+export const entities = [SecretEntity, SecretVersionEntity, SecretMemberEntity, AuditEventEntity, AuditChainEntity];
+export const migrations = [InitialSchema1763770000000];
+
+/**
+ * Builds (but does not connect) the one data source of a process. The schema is
+ * changed only by migrations; `synchronize` stays off.
+ */
+export function createDataSource(database: DatabaseConfig, options: { poolSize?: number } = {}): DataSource {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  let dataSourceOptions: DataSourceOptions;
+  if (database.kind === 'sqlite') {
+    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    dataSourceOptions = {
+      ...common,
+      type: 'better-sqlite3',
+      database: database.path,
+      enableWAL: database.path !== ':memory:',
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('foreign_keys = ON');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  } else {
+    dataSourceOptions = {
+      ...common,
+      type: 'mysql',
+      url: database.url,
+      timezone: 'Z',
+      charset: 'utf8mb4_bin',
+      connectTimeout: 5_000,
+      poolSize: options.poolSize ?? 10,
+      extra: { enableKeepAlive: true, waitForConnections: true, queueLimit: 1000 },
+    };
+  }
+  return new DataSource(dataSourceOptions);
+}
+
+/** Applies pending migrations; returns the names of those it ran. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const ran = await dataSource.runMigrations({ transaction: 'each' });
+  return ran.map((m) => m.name);
+}

@@ -1,0 +1,51 @@
+import { EntitySchema } from 'typeorm';
+
+export type SecretScope = 'WORKSPACE' | 'PERSONAL';
+
+/** A secret's metadata; its values live in `secret_versions`. */
+export interface SecretRow {
+  id: string;
+  workspaceId: string;
+  scope: SecretScope;
+  /** The owning user of a PERSONAL secret; '' for WORKSPACE secrets (never NULL: it is part of a unique key). */
+  ownerId: string;
+  name: string;
+  displayName: string;
+  description: string;
+  systemManaged: boolean;
+  /** The integration that registered a system-managed secret; '' otherwise. */
+  integration: string;
+  maskedPreview: string;
+  currentVersion: number;
+  /** Members are stored in `secret_members`; this flag lets resolution skip the join when there are none. */
+  restricted: boolean;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+  lastUsedAt: Date | null;
+}
+
+export const SecretEntity = new EntitySchema<SecretRow>({
+  name: 'Secret',
+  tableName: 'secrets',
+  columns: {
+    id: { type: String, primary: true, length: 36 },
+    workspaceId: { name: 'workspace_id', type: String, length: 64 },
+    scope: { type: String, length: 16 },
+    ownerId: { name: 'owner_id', type: String, length: 128 },
+    name: { type: String, length: 128 },
+    displayName: { name: 'display_name', type: String, length: 256 },
+    description: { type: String, length: 2048 },
+    systemManaged: { name: 'system_managed', type: Boolean },
+    integration: { type: String, length: 128 },
+    maskedPreview: { name: 'masked_preview', type: String, length: 32 },
+    currentVersion: { name: 'current_version', type: Number },
+    restricted: { type: Boolean },
+    createdAt: { name: 'created_at', type: Date, precision: 3 },
+    createdBy: { name: 'created_by', type: String, length: 128 },
+    updatedAt: { name: 'updated_at', type: Date, precision: 3 },
+    updatedBy: { name: 'updated_by', type: String, length: 128 },
+    lastUsedAt: { name: 'last_used_at', type: Date, precision: 3, nullable: true },
+  },
+});

@@ -1,0 +1,32 @@
+import { EntitySchema } from 'typeorm';
+
+/** One sealed value of a secret (SPEC §7). Rotation adds a row; deletion removes them all. */
+export interface SecretVersionRow {
+  id: number;
+  secretId: string;
+  version: number;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  wrappedKey: Buffer;
+  keyId: string;
+  createdAt: Date;
+  createdBy: string;
+}
+
+export const SecretVersionEntity = new EntitySchema<SecretVersionRow>({
+  name: 'SecretVersion',
+  tableName: 'secret_versions',
+  columns: {
+    id: { type: Number, primary: true, generated: 'increment' },
+    secretId: { name: 'secret_id', type: String, length: 36 },
+    version: { type: Number },
+    ciphertext: { type: 'blob' },
+    iv: { type: 'blob' },
+    tag: { type: 'blob' },
+    wrappedKey: { name: 'wrapped_key', type: 'blob' },
+    keyId: { name: 'key_id', type: String, length: 64 },
+    createdAt: { name: 'created_at', type: Date, precision: 3 },
+    createdBy: { name: 'created_by', type: String, length: 128 },
+  },
+});
