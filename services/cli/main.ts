@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
+import { execCommand } from './commands/exec.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { startCommand } from './commands/start.js';
@@ -10,6 +11,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   start: { run: startCommand, summary: 'run the API and the resolver together (development default)' },
   migrate: { run: migrateCommand, summary: 'apply pending database migrations' },
   keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
+  exec: { run: execCommand, summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked' },
 };
 
 function usage(): string {

@@ -1,0 +1,33 @@
+/**
+ * `strongroom/sdk`: what a workflow runner needs around secrets (SPEC §9) —
+ * template references, resolver clients (local here; the remote gRPC client
+ * shares `SecretResolverClient`), log masking, and running a command with
+ * secrets injected and masked.
+ */
+export { extractSecretReferences, secretReferencePattern } from './secret-references.js';
+export { renderTemplate, type TemplateValues } from './render-template.js';
+export { createLocalResolver, type LocalResolverOptions } from './local-resolver.js';
+export {
+  createSecretMasker,
+  DEFAULT_MIN_MASK_LENGTH,
+  type MaskedValue,
+  type SecretMasker,
+  type SecretMaskerOptions,
+} from './secret-masker.js';
+export {
+  runMaskedCommand,
+  FORWARDED_SIGNALS,
+  type RunMaskedCommandOptions,
+  type RunResult,
+} from './run-masked-command.js';
+export { MissingSecretsError, MissingTemplateValuesError } from './sdk-errors.js';
+export { DomainError, type DomainErrorCode } from '../core/errors/domain-error.js';
+export {
+  TRIGGERS,
+  type ResolvedSecret,
+  type ResolverConnectionOptions,
+  type RunContext,
+  type SecretResolverClient,
+  type SecretScope,
+  type Trigger,
+} from './resolver-client-types.js';
