@@ -1,9 +1,11 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
+import { certsCommand } from './commands/certs.js';
 import { execCommand } from './commands/exec.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { resolverCommand } from './commands/resolver.js';
 import { startCommand } from './commands/start.js';
 
 /** Subcommands of `strongroom`; later parts register theirs here. */
@@ -11,6 +13,8 @@ const commands: Record<string, { run: Command; summary: string }> = {
   start: { run: startCommand, summary: 'run the API and the resolver together (development default)' },
   migrate: { run: migrateCommand, summary: 'apply pending database migrations' },
   keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
+  resolver: { run: resolverCommand, summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)' },
+  certs: { run: certsCommand, summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates' },
   exec: { run: execCommand, summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked' },
 };
 
@@ -42,7 +46,11 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   // Logs go to stderr so that commands whose stdout is data (tokens, exports) stay clean.
-  const logger = createLogger({ level: config.logLevel, name: `strongroom-${name}`, destination: process.stderr });
+  const logger = createLogger({
+    level: config.logLevel,
+    name: `strongroom-${name}`,
+    destination: process.stderr,
+  });
   return command.run({
     config,
     args,

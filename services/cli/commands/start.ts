@@ -1,9 +1,10 @@
 import { createApiHttpServer } from '../../api/http-server.js';
 import { createHealthRoutes } from '../../api/health-routes.js';
+import { startResolver } from '../../resolver/start-resolver.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 
-/** `strongroom start`: the development all-in-one process. */
+/** `strongroom start`: the development all-in-one process (API and resolver in one process). */
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
@@ -11,8 +12,11 @@ export async function startCommand(context: CommandContext): Promise<number> {
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  API health:  http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz`);
+  const resolver = await startResolver(runtime);
+  for (const line of resolver.summary) out(line);
   await waitForShutdown();
   logger.info('shutting down');
+  await resolver.close();
   await http.close();
   await runtime.close();
   return 0;

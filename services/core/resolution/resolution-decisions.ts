@@ -1,0 +1,34 @@
+import type { CandidateSecret } from '../../storage/resolution-store.js';
+
+/** What resolution decided for one requested name. */
+export type NameDecision =
+  | { name: string; kind: 'found'; secret: CandidateSecret }
+  | { name: string; kind: 'denied'; secret: CandidateSecret }
+  | { name: string; kind: 'missing' };
+
+/**
+ * SPEC §6 resolution order, per name: the workspace secret first; only when there
+ * is none, the principal's personal secret. A restricted workspace secret the
+ * principal is not a member of is denied — never a silent fallback to a personal
+ * secret of the same name. Runners do not know workspace roles, so only members
+ * pass (workspace admins who want to run with it add themselves as members).
+ */
+export function decideNames(
+  names: string[],
+  principal: string,
+  candidates: CandidateSecret[],
+  memberOf: ReadonlySet<string>,
+): NameDecision[] {
+  return names.map((name): NameDecision => {
+    const workspace = candidates.find((c) => c.scope === 'WORKSPACE' && c.name === name);
+    if (workspace) {
+      return workspace.restricted && !memberOf.has(workspace.id)
+        ? { name, kind: 'denied', secret: workspace }
+        : { name, kind: 'found', secret: workspace };
+    }
+    const personal = candidates.find(
+      (c) => c.scope === 'PERSONAL' && c.ownerId === principal && c.name === name,
+    );
+    return personal ? { name, kind: 'found', secret: personal } : { name, kind: 'missing' };
+  });
+}

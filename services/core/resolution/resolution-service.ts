@@ -1,0 +1,211 @@
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { DomainError } from '../errors/domain-error.js';
+import type { ResolutionStore } from '../../storage/resolution-store.js';
+import type { LastUsedTracker } from './last-used-tracker.js';
+import { decideNames, type NameDecision } from './resolution-decisions.js';
+import type { ResolveCallInfo, ResolvedValue, RunContextInput, RunnerIdentity } from './resolution-types.js';
+import type { RunnerPolicy } from './runner-policy.js';
+import { parseResolveRequest } from './run-context.js';
+
+type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
+
+/**
+ * Hands decrypted values to runners (SPEC §6, §8). Every call writes one audit
+ * record per requested name — resolved or refused — and commits them before any
+ * value is returned: when the audit write fails, the call fails and nothing leaves.
+ */
+export function createResolutionService({
+  store,
+  cipher,
+  auditLog,
+  policy,
+  lastUsed,
+}: {
+  store: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+  cipher: Pick<EnvelopeCipher, 'open'>;
+  auditLog: Pick<AuditLog, 'appendCommitted'>;
+  policy: RunnerPolicy;
+  lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
+}) {
+  /** Fail closed: a resolve whose records are not committed is not served. */
+  async function audit(records: AuditEventInput[]): Promise<void> {
+    try {
+      await auditLog.appendCommitted(records);
+    } catch (error) {
+      throw new DomainError(
+        'UNAVAILABLE',
+        'The audit log could not be written, so nothing was resolved; retry later.',
+        {
+          details: { retryable: true },
+          cause: error,
+        },
+      );
+    }
+  }
+
+  const throwIfAborted = (signal: AbortSignal | undefined): void => {
+    if (signal?.aborted)
+      throw new DomainError('DEADLINE_EXCEEDED', 'The caller gave up before the resolve finished.');
+  };
+
+  /**
+   * Resolves `names` for one run, all or nothing, in request order (duplicates once).
+   * `runner` is null when the certificate carried no usable identity.
+   */
+  async function resolveForRun(
+    runner: RunnerIdentity | null,
+    input: RunContextInput | undefined,
+    names: readonly string[],
+    call: ResolveCallInfo,
+  ): Promise<ResolvedValue[]> {
+    const base: AuditEventInput = {
+      action: 'secret.resolve',
+      outcome: 'ERROR',
+      actorType: 'runner',
+      actorId: runner?.id,
+      runner: runner?.id,
+      requestId: call.requestId,
+      sourceAddress: call.sourceAddress,
+      workspaceId: input?.workspaceId,
+      workflowId: input?.workflowId,
+      runId: input?.runId,
+      trigger: input?.trigger,
+    };
+    if (!runner) {
+      await audit([{ ...base, action: 'auth.denied', outcome: 'DENIED', reason: 'NO_RUNNER_IDENTITY' }]);
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'The client certificate names no runner (no SAN URI and no subject CN).',
+      );
+    }
+    let request;
+    try {
+      request = parseResolveRequest(input, names);
+    } catch (error) {
+      await audit([{ ...base, reason: `INVALID_ARGUMENT: ${(error as DomainError).details.field ?? ''}` }]);
+      throw error;
+    }
+    const { context } = request;
+    const perName = (
+      name: string,
+      outcome: Outcome,
+      secret?: NameDecision & { kind: 'found' | 'denied' },
+    ) => ({
+      ...base,
+      ...outcome,
+      secretName: name,
+      secretId: secret?.secret.id,
+      scope: secret?.secret.scope,
+      version: secret?.secret.version,
+    });
+
+    if (!policy.allows(runner.id, context.workspaceId)) {
+      await audit(
+        request.names.map((name) => perName(name, { outcome: 'DENIED', reason: 'RUNNER_NOT_ALLOWED' })),
+      );
+      throw new DomainError(
+        'FORBIDDEN',
+        `Runner ${runner.id} may not resolve secrets for workspace ${context.workspaceId}.`,
+      );
+    }
+
+    throwIfAborted(call.signal);
+    const candidates = await store.findCandidates(context.workspaceId, context.principal, request.names);
+    const restricted = candidates.filter((c) => c.scope === 'WORKSPACE' && c.restricted).map((c) => c.id);
+    const memberOf = await store.findMemberships(restricted, context.principal);
+    const decisions = decideNames(request.names, context.principal, candidates, memberOf);
+    await refuseUnlessAllFound(decisions, perName);
+
+    throwIfAborted(call.signal);
+    const found = decisions.filter((d): d is NameDecision & { kind: 'found' } => d.kind === 'found');
+    const values = await openAll(found, perName);
+
+    // The records are committed before the values are returned to the transport.
+    throwIfAborted(call.signal);
+    await audit(found.map((d) => perName(d.name, { outcome: 'SUCCESS' }, d)));
+    lastUsed?.markUsed(found.map((d) => d.secret.id));
+    return values;
+  }
+
+  /** Denied names win over missing ones; either way every name is audited and nothing is returned. */
+  async function refuseUnlessAllFound(
+    decisions: NameDecision[],
+    perName: (
+      name: string,
+      outcome: Outcome,
+      d?: NameDecision & { kind: 'found' | 'denied' },
+    ) => AuditEventInput,
+  ): Promise<void> {
+    const denied = decisions.filter((d) => d.kind === 'denied').map((d) => d.name);
+    const missing = decisions.filter((d) => d.kind === 'missing').map((d) => d.name);
+    if (denied.length === 0 && missing.length === 0) return;
+    const refusal = denied.length > 0 ? 'PERMISSION_DENIED' : 'NOT_FOUND';
+    await audit(
+      decisions.map((d) =>
+        d.kind === 'denied'
+          ? perName(d.name, { outcome: 'DENIED', reason: 'RESTRICTED_NOT_MEMBER' }, d)
+          : d.kind === 'missing'
+            ? perName(d.name, { outcome: 'NOT_FOUND' })
+            : perName(d.name, { outcome: 'ERROR', reason: `NOT_SENT: call refused ${refusal}` }, d),
+      ),
+    );
+    if (denied.length > 0) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `The run's principal is not a member of restricted secret(s): ${denied.join(', ')}.`,
+        { details: { deniedNames: denied } },
+      );
+    }
+    throw new DomainError('NOT_FOUND', `${missing.length} secret(s) not found: ${missing.join(', ')}.`, {
+      details: { missingNames: missing },
+    });
+  }
+
+  /** Decrypts every found secret; one that fails its integrity check fails the call (audited). */
+  async function openAll(
+    found: Array<NameDecision & { kind: 'found' }>,
+    perName: (
+      name: string,
+      outcome: Outcome,
+      d?: NameDecision & { kind: 'found' | 'denied' },
+    ) => AuditEventInput,
+  ): Promise<ResolvedValue[]> {
+    const results = await Promise.allSettled(
+      found.map(({ secret }) =>
+        cipher.open(secret.sealed, {
+          workspaceId: secret.workspaceId,
+          secretId: secret.id,
+          version: secret.version,
+        }),
+      ),
+    );
+    if (results.every((r) => r.status === 'fulfilled')) {
+      return found.map((d, i) => ({
+        name: d.name,
+        value: (results[i] as PromiseFulfilledResult<string>).value,
+        scope: d.secret.scope,
+        version: d.secret.version,
+      }));
+    }
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+    await audit(
+      found.map((d, i) =>
+        perName(
+          d.name,
+          {
+            outcome: 'ERROR',
+            reason: results[i]?.status === 'rejected' ? 'DECRYPT_FAILED' : 'NOT_SENT: call failed',
+          },
+          d,
+        ),
+      ),
+    );
+    throw DomainError.from(failure.reason);
+  }
+
+  return { resolveForRun };
+}
+
+export type ResolutionService = ReturnType<typeof createResolutionService>;

@@ -1,0 +1,50 @@
+import type { SecretScope } from '../../storage/entities/secret-entity.js';
+
+/** What started a run (SPEC §6). */
+export type Trigger = 'MANUAL' | 'API' | 'WEBHOOK' | 'SCHEDULE';
+
+/** The triggers a run may carry; anything else is refused as bad input. */
+export const TRIGGERS: readonly Trigger[] = ['MANUAL', 'API', 'WEBHOOK', 'SCHEDULE'];
+
+/** A workflow runner, as authenticated by its client certificate. */
+export interface RunnerIdentity {
+  /** The certificate's SAN URI (for example spiffe://strongroom/runner/cloud), else its subject CN. */
+  id: string;
+}
+
+/**
+ * A run context as a transport received it: unchecked. `trigger` is the
+ * transport's spelling mapped to a Trigger, or whatever it was when unknown.
+ */
+export interface RunContextInput {
+  workspaceId: string;
+  workflowId: string;
+  runId: string;
+  trigger: string;
+  triggeredBy: string;
+  workflowOwner: string;
+  stepId: string;
+}
+
+/** A validated run context with the principal whose personal secrets may be used. */
+export interface RunContext extends Omit<RunContextInput, 'trigger'> {
+  trigger: Trigger;
+  /** The triggering user for MANUAL runs, the workflow owner for API, WEBHOOK and SCHEDULE runs. */
+  principal: string;
+}
+
+/** One decrypted value, handed only to the transport that sends it. */
+export interface ResolvedValue {
+  name: string;
+  value: string;
+  scope: SecretScope;
+  version: number;
+}
+
+/** Per-call facts recorded with every audit record of the call. */
+export interface ResolveCallInfo {
+  requestId: string;
+  sourceAddress?: string;
+  /** Aborted when the caller gave up (deadline or cancel): no further work, nothing sent. */
+  signal?: AbortSignal;
+}

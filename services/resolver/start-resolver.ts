@@ -1,0 +1,76 @@
+import type { DataSource } from 'typeorm';
+import type { AuditLog } from '../core/audit/audit-log.js';
+import type { Config } from '../core/config/config.js';
+import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
+import type { Logger } from '../core/logging/logger.js';
+import { createLastUsedTracker } from '../core/resolution/last-used-tracker.js';
+import { createResolutionService } from '../core/resolution/resolution-service.js';
+import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
+import { createResolutionStore } from '../storage/resolution-store.js';
+import { createResolverServer } from './resolver-server.js';
+import { loadTlsMaterial } from './tls/tls-material.js';
+
+/** A started resolver and what an operator needs to know about it. */
+export interface StartedResolver {
+  port: number;
+  /** Human-readable lines: where it listens, which TLS files and policy it uses. */
+  summary: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the resolver from a process's shared parts (used by `strongroom start` and
+ * `strongroom resolver`): TLS files, runner policy, resolution service, server.
+ */
+export async function startResolver({
+  config,
+  logger,
+  dataSource,
+  cipher,
+  auditLog,
+}: {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  cipher: EnvelopeCipher;
+  auditLog: Pick<AuditLog, 'appendCommitted'>;
+}): Promise<StartedResolver> {
+  const tls = await loadTlsMaterial(config);
+  if (tls.generated)
+    logger.warn({ paths: tls.generated }, 'development: generated a dev CA and TLS certificates');
+  const policy = loadRunnerPolicy(config);
+  const store = createResolutionStore({ dataSource });
+  const lastUsed = createLastUsedTracker({ store, logger });
+  const resolutionService = createResolutionService({ store, cipher, auditLog, policy, lastUsed });
+  const server = createResolverServer({
+    resolutionService,
+    logger: logger.child({ component: 'resolver' }),
+    tls,
+    isReady: async () => {
+      await dataSource.query('SELECT 1');
+      return true;
+    },
+  });
+  const port = await server.listen(config.resolverPort);
+  lastUsed.start();
+  const summary = [
+    `  Resolver:    localhost:${port} (gRPC, mTLS)`,
+    `    server certificate ${tls.paths.cert}${tls.generated ? ' (generated just now)' : ''}`,
+    `    server key         ${tls.paths.key}`,
+    `    runner CA          ${tls.paths.runnerCa}`,
+    ...(tls.generated
+      ? [`    dev runner cert    ${tls.generated.runnerCert} (key ${tls.generated.runnerKey})`]
+      : []),
+    policy.permissive
+      ? '    runner policy      none: development lets any runner chaining to the CA resolve for any workspace'
+      : `    runner policy      ${config.runnerPolicyPath}`,
+  ];
+  return {
+    port,
+    summary,
+    async close() {
+      await server.close();
+      await lastUsed.stop();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import type { DataSource } from 'typeorm';
+import { createAuditLog, type AuditLog } from '../../../services/core/audit/audit-log.js';
+import { createEnvelopeCipher } from '../../../services/core/crypto/envelope-cipher.js';
+import {
+  createLastUsedTracker,
+  type LastUsedTracker,
+} from '../../../services/core/resolution/last-used-tracker.js';
+import { createResolutionService } from '../../../services/core/resolution/resolution-service.js';
+import {
+  createPermissiveRunnerPolicy,
+  type RunnerPolicy,
+} from '../../../services/core/resolution/runner-policy.js';
+import { createResolverServer } from '../../../services/resolver/resolver-server.js';
+import { createAuditStore } from '../../../services/storage/audit-store.js';
+import {
+  AuditEventEntity,
+  type AuditEventRow,
+} from '../../../services/storage/entities/audit-event-entity.js';
+import { createResolutionStore, type ResolutionStore } from '../../../services/storage/resolution-store.js';
+import { createSecretStore } from '../../../services/storage/secret-store.js';
+import { openMigratedDataSource, type DatabaseKind } from '../../support/databases.js';
+import { createTestKeyring } from '../../support/test-keyring.js';
+import { createResolverClient, type ClientTls } from './resolver-client.js';
+import type { SeedDeps } from './seed.js';
+import type { TestPki } from './test-pki.js';
+
+/** One database, its stores, and a way to start resolvers on it with different wiring. */
+export interface ResolverHarness extends SeedDeps {
+  dataSource: DataSource;
+  store: ResolutionStore;
+  auditLog: AuditLog;
+  /** Starts a resolver on an ephemeral port; every server started is closed by `close`. */
+  startServer(options?: {
+    policy?: RunnerPolicy;
+    auditLog?: Pick<AuditLog, 'appendCommitted'>;
+    store?: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+  }): Promise<{ port: number; lastUsed: LastUsedTracker }>;
+  /** A client trusting the test CA, presenting `client` (default: runner alpha). */
+  client(port: number, client?: ClientTls['client'] | null): ReturnType<typeof createResolverClient>;
+  auditEvents(requestId: string): Promise<AuditEventRow[]>;
+  close(): Promise<void>;
+}
+
+export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): Promise<ResolverHarness> {
+  const { dataSource, close: closeDatabase } = await openMigratedDataSource(kind);
+  const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+  const secretStore = createSecretStore({ dataSource });
+  const auditLog = createAuditLog({ auditStore: createAuditStore({ dataSource }) });
+  const store = createResolutionStore({ dataSource });
+  const closers: Array<() => Promise<void> | void> = [];
+  const logger = pino({ level: 'silent' });
+
+  return {
+    dataSource,
+    secretStore,
+    cipher,
+    store,
+    auditLog,
+    async startServer(options = {}) {
+      const lastUsed = createLastUsedTracker({ store, flushIntervalMs: 60_000 });
+      const resolutionService = createResolutionService({
+        store: options.store ?? store,
+        cipher,
+        auditLog: options.auditLog ?? auditLog,
+        policy: options.policy ?? createPermissiveRunnerPolicy(),
+        lastUsed,
+      });
+      const server = createResolverServer({
+        resolutionService,
+        logger,
+        tls: {
+          certPem: Buffer.from(pki.server.certPem),
+          keyPem: Buffer.from(pki.server.keyPem),
+          runnerCaPem: Buffer.from(pki.caPem),
+        },
+      });
+      const port = await server.listen(0, '127.0.0.1');
+      closers.push(() => server.close(1_000));
+      return { port, lastUsed };
+    },
+    client(port, client = pki.runnerAlpha) {
+      const c = createResolverClient(port, { caPem: pki.caPem, client: client ?? undefined });
+      closers.push(() => c.close());
+      return c;
+    },
+    auditEvents: (requestId) =>
+      dataSource.manager.find(AuditEventEntity, { where: { requestId }, order: { id: 'ASC' } }),
+    async close() {
+      for (const closeOne of closers.reverse()) await closeOne();
+      await closeDatabase();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import {
+  createCertificateAuthority,
+  issueCertificate,
+  type IssuedCertificate,
+} from '../../../services/resolver/tls/certificates.js';
+
+/** Every certificate the resolver suites need, made fresh per suite with the production code. */
+export interface TestPki {
+  caPem: string;
+  server: IssuedCertificate;
+  /** Runner with SAN URI spiffe://strongroom/runner/alpha. */
+  runnerAlpha: IssuedCertificate;
+  /** Runner with only a subject CN: beta-runner. */
+  runnerBeta: IssuedCertificate;
+  /** A runner certificate from a CA the resolver does not trust. */
+  foreignRunner: IssuedCertificate;
+  /** A runner certificate of the right CA whose validity ended yesterday. */
+  expiredRunner: IssuedCertificate;
+}
+
+export const RUNNER_ALPHA = 'spiffe://strongroom/runner/alpha';
+export const RUNNER_BETA = 'beta-runner';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export async function createTestPki(): Promise<TestPki> {
+  const ca = await createCertificateAuthority('Strongroom test runner CA');
+  const foreignCa = await createCertificateAuthority('Some other CA');
+  return {
+    caPem: ca.certPem,
+    server: await issueCertificate(ca, {
+      commonName: 'localhost',
+      usage: 'server',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+    }),
+    runnerAlpha: await issueCertificate(ca, {
+      commonName: 'alpha-cn',
+      usage: 'client',
+      uris: [RUNNER_ALPHA],
+    }),
+    runnerBeta: await issueCertificate(ca, { commonName: RUNNER_BETA, usage: 'client' }),
+    foreignRunner: await issueCertificate(foreignCa, {
+      commonName: 'x',
+      usage: 'client',
+      uris: [RUNNER_ALPHA],
+    }),
+    expiredRunner: await issueCertificate(ca, {
+      commonName: 'expired',
+      usage: 'client',
+      uris: [RUNNER_ALPHA],
+      notBefore: new Date(Date.now() - 3 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    }),
+  };
+}
