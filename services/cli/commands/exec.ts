@@ -121,8 +121,12 @@ interface ExecPlan {
 async function planExec(context: CommandContext): Promise<ExecPlan> {
   // Everything after `--` belongs to the command, so its flags never clash with ours.
   const separator = context.args.indexOf('--');
-  const values = parseFlags(separator === -1 ? context.args : context.args.slice(0, separator));
+  const { values, positionals } = parseFlags(
+    separator === -1 ? context.args : context.args.slice(0, separator),
+  );
   if (values.help) throw new UsageError('');
+  if (positionals.length > 0)
+    throw new UsageError(`give the command to run after --, as in: -- ${positionals.join(' ')}`);
   const [command, ...args] = separator === -1 ? [] : context.args.slice(separator + 1);
   if (!command) throw new UsageError('give the command to run after --');
   const local = values.local === true;
@@ -185,13 +189,13 @@ const FLAGS = {
 
 function parseFlags(args: string[]) {
   try {
-    return parseArgs({ args, options: FLAGS, allowPositionals: false, strict: true }).values;
+    return parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 }
 
-type FlagValues = ReturnType<typeof parseFlags>;
+type FlagValues = ReturnType<typeof parseFlags>['values'];
 
 /** Remote runs need a complete context (it decides whose personal secrets apply); local runs fill in placeholders. */
 function buildRunContext(values: FlagValues, local: boolean): RunContext {
