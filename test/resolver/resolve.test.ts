@@ -121,12 +121,10 @@ describe.each(DATABASE_KINDS)('resolver on %s: resolution', (kind) => {
       scope: 'PERSONAL',
       ownerId: 'owen',
     });
-    const { response, error } = await h
-      .client(port)
-      .resolve({
-        context: run(workspaceId, trigger, { triggeredBy: 'alice', workflowOwner: 'owen' }),
-        names: ['MY_TOKEN'],
-      });
+    const { response, error } = await h.client(port).resolve({
+      context: run(workspaceId, trigger, { triggeredBy: 'alice', workflowOwner: 'owen' }),
+      names: ['MY_TOKEN'],
+    });
     expect(error).toBeUndefined();
     expect(response?.secrets[0]).toMatchObject({
       value: `${principal}-token`,

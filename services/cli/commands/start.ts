@@ -12,7 +12,15 @@ export async function startCommand(context: CommandContext): Promise<number> {
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  API health:  http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz`);
-  const resolver = await startResolver(runtime);
+  let resolver;
+  try {
+    resolver = await startResolver(runtime);
+  } catch (error) {
+    // Without this the API's open socket would keep a half-started process alive.
+    await http.close();
+    await runtime.close();
+    throw error;
+  }
   for (const line of resolver.summary) out(line);
   await waitForShutdown();
   logger.info('shutting down');

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
-import { createAuditLog, type AuditLog } from '../../../services/core/audit/audit-log.js';
+import { openAuditLog, type AuditLog } from '../../../services/core/audit/audit-log.js';
 import { createEnvelopeCipher } from '../../../services/core/crypto/envelope-cipher.js';
 import {
   createLastUsedTracker,
@@ -46,7 +46,7 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
   const { dataSource, close: closeDatabase } = await openMigratedDataSource(kind);
   const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
   const secretStore = createSecretStore({ dataSource });
-  const auditLog = createAuditLog({ auditStore: createAuditStore({ dataSource }) });
+  const auditLog = await openAuditLog({ auditStore: createAuditStore({ dataSource }) });
   const store = createResolutionStore({ dataSource });
   const closers: Array<() => Promise<void> | void> = [];
   const logger = pino({ level: 'silent' });

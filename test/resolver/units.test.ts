@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { DomainError, type DomainErrorCode } from '../../services/core/errors/domain-error.js';
+import { createLastUsedTracker } from '../../services/core/resolution/last-used-tracker.js';
+import { parseRunnerPolicy } from '../../services/core/resolution/runner-policy.js';
+import {
+  parseSubjectAltNames,
+  runnerIdentityFromCertificate,
+} from '../../services/resolver/runner-identity.js';
+import { GRPC_STATUS_BY_DOMAIN_CODE, toGrpcStatus } from '../../services/resolver/status-mapping.js';
+import type { PeerCertificate } from 'node:tls';
+
+const peer = (fields: Partial<PeerCertificate>) => ({ subject: {}, ...fields }) as unknown as PeerCertificate;
+
+describe('runner identity', () => {
+  it('takes the first SAN URI, else the subject CN, else nobody', () => {
+    expect(
+      runnerIdentityFromCertificate(
+        peer({
+          subjectaltname: 'DNS:runner.local, URI:spiffe://strongroom/runner/a, URI:spiffe://x/y',
+          subject: { CN: 'cn' } as never,
+        }),
+      ),
+    ).toEqual({ id: 'spiffe://strongroom/runner/a' });
+    expect(runnerIdentityFromCertificate(peer({ subject: { CN: 'only-cn' } as never }))).toEqual({
+      id: 'only-cn',
+    });
+    expect(runnerIdentityFromCertificate(peer({ subjectaltname: 'DNS:x' }))).toBeNull();
+    expect(runnerIdentityFromCertificate(undefined)).toBeNull();
+  });
+
+  it('undoes the quoting Node applies to SAN values with commas', () => {
+    expect(parseSubjectAltNames('URI:"spiffe://a/b,c", DNS:d')).toEqual([
+      { type: 'URI', value: 'spiffe://a/b,c' },
+      { type: 'DNS', value: 'd' },
+    ]);
+  });
+});
+
+describe('runner policy', () => {
+  it('maps identities to workspaces, "*" to all, unknown runners to none', () => {
+    const policy = parseRunnerPolicy(
+      JSON.stringify({ runners: { 'spiffe://strongroom/runner/cloud': ['*'], 'acme-runner': ['ws-acme'] } }),
+    );
+    expect(policy.allows('spiffe://strongroom/runner/cloud', 'anything')).toBe(true);
+    expect(policy.allows('acme-runner', 'ws-acme')).toBe(true);
+    expect(policy.allows('acme-runner', 'ws-other')).toBe(false);
+    expect(policy.allows('stranger', 'ws-acme')).toBe(false);
+  });
+
+  it('rejects malformed files with a message', () => {
+    expect(() => parseRunnerPolicy('{')).toThrow(/not valid JSON/);
+    expect(() => parseRunnerPolicy('{"runners":{"a":"ws"}}')).toThrow(/runners\.a/);
+    expect(() => parseRunnerPolicy('{"runner":{}}')).toThrow();
+  });
+});
+
+describe('status mapping', () => {
+  it('maps every domain code and sends missing names as a trailer, never the cause', () => {
+    const codes: DomainErrorCode[] = [
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+      'CONFLICT',
+      'UNAVAILABLE',
+      'DEADLINE_EXCEEDED',
+      'INTERNAL',
+    ];
+    expect(Object.keys(GRPC_STATUS_BY_DOMAIN_CODE).sort()).toEqual([...codes].sort());
+    const error = new DomainError('NOT_FOUND', '2 secret(s) not found: A, B.', {
+      details: { missingNames: ['A', 'B'] },
+      cause: new Error('select * from secrets'),
+    });
+    const grpcStatus = toGrpcStatus(error, 'req-1');
+    expect(grpcStatus.code).toBe(5);
+    expect(grpcStatus.details).toBe('2 secret(s) not found: A, B.');
+    expect(grpcStatus.metadata?.get('missing-names')).toEqual(['A,B']);
+    expect(JSON.stringify(grpcStatus)).not.toContain('select');
+  });
+});
+
+describe('last-used tracker', () => {
+  it('writes each secret at most once per flush, with its latest use', async () => {
+    const writes: Array<[string, number]> = [];
+    let now = 1_000;
+    const tracker = createLastUsedTracker({
+      store: { touchLastUsed: async (id, at) => void writes.push([id, at.getTime()]) },
+      clock: () => new Date(now),
+    });
+    tracker.markUsed(['a', 'b']);
+    now = 2_000;
+    tracker.markUsed(['a']);
+    await tracker.flush();
+    await tracker.flush();
+    expect(writes).toEqual([
+      ['a', 2_000],
+      ['b', 1_000],
+    ]);
+  });
+});
+
+describe('proto lint', () => {
+  it('passes buf lint', () => {
+    expect(() => execFileSync('npx', ['--no-install', 'buf', 'lint'], { stdio: 'pipe' })).not.toThrow();
+  });
+});
