@@ -4,7 +4,7 @@ import { loadKeyring } from '../core/config/load-keyring.js';
 import { createEnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Keyring } from '../core/crypto/keyring.js';
 import type { Logger } from '../core/logging/logger.js';
-import { createAuditLog } from '../core/audit/audit-log.js';
+import { openAuditLog, type AuditLog } from '../core/audit/audit-log.js';
 import { createAuditStore } from '../storage/audit-store.js';
 import { createDataSource, runMigrations } from '../storage/data-source.js';
 import { createSecretStore } from '../storage/secret-store.js';
@@ -18,7 +18,7 @@ export interface Runtime {
   cipher: ReturnType<typeof createEnvelopeCipher>;
   secretStore: ReturnType<typeof createSecretStore>;
   auditStore: ReturnType<typeof createAuditStore>;
-  auditLog: ReturnType<typeof createAuditLog>;
+  auditLog: AuditLog;
   close(): Promise<void>;
 }
 
@@ -27,7 +27,9 @@ export interface Runtime {
  * production expects `strongroom migrate` to have run (a migration job).
  */
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const keyring = loadKeyring(config, (path) => logger.warn({ path }, 'development: generated a new master keyring'));
+  const keyring = loadKeyring(config, (path) =>
+    logger.warn({ path }, 'development: generated a new master keyring'),
+  );
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   if (config.mode === 'development') {
@@ -44,7 +46,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     cipher: createEnvelopeCipher({ keyring }),
     secretStore,
     auditStore,
-    auditLog: createAuditLog({ auditStore }),
+    auditLog: await openAuditLog({ auditStore }),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -37,7 +37,11 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       }
     },
 
-    async updateChainHead(tx: EntityManager, chainId: string, head: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>) {
+    async updateChainHead(
+      tx: EntityManager,
+      chainId: string,
+      head: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
+    ) {
       await tx.update(AuditChainEntity, { chainId }, { ...head, updatedAt: new Date() });
     },
 

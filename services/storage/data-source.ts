@@ -9,7 +9,13 @@ import { SecretMemberEntity } from './entities/secret-member-entity.js';
 import { SecretVersionEntity } from './entities/secret-version-entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
 
-export const entities = [SecretEntity, SecretVersionEntity, SecretMemberEntity, AuditEventEntity, AuditChainEntity];
+export const entities = [
+  SecretEntity,
+  SecretVersionEntity,
+  SecretMemberEntity,
+  AuditEventEntity,
+  AuditChainEntity,
+];
 export const migrations = [InitialSchema1763770000000];
 
 /**
@@ -44,7 +50,25 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
       extra: { enableKeepAlive: true, waitForConnections: true, queueLimit: 1000 },
     };
   }
-  return new DataSource(dataSourceOptions);
+  const dataSource = new DataSource(dataSourceOptions);
+  if (database.kind === 'sqlite') serializeTransactions(dataSource);
+  return dataSource;
+}
+
+/**
+ * better-sqlite3 gives TypeORM one connection, on which two interleaved
+ * transactions fail ("cannot start a transaction within a transaction"); SQLite
+ * has a single writer anyway, so transactions of this process take turns.
+ * Transactions must not nest.
+ */
+function serializeTransactions(dataSource: DataSource): void {
+  const original = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  dataSource.transaction = ((...args: unknown[]) => {
+    const run = tail.then(() => original(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as DataSource['transaction'];
 }
 
 /** Applies pending migrations; returns the names of those it ran. */

@@ -27,7 +27,12 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'strongroom-test-'));
     const path = join(dir, 'test.sqlite');
-    return { kind, config: { kind: 'sqlite', path }, sqlitePath: path, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      kind,
+      config: { kind: 'sqlite', path },
+      sqlitePath: path,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `strongroom_t_${randomBytes(6).toString('hex')}`;
   const admin = await createConnection(MARIADB_ADMIN_URL);

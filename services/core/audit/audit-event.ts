@@ -68,7 +68,10 @@ export interface ChainedAuditEvent {
 const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
 
 /** Fills defaults and clips each field to its column width so what is hashed is what is stored. */
-export function normalizeAuditEvent(input: AuditEventInput, now: Date): Omit<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash' | 'hash'> {
+export function normalizeAuditEvent(
+  input: AuditEventInput,
+  now: Date,
+): Omit<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash' | 'hash'> {
   const occurredAt = new Date(Math.floor((input.occurredAt ?? now).getTime()));
   return {
     occurredAt,

@@ -14,40 +14,34 @@ import {
  * The append side of the audit log. Each instance writes its own hash chain, so
  * processes and replicas never contend for one global lock; within a chain the
  * head row's lock (held to commit) orders appends and makes rollbacks gap-free.
+ * The chain's head row is created here, before any caller's transaction can need it.
  */
-export function createAuditLog({
+export async function openAuditLog({
   auditStore,
   chainId = randomUUID(),
   clock = () => new Date(),
 }: {
-  auditStore: Pick<AuditStore, 'createChain' | 'lockChainHead' | 'insertEvents' | 'updateChainHead' | 'transaction'>;
+  auditStore: Pick<
+    AuditStore,
+    'createChain' | 'lockChainHead' | 'insertEvents' | 'updateChainHead' | 'transaction'
+  >;
   chainId?: string;
   clock?: () => Date;
 }) {
-  let chainCreated: Promise<void> | undefined;
-  const ensureChain = (): Promise<void> => {
-    chainCreated ??= (async () => {
-      const now = clock();
-      await auditStore.createChain({
-        chainId,
-        lastSeq: 0,
-        lastHash: chainGenesisHash(chainId),
-        prunedThroughSeq: 0,
-        prunedThroughHash: '',
-        createdAt: now,
-        updatedAt: now,
-      });
-    })().catch((error: unknown) => {
-      chainCreated = undefined;
-      throw error;
-    });
-    return chainCreated;
-  };
+  const created = clock();
+  await auditStore.createChain({
+    chainId,
+    lastSeq: 0,
+    lastHash: chainGenesisHash(chainId),
+    prunedThroughSeq: 0,
+    prunedThroughHash: '',
+    createdAt: created,
+    updatedAt: created,
+  });
 
   /** Appends events inside the caller's transaction: they commit or roll back with the change they record. */
   async function append(tx: EntityManager, inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
     if (inputs.length === 0) return [];
-    await ensureChain();
     const head = await auditStore.lockChainHead(tx, chainId);
     if (!head) throw new DomainError('INTERNAL', 'The audit chain of this process is missing.');
     let seq = Number(head.lastSeq);
@@ -75,4 +69,4 @@ export function createAuditLog({
   };
 }
 
-export type AuditLog = ReturnType<typeof createAuditLog>;
+export type AuditLog = Awaited<ReturnType<typeof openAuditLog>>;

@@ -44,7 +44,7 @@ export async function verifyAuditLog(
     problem,
   });
 
-  for (let afterId = 0; ; ) {
+  for (let afterId = 0; ;) {
     const page = await auditStore.listEventsAfter(afterId, pageSize);
     if (page.length === 0) break;
     for (const event of page) {
@@ -53,7 +53,8 @@ export async function verifyAuditLog(
       checked += 1;
       const cursor = cursors.get(event.chainId);
       if (!cursor) return broken(id, 'event belongs to no known chain');
-      if (Number(event.chainSeq) !== cursor.expectedSeq) return broken(id, 'sequence gap or reorder in chain');
+      if (Number(event.chainSeq) !== cursor.expectedSeq)
+        return broken(id, 'sequence gap or reorder in chain');
       if (event.prevHash !== cursor.prevHash) return broken(id, 'link to the previous event does not match');
       const { id: _id, hash, ...unsealed } = event;
       if (auditEventHash(unsealed) !== hash) return broken(id, 'event content does not match its hash');
@@ -65,7 +66,12 @@ export async function verifyAuditLog(
   for (const [chainId, head] of heads) {
     const cursor = cursors.get(chainId)!;
     if (cursor.expectedSeq - 1 !== Number(head.lastSeq) || cursor.prevHash !== head.lastHash) {
-      return { ok: false, checked, firstBrokenId: cursor.lastId ? String(cursor.lastId) : null, problem: 'chain ends before its recorded head' };
+      return {
+        ok: false,
+        checked,
+        firstBrokenId: cursor.lastId ? String(cursor.lastId) : null,
+        problem: 'chain ends before its recorded head',
+      };
     }
   }
   return { ok: true, checked, firstBrokenId: null, problem: null };

@@ -49,7 +49,9 @@ const optionalText = z
   .optional();
 
 const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).optional(),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+    .optional(),
   STRONGROOM_DATA_DIR: optionalText,
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^(mysql|mariadb):\/\/.+|^sqlite:.+/.test(v), {
     message: 'must be mysql://user:password@host:port/database or sqlite:PATH',
@@ -94,7 +96,9 @@ const environmentSchema = z.object({
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`),
+    );
   }
   const e = parsed.data;
   const mode = e.NODE_ENV === 'production' ? 'production' : 'development';
@@ -120,7 +124,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ];
     for (const [name, why] of required) if (!e[name]) problems.push(`${name} is required: ${why}`);
     if (!e.STRONGROOM_MASTER_KEYS && !e.STRONGROOM_MASTER_KEYS_FILE) {
-      problems.push('STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE is required: production never generates keys');
+      problems.push(
+        'STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE is required: production never generates keys',
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

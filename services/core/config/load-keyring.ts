@@ -6,7 +6,10 @@ import type { Config } from './config.js';
  * Builds the keyring the config names. Development creates the keyring file in the
  * data dir when missing (mode 0600) and reports it through `onCreated`.
  */
-export function loadKeyring(config: Pick<Config, 'masterKeys'>, onCreated: (path: string) => void = () => {}): Keyring {
+export function loadKeyring(
+  config: Pick<Config, 'masterKeys'>,
+  onCreated: (path: string) => void = () => {},
+): Keyring {
   const source = config.masterKeys;
   switch (source.kind) {
     case 'env': {

@@ -30,7 +30,10 @@ export function parseMasterKeys(text: string): KeyringContents {
     }
     contents = {
       activeKeyId,
-      keys: Object.entries(keys as Record<string, unknown>).map(([id, key]) => ({ id, key: decodeKey(id, key) })),
+      keys: Object.entries(keys as Record<string, unknown>).map(([id, key]) => ({
+        id,
+        key: decodeKey(id, key),
+      })),
     };
   } else {
     const keys = trimmed
@@ -66,7 +69,10 @@ export function serializeKeyring(contents: KeyringContents): string {
 
 /** A new master key with a time-ordered id. */
 export function generateMasterKey(now = new Date()): MasterKey {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return { id: `k-${stamp}-${randomBytes(3).toString('hex')}`, key: randomBytes(MASTER_KEY_BYTES) };
 }
 

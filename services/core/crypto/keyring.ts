@@ -37,7 +37,8 @@ export function validateMasterKeys(keys: MasterKey[], activeKeyId: string): void
   for (const { id, key } of keys) {
     if (!KEY_ID_PATTERN.test(id)) throw new Error(`key id "${id}" must match ${KEY_ID_PATTERN.source}`);
     if (seen.has(id)) throw new Error(`key id "${id}" appears twice`);
-    if (key.length !== MASTER_KEY_BYTES) throw new Error(`key "${id}" must be 32 bytes (256 bits), got ${key.length}`);
+    if (key.length !== MASTER_KEY_BYTES)
+      throw new Error(`key "${id}" must be 32 bytes (256 bits), got ${key.length}`);
     seen.add(id);
   }
   if (!seen.has(activeKeyId)) throw new Error(`the active key "${activeKeyId}" is not in the keyring`);
@@ -66,9 +67,13 @@ export function createLocalKeyring(source: () => { keys: MasterKey[]; activeKeyI
     async unwrap({ keyId, wrappedKey }, aad) {
       const kek = lookup(keyId);
       if (!kek) {
-        throw new DomainError('INTERNAL', `Master key "${keyId}" is not in the keyring; load it to decrypt.`, {
-          details: { keyId },
-        });
+        throw new DomainError(
+          'INTERNAL',
+          `Master key "${keyId}" is not in the keyring; load it to decrypt.`,
+          {
+            details: { keyId },
+          },
+        );
       }
       if (wrappedKey.length < IV_BYTES + TAG_BYTES + 1) throw decryptFailure();
       const decipher = createDecipheriv('aes-256-gcm', kek, wrappedKey.subarray(0, IV_BYTES), {

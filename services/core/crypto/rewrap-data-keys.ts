@@ -31,15 +31,20 @@ export async function rewrapDataKeys({
 }): Promise<RewrapProgress> {
   const activeKeyId = keyring.activeKeyId();
   const progress: RewrapProgress = { rewrapped: 0, skipped: 0, failed: 0, batches: 0 };
-  for (let afterId = 0; ; ) {
+  for (let afterId = 0; ;) {
     const page = await secretStore.listVersionsNotWrappedBy(activeKeyId, afterId, batchSize);
     if (page.length === 0) break;
     const lastRow = page.at(-1)!;
     afterId = lastRow.id;
-    const updates: Array<{ id: number; expectedKeyId: string; next: { keyId: string; wrappedKey: Buffer } }> = [];
+    const updates: Array<{ id: number; expectedKeyId: string; next: { keyId: string; wrappedKey: Buffer } }> =
+      [];
     for (const row of page) {
       try {
-        const next = await cipher.rewrap(row, { workspaceId: row.workspaceId, secretId: row.secretId, version: row.version });
+        const next = await cipher.rewrap(row, {
+          workspaceId: row.workspaceId,
+          secretId: row.secretId,
+          version: row.version,
+        });
         updates.push({ id: row.id, expectedKeyId: row.keyId, next });
       } catch {
         // Unknown key id or a damaged row: leave it, count it, carry on with the rest.

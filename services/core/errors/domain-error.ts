@@ -27,7 +27,11 @@ export class DomainError extends Error {
   readonly code: DomainErrorCode;
   readonly details: SafeDetails;
 
-  constructor(code: DomainErrorCode, message: string, options: { details?: SafeDetails; cause?: unknown } = {}) {
+  constructor(
+    code: DomainErrorCode,
+    message: string,
+    options: { details?: SafeDetails; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
@@ -66,9 +70,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && unavailableCodes.has(code)) return true;
     const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && /connection (is )?(lost|closed)|Pool is closed|connect ECONNREFUSED/i.test(message))
+    if (
+      typeof message === 'string' &&
+      /connection (is )?(lost|closed)|Pool is closed|connect ECONNREFUSED/i.test(message)
+    )
       return true;
-    current = (current as { driverError?: unknown; cause?: unknown }).driverError ?? (current as { cause?: unknown }).cause;
+    current =
+      (current as { driverError?: unknown; cause?: unknown }).driverError ??
+      (current as { cause?: unknown }).cause;
   }
   return false;
 }

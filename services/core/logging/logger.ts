@@ -21,7 +21,11 @@ export const REDACTED_PATHS = [
 ];
 
 /** The process logger: JSON lines, redacted. `destination` lets tests capture every line. */
-export function createLogger(options: { level: string; name: string; destination?: DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name: string;
+  destination?: DestinationStream;
+}): Logger {
   return pino(
     {
       name: options.name,

@@ -23,12 +23,14 @@ export class InitialSchema1763770000000 implements MigrationInterface {
 }
 
 function createStatements(d: SqlDialect): string[] {
-  const text = (n: number) => (d === 'mysql' ? `VARCHAR(${n}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin` : `VARCHAR(${n})`);
+  const text = (n: number) =>
+    d === 'mysql' ? `VARCHAR(${n}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin` : `VARCHAR(${n})`;
   const time = d === 'mysql' ? 'DATETIME(3)' : 'DATETIME';
   const bool = d === 'mysql' ? 'TINYINT(1)' : 'BOOLEAN';
   const blob = d === 'mysql' ? 'MEDIUMBLOB' : 'BLOB';
   const smallBlob = d === 'mysql' ? 'VARBINARY(255)' : 'BLOB';
-  const autoId = d === 'mysql' ? 'BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const autoId =
+    d === 'mysql' ? 'BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
   const table = d === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
   return [
     `CREATE TABLE secrets (

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { openAuditLog } from '../../services/core/audit/audit-log.js';
+import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
+import { createAuditStore } from '../../services/storage/audit-store.js';
+import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
+
+describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
+  let handle: Awaited<ReturnType<typeof openMigratedDataSource>>;
+  let dataSource: DataSource;
+  let auditStore: ReturnType<typeof createAuditStore>;
+
+  beforeAll(async () => {
+    handle = await openMigratedDataSource(kind);
+    dataSource = handle.dataSource;
+    auditStore = createAuditStore({ dataSource });
+  });
+  afterAll(() => handle?.close());
+
+  const event = (i: number) => ({
+    action: 'secret.resolve' as const,
+    outcome: 'SUCCESS' as const,
+    actorType: 'runner' as const,
+    actorId: 'spiffe://strongroom/runner/a',
+    workspaceId: 'ws-audit',
+    secretName: `S_${i}`,
+    version: i,
+    runId: `run-${i}`,
+  });
+
+  it('two writers appending concurrently produce chains that verify', async () => {
+    const a = await openAuditLog({ auditStore });
+    const b = await openAuditLog({ auditStore });
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendCommitted([event(i), event(i + 100)])),
+    );
+    const result = await verifyAuditLog(auditStore);
+    expect(result).toEqual({ ok: true, checked: 80, firstBrokenId: null, problem: null });
+  });
+
+  it('a rolled-back append leaves no gap', async () => {
+    const log = await openAuditLog({ auditStore });
+    await log.appendCommitted([event(1)]);
+    await expect(
+      auditStore.transaction(async (tx) => {
+        await log.append(tx, [event(2)]);
+        throw new Error('change failed');
+      }),
+    ).rejects.toThrow('change failed');
+    await log.appendCommitted([event(3)]);
+    expect((await verifyAuditLog(auditStore)).ok).toBe(true);
+  });
+
+  const tamperings: Array<[string, (ds: DataSource, ids: number[]) => Promise<unknown>]> = [
+    [
+      'an edited field',
+      (ds, ids) => ds.query(`UPDATE audit_events SET outcome = 'DENIED' WHERE id = ?`, [ids[3]]),
+    ],
+    ['a deleted row', (ds, ids) => ds.query('DELETE FROM audit_events WHERE id = ?', [ids[3]])],
+    ['a deleted last row', (ds, ids) => ds.query('DELETE FROM audit_events WHERE id = ?', [ids.at(-1)])],
+    [
+      'an inserted row',
+      (ds, ids) =>
+        ds.query(
+          `INSERT INTO audit_events (chain_id, chain_seq, prev_hash, hash, occurred_at, action, outcome, actor_type, actor_id,
+            workspace_id, secret_id, secret_name, scope, version, workflow_id, run_id, \`trigger\`, runner, request_id, source_address, reason)
+           SELECT chain_id, chain_seq + 1000, hash, hash, occurred_at, action, outcome, actor_type, actor_id, workspace_id, secret_id,
+            secret_name, scope, version, workflow_id, run_id, \`trigger\`, runner, request_id, source_address, reason
+           FROM audit_events WHERE id = ?`,
+          [ids[2]],
+        ),
+    ],
+    [
+      'two rows swapped',
+      async (ds, ids) => {
+        const [x, y] = [ids[1]!, ids[2]!];
+        await ds.query('UPDATE audit_events SET id = ? WHERE id = ?', [-1, x]);
+        await ds.query('UPDATE audit_events SET id = ? WHERE id = ?', [x, y]);
+        await ds.query('UPDATE audit_events SET id = ? WHERE id = ?', [y, -1]);
+      },
+    ],
+  ];
+
+  it.each(tamperings)('detects %s', async (_label, tamper) => {
+    await dataSource.query('DELETE FROM audit_events');
+    await dataSource.query('DELETE FROM audit_chains');
+    const log = await openAuditLog({ auditStore });
+    for (let i = 0; i < 8; i++) await log.appendCommitted([event(i)]);
+    expect((await verifyAuditLog(auditStore)).ok).toBe(true);
+    const ids = (
+      (await dataSource.query('SELECT id FROM audit_events ORDER BY id')) as Array<{ id: number }>
+    ).map((r) => Number(r.id));
+    await tamper(dataSource, ids);
+    const result = await verifyAuditLog(auditStore);
+    expect(result.ok).toBe(false);
+    expect(result.firstBrokenId).not.toBeNull();
+  });
+});
