@@ -117,21 +117,9 @@ describe.concurrent('strongroom exec --local', { timeout: 60_000 }, () => {
     expect(result.code).toBe(137);
   });
 
-  it('reports usage errors with code 2 and a command that does not exist with 127', async () => {
+  it('reports a usage error with code 2', async () => {
     const noSeparator = await runExec(['--local', '--names', 'A', 'echo'], { env: base });
     expect(noSeparator.code).toBe(2);
-    expect(noSeparator.stderr).toContain('give the command to run after --');
-    const remote = await runExec(
-      ['--names', 'A', '--workspace', 'w', '--workflow', 'f', '--run', 'r', '--trigger', 'api', '--', 'true'],
-      {
-        env: base,
-      },
-    );
-    expect(remote.code).toBe(2);
-    expect(remote.stderr).toContain('a remote resolve needs --workflow-owner');
-    const missing = await runExec(['--local', '--names', 'A', '--', 'strongroom-no-such-command'], {
-      env: { ...base, A: 'a-value' },
-    });
-    expect(missing.code).toBe(127);
+    expect(noSeparator.stderr).toContain('give the command to run after --, as in: -- echo');
   });
 });

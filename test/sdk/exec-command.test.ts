@@ -108,6 +108,13 @@ describe('createExecCommand with a remote client factory', () => {
       code: 3,
       err: ['strongroom exec: the resolver is unavailable; false was not started'],
     });
+    const badFactory = await exec([...remoteArgs, '--', 'false'], {
+      createRemoteClient: () => {
+        throw new DomainError('BAD_USER_INPUT', 'cannot read the runner certificate runner.pem');
+      },
+    });
+    expect(badFactory).toMatchObject({ code: 3 });
+    expect(badFactory.err[0]).toContain('cannot read the runner certificate runner.pem');
     const unknown = await exec([...remoteArgs, '--', 'false'], {
       createRemoteClient: failing(new Error('socket hang up at 10.0.0.7')),
     });
@@ -153,6 +160,24 @@ describe('createExecCommand with a remote client factory', () => {
     );
     const badTrigger = await exec(['--local', '--names', 'A', '--trigger', 'cron', '--', 'true']);
     expect(badTrigger.err[0]).toContain('--trigger must be one of MANUAL, API, WEBHOOK, SCHEDULE');
+  });
+});
+
+describe('createExecCommand exit codes', () => {
+  it('exits 127 when the command does not exist and 2 for a remote run without a client', async () => {
+    const notFound = await exec(
+      ['--local', '--names', 'A', '--', 'strongroom-no-such-command'],
+      {},
+      undefined,
+      {
+        A: 'a-value',
+      },
+    );
+    expect(notFound.code).toBe(127);
+    expect(notFound.stderr).toContain('cannot start strongroom-no-such-command: ENOENT');
+    const remote = await exec([...remoteArgs, '--', 'true']);
+    expect(remote.code).toBe(2);
+    expect(remote.err[0]).toContain('remote resolver client is not available');
   });
 });
 

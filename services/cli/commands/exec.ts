@@ -9,6 +9,7 @@ import { extractSecretReferences } from '../../sdk/secret-references.js';
 import { createSecretMasker } from '../../sdk/secret-masker.js';
 import {
   TRIGGERS,
+  type ResolvedSecret,
   type ResolverConnectionOptions,
   type RunContext,
   type SecretResolverClient,
@@ -65,28 +66,8 @@ export function createExecCommand(deps: ExecCommandDeps = {}): Command {
       return error.message ? EXEC_EXIT.usage : 0;
     }
 
-    let client: SecretResolverClient;
-    if (plan.local) {
-      client = createLocalResolver({ env: context.env, envFile: plan.envFile });
-    } else if (deps.createRemoteClient) {
-      client = await deps.createRemoteClient(plan.connection, context);
-    } else {
-      context.err('strongroom exec: the remote resolver client is not available in this build; use --local');
-      return EXEC_EXIT.usage;
-    }
-
-    let resolved;
-    try {
-      resolved = plan.names.length > 0 ? await client.resolve(plan.runContext, plan.names) : [];
-    } catch (error) {
-      // DomainError messages name secrets at most, never values; anything else gets a generic line.
-      const message = error instanceof DomainError ? error.message : 'the secrets could not be resolved';
-      context.err(`strongroom exec: ${message}; ${plan.command} was not started`);
-      if (!(error instanceof DomainError)) context.logger.error({ err: error }, 'resolve failed');
-      return EXEC_EXIT.unresolved;
-    } finally {
-      await client.close?.();
-    }
+    const resolved = await resolveForExec(plan, deps, context);
+    if (typeof resolved === 'number') return resolved;
 
     const masker = createSecretMasker(resolved, {
       onWarning: (m) => context.err(`strongroom exec: warning: ${m}`),
@@ -103,6 +84,35 @@ export function createExecCommand(deps: ExecCommandDeps = {}): Command {
     });
     return result.exitCode;
   };
+}
+
+/** The values for the plan, or the exit code to stop with; never starts anything. */
+async function resolveForExec(
+  plan: ExecPlan,
+  deps: ExecCommandDeps,
+  context: CommandContext,
+): Promise<ResolvedSecret[] | number> {
+  const createRemoteClient = deps.createRemoteClient;
+  if (!plan.local && !createRemoteClient) {
+    context.err('strongroom exec: the remote resolver client is not available in this build; use --local');
+    return EXEC_EXIT.usage;
+  }
+  let client: SecretResolverClient | undefined;
+  try {
+    client =
+      plan.local || !createRemoteClient
+        ? createLocalResolver({ env: context.env, envFile: plan.envFile })
+        : await createRemoteClient(plan.connection, context);
+    return plan.names.length > 0 ? await client.resolve(plan.runContext, plan.names) : [];
+  } catch (error) {
+    // DomainError messages name secrets at most, never values; anything else gets a generic line.
+    const message = error instanceof DomainError ? error.message : 'the secrets could not be resolved';
+    context.err(`strongroom exec: ${message}; ${plan.command} was not started`);
+    if (!(error instanceof DomainError)) context.logger.error({ err: error }, 'resolve failed');
+    return EXEC_EXIT.unresolved;
+  } finally {
+    await client?.close?.();
+  }
 }
 
 /** `strongroom exec` with only local mode available. */
