@@ -10,6 +10,19 @@ import { createResolutionStore } from '../storage/resolution-store.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
 
+/** True when the database answers within a second: health probes must not hang on a dead pool. */
+async function databaseAnswers(dataSource: Pick<DataSource, 'query'>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 1_000);
+  });
+  try {
+    return await Promise.race([dataSource.query('SELECT 1').then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A started resolver and what an operator needs to know about it. */
 export interface StartedResolver {
   port: number;
@@ -46,10 +59,7 @@ export async function startResolver({
     resolutionService,
     logger: logger.child({ component: 'resolver' }),
     tls,
-    isReady: async () => {
-      await dataSource.query('SELECT 1');
-      return true;
-    },
+    isReady: () => databaseAnswers(dataSource),
   });
   const port = await server.listen(config.resolverPort);
   lastUsed.start();

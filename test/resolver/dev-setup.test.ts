@@ -10,7 +10,7 @@ import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher
 import { certsCommand } from '../../services/cli/commands/certs.js';
 import { Scope, Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { startResolver } from '../../services/resolver/start-resolver.js';
-import { DEV_RUNNER_URI } from '../../services/resolver/tls/dev-certificates.js';
+import { DEV_RUNNER_URI, ensureDevCertificates } from '../../services/resolver/tls/dev-certificates.js';
 import { loadTlsMaterial } from '../../services/resolver/tls/tls-material.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
@@ -65,6 +65,9 @@ describe('development TLS from the data dir', () => {
     expect(first.generated).toBeDefined();
     expect(first.paths.cert).toBe(join(dataDir, 'tls', 'server.pem'));
     expect((await loadTlsMaterial(config)).generated).toBeUndefined();
+    // A set about to expire is replaced rather than served.
+    const inTwoYears = new Date(Date.now() + 2 * 365 * 24 * 60 * 60 * 1000);
+    expect((await ensureDevCertificates(join(dataDir, 'tls'), inTwoYears)).created).toBe(true);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/STRONGROOM_TLS_CERT/);
 
     const db = await openMigratedDataSource('sqlite');

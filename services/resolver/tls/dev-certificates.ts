@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCertificateAuthority, issueCertificate } from './certificates.js';
 
@@ -61,14 +62,31 @@ export async function writeDevCertificates(dir: string): Promise<DevCertificateP
   return paths;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** True when every certificate of the set is valid for at least another day. */
+function stillValid(paths: DevCertificatePaths, now: Date): boolean {
+  try {
+    return [paths.caCert, paths.serverCert, paths.runnerCert].every(
+      (path) => new Date(new X509Certificate(readFileSync(path)).validTo).getTime() > now.getTime() + DAY_MS,
+    );
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Development: reuses the set in `dir` when every file is there, otherwise writes a
- * whole new one (a partial set cannot be trusted to match). `created` says which.
+ * Development: reuses the set in `dir` when every file is there and not about to
+ * expire, otherwise writes a whole new one (a partial set cannot be trusted to
+ * match). `created` says which.
  */
 export async function ensureDevCertificates(
   dir: string,
+  now = new Date(),
 ): Promise<{ paths: DevCertificatePaths; created: boolean }> {
   const paths = devCertificatePaths(dir);
-  if (Object.values(paths).every((path) => existsSync(path))) return { paths, created: false };
+  if (Object.values(paths).every((path) => existsSync(path)) && stillValid(paths, now)) {
+    return { paths, created: false };
+  }
   return { paths: await writeDevCertificates(dir), created: true };
 }
