@@ -10,6 +10,12 @@ import type { RunnerPolicy } from './runner-policy.js';
 import { parseResolveRequest } from './run-context.js';
 
 type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
+/** Builds the audit record of one name of the current call. */
+type RecordFor = (
+  name: string,
+  outcome: Outcome,
+  decision?: NameDecision & { kind: 'found' | 'denied' },
+) => AuditEventInput;
 
 /**
  * Hands decrypted values to runners (SPEC §6, §8). Every call writes one audit
@@ -88,11 +94,7 @@ export function createResolutionService({
       throw error;
     }
     const { context } = request;
-    const perName = (
-      name: string,
-      outcome: Outcome,
-      secret?: NameDecision & { kind: 'found' | 'denied' },
-    ) => ({
+    const perName: RecordFor = (name, outcome, secret) => ({
       ...base,
       ...outcome,
       secretName: name,
@@ -130,14 +132,7 @@ export function createResolutionService({
   }
 
   /** Denied names win over missing ones; either way every name is audited and nothing is returned. */
-  async function refuseUnlessAllFound(
-    decisions: NameDecision[],
-    perName: (
-      name: string,
-      outcome: Outcome,
-      d?: NameDecision & { kind: 'found' | 'denied' },
-    ) => AuditEventInput,
-  ): Promise<void> {
+  async function refuseUnlessAllFound(decisions: NameDecision[], perName: RecordFor): Promise<void> {
     const denied = decisions.filter((d) => d.kind === 'denied').map((d) => d.name);
     const missing = decisions.filter((d) => d.kind === 'missing').map((d) => d.name);
     if (denied.length === 0 && missing.length === 0) return;
@@ -166,11 +161,7 @@ export function createResolutionService({
   /** Decrypts every found secret; one that fails its integrity check fails the call (audited). */
   async function openAll(
     found: Array<NameDecision & { kind: 'found' }>,
-    perName: (
-      name: string,
-      outcome: Outcome,
-      d?: NameDecision & { kind: 'found' | 'denied' },
-    ) => AuditEventInput,
+    perName: RecordFor,
   ): Promise<ResolvedValue[]> {
     const results = await Promise.allSettled(
       found.map(({ secret }) =>
