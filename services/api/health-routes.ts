@@ -2,9 +2,13 @@ import type { DataSource } from 'typeorm';
 import type { Keyring } from '../core/crypto/keyring.js';
 import type { HttpRoute } from './http-server.js';
 
-const json = (status: number, body: unknown): HttpRoute => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown): HttpRoute =>
+  (_req, res) => {
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(body));
+  };
 
 /** `/healthz`: the process is alive. `/readyz`: the database answers and the keyring has its active key. */
 export function createHealthRoutes({

@@ -12,7 +12,13 @@ export interface ApiHttpServer {
 }
 
 /** Node's HTTP server with exact-path routes; anything else is a JSON 404. */
-export function createApiHttpServer({ routes, logger }: { routes: Record<string, HttpRoute>; logger: Logger }): ApiHttpServer {
+export function createApiHttpServer({
+  routes,
+  logger,
+}: {
+  routes: Record<string, HttpRoute>;
+  logger: Logger;
+}): ApiHttpServer {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = routes[path];

@@ -1,5 +1,4 @@
-import { createApiHttpServer } from '../../api/http-server.js';
-import { createHealthRoutes } from '../../api/health-routes.js';
+import { createApiServer, createVerifierFor } from '../../api/api-server.js';
 import { startResolver } from '../../resolver/start-resolver.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
@@ -8,16 +7,29 @@ import { openRuntime } from '../runtime.js';
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
-  const http = createApiHttpServer({ routes: createHealthRoutes(runtime), logger });
+  const verifyToken = await createVerifierFor(config, (dir) =>
+    logger.warn({ dir }, 'development: generated a JWT signing key pair'),
+  );
+  const http = await createApiServer({ runtime, verifyToken });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
-  out(`  API health:  http://localhost:${port}/healthz   readiness: http://localhost:${port}/readyz`);
+  out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
+  if (config.mode === 'development') {
+    out('  Call it:');
+    out('    TOKEN=$(npm run --silent strongroom -- token dev --sub alice --workspace ws1 --role admin)');
+    out(
+      `    curl -s localhost:${port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+    );
+    out(
+      `      -d '{"query":"mutation { createSecret(input: {name: \\"STRIPE_KEY\\", value: \\"sk_test_123\\"}) { id version maskedPreview } }"}'`,
+    );
+  }
   let resolver;
   try {
     resolver = await startResolver(runtime);
   } catch (error) {
     // Without this the API's open socket would keep a half-started process alive.
-    await http.close();
+    await http.stop();
     await runtime.close();
     throw error;
   }
@@ -25,7 +37,7 @@ export async function startCommand(context: CommandContext): Promise<number> {
   await waitForShutdown();
   logger.info('shutting down');
   await resolver.close();
-  await http.close();
+  await http.stop();
   await runtime.close();
   return 0;
 }

@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../core/config/config.js';
+import type { Runtime } from '../cli/runtime.js';
+import { createAuditQueryService } from '../core/audit/audit-query-service.js';
+import { createReferenceCheckService } from '../core/secrets/reference-check.js';
+import { createSecretImportService } from '../core/secrets/secret-import-service.js';
+import { createSecretService } from '../core/secrets/secret-service.js';
+import { createAuditQueryStore } from '../storage/audit-query-store.js';
+import { createResolutionStore } from '../storage/resolution-store.js';
+import { createSecretListingStore } from '../storage/secret-listing-store.js';
+import { loadOrCreateDevJwtKeys } from './auth/dev-jwt-keys.js';
+import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
+import { createContextFactory, type ApiServices } from './graphql-context.js';
+import { createGraphQLHttpRoute, type HttpLimits } from './graphql-http-route.js';
+import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
+import { createHealthRoutes } from './health-routes.js';
+import { createApiHttpServer, type ApiHttpServer, type HttpRoute } from './http-server.js';
+
+export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+
+/** The domain services behind the API, built from the shared runtime. */
+export function createApiServices(
+  runtime: Pick<Runtime, 'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config'>,
+): ApiServices {
+  const { dataSource, secretStore, auditStore, auditLog, cipher, config } = runtime;
+  const common = { secretStore, cipher, auditLog, maxValueBytes: config.maxValueBytes };
+  return {
+    secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
+    imports: createSecretImportService(common),
+    references: createReferenceCheckService({ resolutionStore: createResolutionStore({ dataSource }) }),
+    audit: createAuditQueryService({
+      auditQueryStore: createAuditQueryStore({ dataSource }),
+      auditStore,
+      auditLog,
+    }),
+  };
+}
+
+/** Production trusts the JWKS; development its own key pair in the data dir. */
+export async function createVerifierFor(
+  config: Config,
+  onCreated?: (dir: string) => void,
+): Promise<TokenVerifier> {
+  if (config.jwt.jwksUrl) return createTokenVerifier({ ...config.jwt });
+  const keys = await loadOrCreateDevJwtKeys(config.dataDir, onCreated);
+  return createTokenVerifier({
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    devPublicKey: keys.publicKey,
+  });
+}
+
+/**
+ * The API process: GraphQL at /graphql plus /healthz and /readyz (and any extra
+ * routes such as /metrics) on one HTTP server. Returns once Apollo has started.
+ */
+export async function createApiServer({
+  runtime,
+  verifyToken,
+  services = createApiServices(runtime),
+  extraRoutes = {},
+  limits,
+  onResponse,
+}: {
+  runtime: Runtime;
+  verifyToken: TokenVerifier;
+  services?: ApiServices;
+  extraRoutes?: Record<string, HttpRoute>;
+  limits?: HttpLimits;
+  onResponse?: (info: { status: number; operation: string; durationMs: number }) => void;
+}): Promise<ApiHttpServer & { stop(): Promise<void> }> {
+  const graphql = createGraphQLServer({
+    typeDefs: loadTypeDefs(SCHEMA_DIR),
+    logger: runtime.logger,
+    production: runtime.config.mode === 'production',
+  });
+  await graphql.start();
+  const buildContext = createContextFactory({ services, verifyToken, auditLog: runtime.auditLog });
+  const http = createApiHttpServer({
+    logger: runtime.logger,
+    routes: {
+      ...createHealthRoutes(runtime),
+      ...extraRoutes,
+      '/graphql': createGraphQLHttpRoute({ server: graphql, buildContext, limits, onResponse }),
+    },
+  });
+  return {
+    ...http,
+    async stop() {
+      await http.close();
+      await graphql.stop();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+
+/** The algorithm of the development key pair (and the only one the dev verifier accepts). */
+export const DEV_JWT_ALGORITHM = 'ES256';
+
+export interface DevJwtKeys {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+/**
+ * Loads the development signing key pair from `<dataDir>/jwt/`, generating it when
+ * missing (private key mode 0600). Production never calls this: it trusts a JWKS URL.
+ */
+export async function loadOrCreateDevJwtKeys(
+  dataDir: string,
+  onCreated: (dir: string) => void = () => {},
+): Promise<DevJwtKeys> {
+  const dir = join(dataDir, 'jwt');
+  const privatePath = join(dir, 'dev-private.jwk.json');
+  const publicPath = join(dir, 'dev-public.jwk.json');
+  if (!existsSync(privatePath) || !existsSync(publicPath)) {
+    const pair = await generateKeyPair(DEV_JWT_ALGORITHM, { extractable: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(privatePath, JSON.stringify(await exportJWK(pair.privateKey)), { mode: 0o600 });
+    writeFileSync(publicPath, JSON.stringify(await exportJWK(pair.publicKey)), { mode: 0o644 });
+    onCreated(dir);
+  }
+  const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as JWK;
+  return {
+    privateKey: (await importJWK(read(privatePath), DEV_JWT_ALGORITHM)) as CryptoKey,
+    publicKey: (await importJWK(read(publicPath), DEV_JWT_ALGORITHM)) as CryptoKey,
+  };
+}
+
+/** Claims of a Strongroom token (SPEC §4). */
+export interface TokenClaims {
+  sub: string;
+  wid: string;
+  role?: string;
+  scope?: string;
+}
+
+/** Signs a development token the dev-mode API accepts. */
+export function signDevToken(
+  keys: Pick<DevJwtKeys, 'privateKey'>,
+  claims: TokenClaims,
+  options: { issuer: string; audience: string; expiresIn?: string },
+): Promise<string> {
+  const payload: Record<string, string> = { wid: claims.wid };
+  if (claims.role) payload.role = claims.role;
+  if (claims.scope) payload.scope = claims.scope;
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: DEV_JWT_ALGORITHM, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setIssuedAt()
+    .setNotBefore('0s')
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(keys.privateKey);
+}

@@ -1,0 +1,91 @@
+import type { AuditLog } from '../core/audit/audit-log.js';
+import type { Principal, RequestFacts } from '../core/auth/principal.js';
+import { DomainError } from '../core/errors/domain-error.js';
+import type { ReferenceCheck } from '../core/secrets/reference-check.js';
+import type { SecretService } from '../core/secrets/secret-service.js';
+import type { ImportResult } from '../core/secrets/secret-import-service.js';
+import type { Trigger, ImportConflict, SecretScope } from '../core/secrets/secret-types.js';
+import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
+import type { TokenVerifier } from './auth/token-verifier.js';
+
+/** The domain operations the GraphQL layer calls; resolvers decide nothing themselves. */
+export interface ApiServices {
+  secrets: SecretService;
+  imports: {
+    importSecrets(
+      p: Principal,
+      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
+    ): Promise<ImportResult>;
+  };
+  references: {
+    checkSecretReferences(
+      p: Principal,
+      names: string[],
+      runAs: { trigger: Trigger; userId: string },
+    ): Promise<ReferenceCheck>;
+  };
+  audit: {
+    listEvents(
+      p: Principal,
+      filter: AuditFilter | null | undefined,
+      first?: number | null,
+      after?: string | null,
+    ): Promise<{ items: Array<{ cursor: string; node: AuditEventView }>; hasNextPage: boolean }>;
+    verify(p: Principal): Promise<{ ok: boolean; checked: number; firstBrokenId: string | null }>;
+  };
+}
+
+/** Per-request context: request facts, the services, and the caller once authenticated. */
+export interface GraphQLContext {
+  facts: RequestFacts;
+  services: ApiServices;
+  /** The verified caller; UNAUTHENTICATED (audited once per request) without a valid token. */
+  principal(): Promise<Principal>;
+}
+
+/**
+ * Builds the context of one request. Verification is lazy and memoised so a request
+ * is verified (and a failure audited) once however many fields it resolves.
+ */
+export function createContextFactory({
+  services,
+  verifyToken,
+  auditLog,
+}: {
+  services: ApiServices;
+  verifyToken: TokenVerifier;
+  auditLog: Pick<AuditLog, 'appendCommitted'>;
+}) {
+  return (authorization: string | undefined, facts: RequestFacts): GraphQLContext => {
+    let verified: Promise<Principal> | undefined;
+    const authenticate = async (): Promise<Principal> => {
+      const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '');
+      try {
+        if (!match) {
+          throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.', {
+            details: { reason: authorization ? 'MALFORMED_HEADER' : 'NO_TOKEN' },
+          });
+        }
+        return await verifyToken(match[1]!, facts);
+      } catch (error) {
+        const denied = DomainError.from(error);
+        await auditLog.appendCommitted([
+          {
+            action: 'auth.denied',
+            outcome: 'DENIED',
+            actorType: 'anonymous',
+            requestId: facts.requestId,
+            sourceAddress: facts.sourceAddress,
+            reason: String(denied.details.reason ?? denied.code),
+          },
+        ]);
+        throw denied;
+      }
+    };
+    return {
+      facts,
+      services,
+      principal: () => (verified ??= authenticate()),
+    };
+  };
+}

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../api/auth/dev-jwt-keys.js';
+import type { CommandContext } from '../command.js';
+
+const ROLES = ['admin', 'member', 'external'];
+
+/**
+ * `strongroom token dev --sub U --workspace W --role R [--scope S] [--expires-in 12h]`:
+ * prints only a JWT signed by the development key pair. Refused in production.
+ */
+export async function tokenCommand({ config, args, out, err }: CommandContext): Promise<number> {
+  const [kind, ...rest] = args;
+  if (kind !== 'dev') {
+    err(
+      'usage: strongroom token dev --sub USER --workspace WORKSPACE [--role admin|member|external] [--scope "S1 S2"]',
+    );
+    return 2;
+  }
+  if (config.mode === 'production') {
+    err('token dev signs with the development key pair; production tokens come from your identity provider.');
+    return 2;
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        sub: { type: 'string' },
+        workspace: { type: 'string' },
+        role: { type: 'string' },
+        scope: { type: 'string' },
+        'expires-in': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    err((error as Error).message);
+    return 2;
+  }
+  if (!values.sub || !values.workspace) {
+    err('--sub and --workspace are required');
+    return 2;
+  }
+  if (values.role !== undefined && !ROLES.includes(values.role)) {
+    err(`--role must be one of ${ROLES.join(', ')}`);
+    return 2;
+  }
+  if (!values.role && !values.scope) {
+    err('give --role, --scope, or both (a service token carries only scopes)');
+    return 2;
+  }
+  const keys = await loadOrCreateDevJwtKeys(config.dataDir);
+  out(
+    await signDevToken(
+      keys,
+      { sub: values.sub, wid: values.workspace, role: values.role, scope: values.scope },
+      { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn: values['expires-in'] },
+    ),
+  );
+  return 0;
+}

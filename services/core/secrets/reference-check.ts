@@ -1,0 +1,56 @@
+import { decideNames } from '../resolution/resolution-decisions.js';
+import type { ResolutionStore } from '../../storage/resolution-store.js';
+import type { Principal } from '../auth/principal.js';
+import { badInput, DomainError } from '../errors/domain-error.js';
+import { MAX_NAMES_PER_CALL } from '../resolution/run-context.js';
+import { assertSecretName } from './secret-names.js';
+import { secretPermissions as can } from './secret-permissions.js';
+import { assertIdentifier } from './secret-rules.js';
+import type { SecretScope, Trigger } from './secret-types.js';
+
+export interface ReferenceCheck {
+  resolvable: Array<{ name: string; scope: SecretScope }>;
+  missing: string[];
+}
+
+/**
+ * `checkSecretReferences`: what a run of `runAs` would get for each name, using the
+ * resolver's own decision rules (SPEC §6), without decrypting anything. `runAs.userId`
+ * is the run's principal (the triggering user of a MANUAL run, the workflow owner
+ * otherwise). Names a run would be refused (restricted, not a member) count as missing.
+ */
+export function createReferenceCheckService({
+  resolutionStore,
+}: {
+  resolutionStore: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+}) {
+  return {
+    async checkSecretReferences(
+      p: Principal,
+      names: string[],
+      runAs: { trigger: Trigger; userId: string },
+    ): Promise<ReferenceCheck> {
+      if (names.length > MAX_NAMES_PER_CALL)
+        throw badInput('names', `At most ${MAX_NAMES_PER_CALL} names per check.`);
+      names.forEach((name, i) => assertSecretName(name, `names[${i}]`));
+      assertIdentifier(runAs.userId, 'runAs.userId');
+      if (!['MANUAL', 'API', 'WEBHOOK', 'SCHEDULE'].includes(runAs.trigger)) {
+        throw badInput('runAs.trigger', 'trigger must be MANUAL, API, WEBHOOK or SCHEDULE.');
+      }
+      if (!can.canCheckReferencesFor(p, runAs.userId)) {
+        throw new DomainError('FORBIDDEN', 'Only workspace admins check references for another user.');
+      }
+      const unique = [...new Set(names)];
+      const candidates = await resolutionStore.findCandidates(p.workspaceId, runAs.userId, unique);
+      const restricted = candidates.filter((c) => c.restricted).map((c) => c.id);
+      const memberOf = await resolutionStore.findMemberships(restricted, runAs.userId);
+      const decisions = decideNames(unique, runAs.userId, candidates, memberOf);
+      return {
+        resolvable: decisions.flatMap((d) =>
+          d.kind === 'found' ? [{ name: d.name, scope: d.secret.scope as SecretScope }] : [],
+        ),
+        missing: decisions.flatMap((d) => (d.kind === 'found' ? [] : [d.name])),
+      };
+    },
+  };
+}

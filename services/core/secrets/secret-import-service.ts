@@ -1,0 +1,191 @@
+import type { SecretStore } from '../../storage/secret-store.js';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/principal.js';
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { badInput, DomainError } from '../errors/domain-error.js';
+import { parseDotenvStrict } from './dotenv-import.js';
+import { maskedPreview } from './masked-preview.js';
+import { secretPermissions as can } from './secret-permissions.js';
+import { assertScope, assertValue, forbidden, isUniqueViolation, newSecretRow } from './secret-rules.js';
+import type { ImportConflict, SecretScope } from './secret-types.js';
+
+/** Largest .env text accepted in one import (before parsing). */
+export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  skipped: number;
+}
+
+/**
+ * `importSecrets`: bulk creation from .env text, all or nothing. Everything is
+ * validated before the transaction starts; inside it, each name is created, skipped
+ * or rotated per `onConflict`, with one audit event per changed secret. Any failure
+ * rolls the whole import back.
+ */
+export function createSecretImportService(deps: {
+  secretStore: SecretStore;
+  cipher: Pick<EnvelopeCipher, 'seal'>;
+  auditLog: Pick<AuditLog, 'append' | 'appendCommitted'>;
+  maxValueBytes: number;
+  clock?: () => Date;
+}) {
+  const clock = deps.clock ?? (() => new Date());
+  const { secretStore, cipher, auditLog } = deps;
+
+  return {
+    async importSecrets(
+      p: Principal,
+      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
+    ): Promise<ImportResult> {
+      const scope = input.scope ?? 'WORKSPACE';
+      const onConflict = input.onConflict ?? 'FAIL';
+      assertScope(scope);
+      if (!['SKIP', 'OVERWRITE', 'FAIL'].includes(onConflict))
+        throw badInput('onConflict', 'onConflict must be SKIP, OVERWRITE or FAIL.');
+      if (Buffer.byteLength(input.dotenv, 'utf8') > MAX_IMPORT_BYTES) {
+        throw badInput('dotenv', `The .env text is larger than ${MAX_IMPORT_BYTES} bytes.`);
+      }
+      const actor = {
+        actorType: p.role === undefined ? ('service' as const) : ('user' as const),
+        actorId: p.subject,
+        workspaceId: p.workspaceId,
+        requestId: p.requestId,
+        sourceAddress: p.sourceAddress,
+      };
+      if (!can.canCreate(p, scope)) {
+        await auditLog.appendCommitted([
+          { action: 'secret.import', outcome: 'DENIED', ...actor, scope, reason: 'FORBIDDEN' },
+        ]);
+        throw forbidden(
+          scope === 'WORKSPACE'
+            ? 'Only workspace admins import workspace secrets.'
+            : 'Only workspace members import personal secrets.',
+        );
+      }
+      const entries = parseDotenvStrict(input.dotenv);
+      for (const entry of entries) {
+        try {
+          assertValue(entry.value, deps.maxValueBytes);
+        } catch (error) {
+          throw badInput('dotenv', `Line ${entry.line}: ${(error as DomainError).message}`, {
+            line: entry.line,
+          });
+        }
+      }
+
+      const ownerId = scope === 'PERSONAL' ? p.subject : '';
+      const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
+      try {
+        await secretStore.transaction(async (tx) => {
+          const events: AuditEventInput[] = [];
+          const now = clock();
+          for (const entry of entries) {
+            const existing = await secretStore.findSecretByKey(
+              { workspaceId: p.workspaceId, scope, ownerId, name: entry.name },
+              tx,
+            );
+            if (!existing) {
+              const row = newSecretRow({
+                workspaceId: p.workspaceId,
+                scope,
+                ownerId,
+                name: entry.name,
+                value: entry.value,
+                actor: p.subject,
+                now,
+              });
+              await secretStore.insertSecret(tx, row);
+              const sealed = await cipher.seal(entry.value, {
+                workspaceId: row.workspaceId,
+                secretId: row.id,
+                version: 1,
+              });
+              await secretStore.insertVersion(tx, {
+                secretId: row.id,
+                version: 1,
+                ...sealed,
+                createdAt: now,
+                createdBy: p.subject,
+              });
+              events.push({
+                action: 'secret.import',
+                outcome: 'SUCCESS',
+                ...actor,
+                secretId: row.id,
+                secretName: row.name,
+                scope,
+                version: 1,
+                reason: 'created',
+              });
+              result.created += 1;
+              continue;
+            }
+            if (onConflict === 'SKIP') {
+              result.skipped += 1;
+              continue;
+            }
+            if (onConflict === 'FAIL' || existing.systemManaged || !can.canManage(p, existing, undefined)) {
+              const why = existing.systemManaged
+                ? 'is system-managed'
+                : onConflict === 'FAIL'
+                  ? 'already exists'
+                  : 'may not be overwritten by you';
+              throw new DomainError(
+                onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
+                `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
+                {
+                  details: { field: 'dotenv', line: entry.line },
+                },
+              );
+            }
+            const locked = (await secretStore.lockSecret(tx, existing.id))!;
+            const version = Number(locked.currentVersion) + 1;
+            const sealed = await cipher.seal(entry.value, {
+              workspaceId: locked.workspaceId,
+              secretId: locked.id,
+              version,
+            });
+            await secretStore.insertVersion(tx, {
+              secretId: locked.id,
+              version,
+              ...sealed,
+              createdAt: now,
+              createdBy: p.subject,
+            });
+            await secretStore.updateSecret(tx, locked.id, {
+              currentVersion: version,
+              maskedPreview: maskedPreview(entry.value),
+              updatedAt: now,
+              updatedBy: p.subject,
+            });
+            events.push({
+              action: 'secret.import',
+              outcome: 'SUCCESS',
+              ...actor,
+              secretId: locked.id,
+              secretName: locked.name,
+              scope,
+              version,
+              reason: 'updated',
+            });
+            result.updated += 1;
+          }
+          await auditLog.append(tx, events);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new DomainError(
+            'CONFLICT',
+            'A secret in the import was created concurrently; nothing was imported.',
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,482 @@
+import type { EntityManager } from 'typeorm';
+import type { SecretRow } from '../../storage/entities/secret-entity.js';
+import type { SecretMemberRole } from '../../storage/entities/secret-member-entity.js';
+import type { SecretListingStore } from '../../storage/secret-listing-store.js';
+import type { SecretStore } from '../../storage/secret-store.js';
+import type { AuditEventInput } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/principal.js';
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { badInput, DomainError } from '../errors/domain-error.js';
+import { decodeCursor, encodeCursor, pageSize } from '../pagination/cursor.js';
+import { maskedPreview } from './masked-preview.js';
+import { assertSecretName } from './secret-names.js';
+import { secretPermissions as can } from './secret-permissions.js';
+import {
+  assertIdentifier,
+  assertScope,
+  assertText,
+  assertValue,
+  conflict,
+  forbidden,
+  isUniqueViolation,
+  MAX_DESCRIPTION,
+  MAX_DISPLAY_NAME,
+  newSecretRow,
+  notFound,
+} from './secret-rules.js';
+import {
+  toSecretView,
+  type CreateSecretInput,
+  type Page,
+  type SecretFilter,
+  type SecretView,
+} from './secret-types.js';
+
+export interface SecretServiceDeps {
+  secretStore: SecretStore;
+  listingStore: SecretListingStore;
+  cipher: Pick<EnvelopeCipher, 'seal'>;
+  auditLog: Pick<AuditLog, 'append' | 'appendCommitted'>;
+  maxValueBytes: number;
+  clock?: () => Date;
+}
+
+/**
+ * The secret use cases of the GraphQL API (SPEC §3–5). Every rule of §4 is checked
+ * here, not in resolvers. Each change and its audit event commit in one
+ * transaction; refusals are audited on their own. Values go in, never out.
+ */
+export function createSecretService(deps: SecretServiceDeps) {
+  const { secretStore, listingStore, cipher, auditLog, maxValueBytes } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  const actorOf = (
+    p: Principal,
+  ): Pick<AuditEventInput, 'actorType' | 'actorId' | 'workspaceId' | 'requestId' | 'sourceAddress'> => ({
+    actorType: p.role === undefined ? 'service' : 'user',
+    actorId: p.subject,
+    workspaceId: p.workspaceId,
+    requestId: p.requestId,
+    sourceAddress: p.sourceAddress,
+  });
+
+  const aboutSecret = (s: SecretRow) => ({
+    secretId: s.id,
+    secretName: s.name,
+    scope: s.scope,
+    version: Number(s.currentVersion),
+  });
+
+  /** Records a refusal in its own transaction, then throws it. */
+  async function refuse(
+    p: Principal,
+    action: AuditEventInput['action'],
+    error: DomainError,
+    secret?: SecretRow,
+  ): Promise<never> {
+    await auditLog.appendCommitted([
+      {
+        action,
+        outcome: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'DENIED',
+        ...actorOf(p),
+        ...(secret && p.workspaceId === secret.workspaceId ? aboutSecret(secret) : {}),
+        reason: error.code,
+      },
+    ]);
+    throw error;
+  }
+
+  async function view(row: SecretRow, tx?: EntityManager): Promise<SecretView> {
+    const members = await secretStore.listMembers(row.id, tx);
+    return toSecretView(
+      row,
+      members.map((m) => ({ userId: m.userId, role: m.role })),
+    );
+  }
+
+  async function memberRole(
+    secretId: string,
+    userId: string,
+    tx?: EntityManager,
+  ): Promise<SecretMemberRole | undefined> {
+    return (await secretStore.listMembers(secretId, tx)).find((m) => m.userId === userId)?.role;
+  }
+
+  async function sealVersion(
+    tx: EntityManager,
+    secret: SecretRow,
+    version: number,
+    value: string,
+    actor: string,
+    now: Date,
+  ) {
+    const sealed = await cipher.seal(value, {
+      workspaceId: secret.workspaceId,
+      secretId: secret.id,
+      version,
+    });
+    await secretStore.insertVersion(tx, {
+      secretId: secret.id,
+      version,
+      ...sealed,
+      createdAt: now,
+      createdBy: actor,
+    });
+  }
+
+  /**
+   * Loads a secret for a change under a row lock and checks the caller may make it.
+   * Invisible secrets are NOT_FOUND; visible but not manageable ones FORBIDDEN.
+   */
+  async function lockForChange(
+    tx: EntityManager,
+    p: Principal,
+    id: string,
+    action: AuditEventInput['action'],
+  ): Promise<SecretRow> {
+    const secret = await secretStore.lockSecret(tx, id);
+    if (!secret || !can.canSee(p, secret))
+      throw Object.assign(notFound(), { auditAction: action, auditSecret: undefined });
+    if (secret.systemManaged) {
+      throw Object.assign(forbidden('System-managed secrets are changed only by their integration.'), {
+        auditAction: action,
+        auditSecret: secret,
+      });
+    }
+    if (!can.canManage(p, secret, await memberRole(secret.id, p.subject, tx))) {
+      throw Object.assign(forbidden('You may not change this secret.'), {
+        auditAction: action,
+        auditSecret: secret,
+      });
+    }
+    return secret;
+  }
+
+  /** Runs a change; a refusal raised inside it is rolled back and then audited on its own. */
+  async function change<T>(
+    p: Principal,
+    action: AuditEventInput['action'],
+    work: (tx: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await secretStore.transaction(work);
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
+        const secret = (error as { auditSecret?: SecretRow }).auditSecret;
+        return refuse(p, action, error, secret);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async listSecrets(
+      p: Principal,
+      filter: SecretFilter | null | undefined,
+      first?: number | null,
+      after?: string | null,
+    ): Promise<Page<SecretView>> {
+      if (p.role === undefined)
+        return refuse(p, 'auth.denied', forbidden('Listing secrets needs a workspace role.'));
+      const limit = pageSize(first);
+      if (filter?.scope) assertScope(filter.scope);
+      if (filter?.nameContains != null && filter.nameContains.length > 128) {
+        throw badInput('nameContains', 'nameContains holds at most 128 characters.');
+      }
+      const query = {
+        workspaceId: p.workspaceId,
+        viewerId: p.subject,
+        scope: filter?.scope ?? undefined,
+        includeSystemManaged: filter?.includeSystemManaged ?? false,
+        nameContains: filter?.nameContains ?? undefined,
+      };
+      const afterKey = after
+        ? decodeCursor(
+            after,
+            (k): k is [string, string] => k.length === 2 && k.every((x) => typeof x === 'string'),
+          )
+        : undefined;
+      const [rows, totalCount] = await Promise.all([
+        listingStore.list({ ...query, after: afterKey, limit: limit + 1 }),
+        listingStore.count(query),
+      ]);
+      const pageRows = rows.slice(0, limit);
+      const members = await listingStore.membersOf(pageRows.map((r) => r.id));
+      return {
+        items: pageRows.map((row) => ({
+          cursor: encodeCursor([row.name, row.id]),
+          node: toSecretView(
+            row,
+            (members.get(row.id) ?? []).map((m) => ({ userId: m.userId, role: m.role })),
+          ),
+        })),
+        hasNextPage: rows.length > limit,
+        totalCount,
+      };
+    },
+
+    async getSecret(p: Principal, id: string): Promise<SecretView | null> {
+      const secret = await secretStore.findSecretById(id);
+      if (!secret || !can.canSee(p, secret)) return null;
+      return view(secret);
+    },
+
+    async createSecret(p: Principal, input: CreateSecretInput): Promise<SecretView> {
+      const scope = input.scope ?? 'WORKSPACE';
+      assertScope(scope);
+      assertSecretName(input.name);
+      assertValue(input.value, maxValueBytes);
+      assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
+      assertText(input.description, 'description', MAX_DESCRIPTION);
+      if (!can.canCreate(p, scope)) {
+        return refuse(
+          p,
+          'secret.create',
+          forbidden(
+            scope === 'WORKSPACE'
+              ? 'Only workspace admins create workspace secrets.'
+              : 'Only workspace members create personal secrets.',
+          ),
+        );
+      }
+      const now = clock();
+      const row = newSecretRow({
+        ...input,
+        scope,
+        workspaceId: p.workspaceId,
+        ownerId: p.subject,
+        actor: p.subject,
+        now,
+      });
+      try {
+        await secretStore.transaction(async (tx) => {
+          await secretStore.insertSecret(tx, row);
+          await sealVersion(tx, row, 1, input.value, p.subject, now);
+          await auditLog.append(tx, [
+            { action: 'secret.create', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(row) },
+          ]);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(input.name, error);
+        throw error;
+      }
+      return toSecretView(row, []);
+    },
+
+    updateSecretValue(p: Principal, input: { id: string; value: string }): Promise<SecretView> {
+      assertValue(input.value, maxValueBytes);
+      return change(p, 'secret.update_value', async (tx) => {
+        const secret = await lockForChange(tx, p, input.id, 'secret.update_value');
+        const now = clock();
+        const version = Number(secret.currentVersion) + 1;
+        await sealVersion(tx, secret, version, input.value, p.subject, now);
+        const patch = {
+          currentVersion: version,
+          maskedPreview: maskedPreview(input.value),
+          updatedAt: now,
+          updatedBy: p.subject,
+        };
+        await secretStore.updateSecret(tx, secret.id, patch);
+        const updated = { ...secret, ...patch };
+        await auditLog.append(tx, [
+          { action: 'secret.update_value', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(updated) },
+        ]);
+        return view(updated, tx);
+      });
+    },
+
+    updateSecret(
+      p: Principal,
+      input: { id: string; displayName?: string | null; description?: string | null },
+    ): Promise<SecretView> {
+      assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
+      assertText(input.description, 'description', MAX_DESCRIPTION);
+      return change(p, 'secret.update', async (tx) => {
+        const secret = await lockForChange(tx, p, input.id, 'secret.update');
+        const patch = {
+          ...(input.displayName != null ? { displayName: input.displayName } : {}),
+          ...(input.description != null ? { description: input.description } : {}),
+          updatedAt: clock(),
+          updatedBy: p.subject,
+        };
+        await secretStore.updateSecret(tx, secret.id, patch);
+        const updated = { ...secret, ...patch };
+        await auditLog.append(tx, [
+          { action: 'secret.update', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(updated) },
+        ]);
+        return view(updated, tx);
+      });
+    },
+
+    deleteSecret(p: Principal, id: string): Promise<string> {
+      return change(p, 'secret.delete', async (tx) => {
+        const secret = await lockForChange(tx, p, id, 'secret.delete');
+        await secretStore.deleteSecret(tx, secret.id);
+        await auditLog.append(tx, [
+          { action: 'secret.delete', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(secret) },
+        ]);
+        return secret.id;
+      });
+    },
+
+    addSecretMember(
+      p: Principal,
+      input: { secretId: string; userId: string; role: SecretMemberRole },
+    ): Promise<SecretView> {
+      assertIdentifier(input.userId, 'userId');
+      if (input.role !== 'ADMIN' && input.role !== 'MEMBER')
+        throw badInput('role', 'role must be ADMIN or MEMBER.');
+      return change(p, 'secret.member_add', async (tx) => {
+        const secret = await lockForChange(tx, p, input.secretId, 'secret.member_add');
+        if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
+        const now = clock();
+        await secretStore.upsertMember(tx, {
+          secretId: secret.id,
+          userId: input.userId,
+          role: input.role,
+          createdAt: now,
+          createdBy: p.subject,
+        });
+        await secretStore.updateSecret(tx, secret.id, {
+          restricted: true,
+          updatedAt: now,
+          updatedBy: p.subject,
+        });
+        await auditLog.append(tx, [
+          {
+            action: 'secret.member_add',
+            outcome: 'SUCCESS',
+            ...actorOf(p),
+            ...aboutSecret(secret),
+            reason: `${input.role}:${input.userId}`,
+          },
+        ]);
+        return view({ ...secret, restricted: true, updatedAt: now, updatedBy: p.subject }, tx);
+      });
+    },
+
+    removeSecretMember(p: Principal, input: { secretId: string; userId: string }): Promise<SecretView> {
+      assertIdentifier(input.userId, 'userId');
+      return change(p, 'secret.member_remove', async (tx) => {
+        const secret = await lockForChange(tx, p, input.secretId, 'secret.member_remove');
+        if (!(await secretStore.removeMember(tx, secret.id, input.userId)))
+          throw new DomainError('NOT_FOUND', 'No such member.');
+        const now = clock();
+        const restricted = (await secretStore.countMembers(tx, secret.id)) > 0;
+        await secretStore.updateSecret(tx, secret.id, { restricted, updatedAt: now, updatedBy: p.subject });
+        await auditLog.append(tx, [
+          {
+            action: 'secret.member_remove',
+            outcome: 'SUCCESS',
+            ...actorOf(p),
+            ...aboutSecret(secret),
+            reason: input.userId,
+          },
+        ]);
+        return view({ ...secret, restricted, updatedAt: now, updatedBy: p.subject }, tx);
+      });
+    },
+
+    async registerSystemSecret(
+      p: Principal,
+      input: { integration: string; name: string; value: string; description?: string | null },
+    ): Promise<SecretView> {
+      assertIdentifier(input.integration, 'integration');
+      assertSecretName(input.name);
+      assertValue(input.value, maxValueBytes);
+      assertText(input.description, 'description', MAX_DESCRIPTION);
+      if (!can.canManageSystemSecrets(p)) {
+        return refuse(
+          p,
+          'secret.register_system',
+          forbidden('Only integration services (secrets:system) register system secrets.'),
+        );
+      }
+      const key = { workspaceId: p.workspaceId, scope: 'WORKSPACE' as const, ownerId: '', name: input.name };
+      try {
+        return await secretStore.transaction(async (tx) => {
+          const now = clock();
+          const existing = await secretStore.findSecretByKey(key, tx);
+          if (!existing) {
+            const row = newSecretRow({
+              ...key,
+              value: input.value,
+              description: input.description,
+              systemManaged: true,
+              integration: input.integration,
+              actor: p.subject,
+              now,
+            });
+            await secretStore.insertSecret(tx, row);
+            await sealVersion(tx, row, 1, input.value, p.subject, now);
+            await auditLog.append(tx, [
+              { action: 'secret.register_system', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(row) },
+            ]);
+            return toSecretView(row, []);
+          }
+          if (!existing.systemManaged || existing.integration !== input.integration) {
+            throw new DomainError(
+              'CONFLICT',
+              `${input.name} already exists and is not managed by ${input.integration}.`,
+              { details: { field: 'name' } },
+            );
+          }
+          // A refresh: the integration's token changed, so the value gets a new version.
+          const locked = (await secretStore.lockSecret(tx, existing.id))!;
+          const version = Number(locked.currentVersion) + 1;
+          await sealVersion(tx, locked, version, input.value, p.subject, now);
+          const patch = {
+            currentVersion: version,
+            maskedPreview: maskedPreview(input.value),
+            ...(input.description != null ? { description: input.description } : {}),
+            updatedAt: now,
+            updatedBy: p.subject,
+          };
+          await secretStore.updateSecret(tx, locked.id, patch);
+          const updated = { ...locked, ...patch };
+          await auditLog.append(tx, [
+            {
+              action: 'secret.register_system',
+              outcome: 'SUCCESS',
+              ...actorOf(p),
+              ...aboutSecret(updated),
+              reason: 'refresh',
+            },
+          ]);
+          return view(updated, tx);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(input.name, error);
+        throw error;
+      }
+    },
+
+    async revokeSystemSecret(p: Principal, input: { integration: string; name: string }): Promise<string> {
+      assertIdentifier(input.integration, 'integration');
+      assertSecretName(input.name);
+      if (!can.canManageSystemSecrets(p)) {
+        return refuse(
+          p,
+          'secret.revoke_system',
+          forbidden('Only integration services (secrets:system) revoke system secrets.'),
+        );
+      }
+      return change(p, 'secret.revoke_system', async (tx) => {
+        const found = await secretStore.findSecretByKey(
+          { workspaceId: p.workspaceId, scope: 'WORKSPACE', ownerId: '', name: input.name },
+          tx,
+        );
+        if (!found || !found.systemManaged || found.integration !== input.integration)
+          throw notFound('system-managed secret');
+        await secretStore.deleteSecret(tx, found.id);
+        await auditLog.append(tx, [
+          { action: 'secret.revoke_system', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(found) },
+        ]);
+        return found.id;
+      });
+    },
+  };
+}
+
+export type SecretService = ReturnType<typeof createSecretService>;

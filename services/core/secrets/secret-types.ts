@@ -1,0 +1,67 @@
+import type { SecretMemberRole } from '../../storage/entities/secret-member-entity.js';
+import type { SecretRow, SecretScope } from '../../storage/entities/secret-entity.js';
+
+export type { SecretScope, SecretMemberRole };
+export type ImportConflict = 'SKIP' | 'OVERWRITE' | 'FAIL';
+export type Trigger = 'MANUAL' | 'API' | 'WEBHOOK' | 'SCHEDULE';
+
+/** What the API shows of a secret: metadata and members, never a value. */
+export interface SecretView {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+  scope: SecretScope;
+  ownerId: string | null;
+  systemManaged: boolean;
+  integration: string | null;
+  maskedPreview: string;
+  version: number;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+  lastUsedAt: Date | null;
+  members: Array<{ userId: string; role: SecretMemberRole }>;
+}
+
+export function toSecretView(row: SecretRow, members: SecretView['members']): SecretView {
+  return {
+    id: row.id,
+    name: row.name,
+    displayName: row.displayName,
+    description: row.description,
+    scope: row.scope,
+    ownerId: row.scope === 'PERSONAL' ? row.ownerId : null,
+    systemManaged: Boolean(row.systemManaged),
+    integration: row.integration === '' ? null : row.integration,
+    maskedPreview: row.maskedPreview,
+    version: Number(row.currentVersion),
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    updatedAt: row.updatedAt,
+    updatedBy: row.updatedBy,
+    lastUsedAt: row.lastUsedAt,
+    members,
+  };
+}
+
+export interface CreateSecretInput {
+  name: string;
+  value: string;
+  scope?: SecretScope | null;
+  displayName?: string | null;
+  description?: string | null;
+}
+
+export interface SecretFilter {
+  scope?: SecretScope | null;
+  includeSystemManaged?: boolean | null;
+  nameContains?: string | null;
+}
+
+export interface Page<T> {
+  items: Array<{ cursor: string; node: T }>;
+  hasNextPage: boolean;
+  totalCount: number;
+}

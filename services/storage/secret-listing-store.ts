@@ -1,0 +1,67 @@
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import { SecretEntity, type SecretRow, type SecretScope } from './entities/secret-entity.js';
+import { SecretMemberEntity, type SecretMemberRow } from './entities/secret-member-entity.js';
+
+export interface SecretListQuery {
+  workspaceId: string;
+  /** Personal secrets are listed only for their owner. */
+  viewerId: string;
+  scope?: SecretScope;
+  includeSystemManaged: boolean;
+  nameContains?: string;
+  /** Keyset position: list secrets after (name, id). */
+  after?: [string, string];
+  limit: number;
+}
+
+/** Listing queries for the metadata API: keyset pagination by (name, id), indexed by workspace. */
+export function createSecretListingStore({ dataSource }: { dataSource: DataSource }) {
+  const filtered = (q: Omit<SecretListQuery, 'after' | 'limit'>): SelectQueryBuilder<SecretRow> => {
+    const qb = dataSource.manager
+      .createQueryBuilder(SecretEntity, 's')
+      .where('s.workspaceId = :workspaceId', { workspaceId: q.workspaceId })
+      .andWhere("(s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.ownerId = :viewerId))", {
+        viewerId: q.viewerId,
+      });
+    if (q.scope) qb.andWhere('s.scope = :scope', { scope: q.scope });
+    if (!q.includeSystemManaged) qb.andWhere('s.systemManaged = :no', { no: false });
+    if (q.nameContains) {
+      // '!' as the LIKE escape: a backslash means different things in MySQL and SQLite literals.
+      const pattern = `%${q.nameContains.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      qb.andWhere("LOWER(s.name) LIKE :pattern ESCAPE '!'", { pattern });
+    }
+    return qb;
+  };
+
+  return {
+    async list(q: SecretListQuery): Promise<SecretRow[]> {
+      const qb = filtered(q);
+      if (q.after) {
+        qb.andWhere('(s.name > :afterName OR (s.name = :afterName AND s.id > :afterId))', {
+          afterName: q.after[0],
+          afterId: q.after[1],
+        });
+      }
+      return qb.orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').limit(q.limit).getMany();
+    },
+
+    count(q: Omit<SecretListQuery, 'after' | 'limit'>): Promise<number> {
+      return filtered(q).getCount();
+    },
+
+    /** Members of many secrets in one query, for a page of results. */
+    async membersOf(secretIds: string[]): Promise<Map<string, SecretMemberRow[]>> {
+      const bySecret = new Map<string, SecretMemberRow[]>(secretIds.map((id) => [id, []]));
+      if (secretIds.length === 0) return bySecret;
+      const rows = await dataSource.manager
+        .createQueryBuilder(SecretMemberEntity, 'm')
+        .where('m.secretId IN (:...ids)', { ids: secretIds })
+        .orderBy('m.userId', 'ASC')
+        .getMany();
+      for (const row of rows) bySecret.get(row.secretId)?.push(row);
+      return bySecret;
+    },
+  };
+}
+
+export type SecretListingStore = ReturnType<typeof createSecretListingStore>;

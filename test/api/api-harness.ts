@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApiServer, createVerifierFor } from '../../services/api/api-server.js';
+import {
+  loadOrCreateDevJwtKeys,
+  signDevToken,
+  type TokenClaims,
+} from '../../services/api/auth/dev-jwt-keys.js';
+import type { Runtime } from '../../services/cli/runtime.js';
+import { openAuditLog } from '../../services/core/audit/audit-log.js';
+import { loadConfig } from '../../services/core/config/config.js';
+import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
+import { createLogger } from '../../services/core/logging/logger.js';
+import { createAuditStore } from '../../services/storage/audit-store.js';
+import { createSecretStore } from '../../services/storage/secret-store.js';
+import { openMigratedDataSource, type DatabaseKind } from '../support/databases.js';
+import { createTestKeyring } from '../support/test-keyring.js';
+
+export interface GraphQLResult {
+  status: number;
+  body: {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes vary per operation
+    data?: Record<string, any> | null;
+    errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  };
+  text: string;
+}
+
+/** A real API on an ephemeral port over a fresh database, with every log line captured. */
+export async function startApi(kind: DatabaseKind, options: { production?: boolean } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
+  const handle = await openMigratedDataSource(kind);
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    name: 'test-api',
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  const config = {
+    ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
+    mode: options.production ? ('production' as const) : ('development' as const),
+  };
+  const keyring = createTestKeyring();
+  const auditStore = createAuditStore({ dataSource: handle.dataSource });
+  const runtime: Runtime = {
+    config,
+    logger,
+    dataSource: handle.dataSource,
+    keyring,
+    cipher: createEnvelopeCipher({ keyring }),
+    secretStore: createSecretStore({ dataSource: handle.dataSource }),
+    auditStore,
+    auditLog: await openAuditLog({ auditStore }),
+    close: async () => {},
+  };
+  const verifyToken = await createVerifierFor({ ...config, mode: 'development' });
+  const api = await createApiServer({ runtime, verifyToken });
+  const port = await api.listen(0, '127.0.0.1');
+  const keys = await loadOrCreateDevJwtKeys(dataDir);
+  const url = `http://127.0.0.1:${port}/graphql`;
+
+  const token = (claims: TokenClaims, expiresIn?: string) =>
+    signDevToken(keys, claims, { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn });
+
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: GraphQLResult['body'] = {};
+    try {
+      parsed = JSON.parse(text) as GraphQLResult['body'];
+    } catch {
+      parsed = {};
+    }
+    return { status: response.status, body: parsed, text };
+  }
+
+  return {
+    url,
+    port,
+    runtime,
+    dataSource: handle.dataSource,
+    logLines,
+    token,
+    post,
+    /** Runs an operation as the holder of `bearer` (a token string, or none). */
+    gql(bearer: string | undefined, query: string, variables: Record<string, unknown> = {}) {
+      return post({ query, variables }, bearer ? { authorization: `Bearer ${bearer}` } : {});
+    },
+    async close() {
+      await api.stop();
+      await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type ApiHarness = Awaited<ReturnType<typeof startApi>>;
+
+/** The first error's code, or 'OK' when the operation succeeded. */
+export const outcomeOf = (result: GraphQLResult): string =>
+  (result.body.errors?.[0]?.extensions?.code as string | undefined) ??
+  (result.body.data ? 'OK' : `HTTP_${result.status}`);
+
+export const SECRET_FIELDS =
+  'id name displayName description scope ownerId systemManaged integration maskedPreview version createdAt createdBy updatedAt updatedBy lastUsedAt members { userId role }';
