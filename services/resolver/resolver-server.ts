@@ -1,6 +1,8 @@
 import { Server } from '@grpc/grpc-js';
 import type { Logger } from '../core/logging/logger.js';
+import type { Metrics } from '../core/metrics/metrics.js';
 import type { ResolutionService } from '../core/resolution/resolution-service.js';
+import { instrumentUnary } from './call-metrics.js';
 import { createHealthCheckHandler } from './health-handler.js';
 import { createResolveHandler } from './resolve-handler.js';
 import { healthDefinition, secretResolverDefinition } from './service-definitions.js';
@@ -17,23 +19,32 @@ export interface ResolverServer {
 // A request is a run context and at most 100 names of at most 128 characters.
 const MAX_REQUEST_BYTES = 64 * 1024;
 
-/** The gRPC resolver: SecretResolver and grpc.health.v1.Health on one mTLS port. */
+/**
+ * The gRPC resolver: SecretResolver and grpc.health.v1.Health on one mTLS port. With
+ * `metrics`, every call is counted and timed (operations `Resolve` and `Check`).
+ */
 export function createResolverServer({
   resolutionService,
   logger,
   tls,
   isReady = async () => true,
+  metrics,
 }: {
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
   isReady?: () => Promise<boolean>;
+  metrics?: Pick<Metrics, 'requestsTotal' | 'requestDuration'>;
 }): ResolverServer {
   const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+  const resolve = createResolveHandler({ resolutionService, logger });
+  const check = createHealthCheckHandler({ isReady });
   server.addService(secretResolverDefinition, {
-    resolve: createResolveHandler({ resolutionService, logger }),
+    resolve: metrics ? instrumentUnary(resolve, { metrics, operation: 'Resolve' }) : resolve,
   });
-  server.addService(healthDefinition, { check: createHealthCheckHandler({ isReady }) });
+  server.addService(healthDefinition, {
+    check: metrics ? instrumentUnary(check, { metrics, operation: 'Check' }) : check,
+  });
   const credentials = createRunnerServerCredentials(tls);
 
   return {

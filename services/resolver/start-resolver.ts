@@ -3,10 +3,12 @@ import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Config } from '../core/config/config.js';
 import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Logger } from '../core/logging/logger.js';
+import type { Metrics } from '../core/metrics/metrics.js';
 import { createLastUsedTracker } from '../core/resolution/last-used-tracker.js';
 import { createResolutionService } from '../core/resolution/resolution-service.js';
 import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
+import { instrumentResolverAuditLog } from './audit-metrics.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
 
@@ -28,12 +30,20 @@ export interface StartedResolver {
   port: number;
   /** Human-readable lines: where it listens, which TLS files and policy it uses. */
   summary: string[];
-  close(): Promise<void>;
+  /** True while the database answers (within a second): the readiness of health probes. */
+  isReady(): Promise<boolean>;
+  /**
+   * Stops accepting calls, lets calls in flight finish for `graceMs` (then cuts them),
+   * and writes pending lastUsedAt times. The database stays open: the caller owns it.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
  * Wires the resolver from a process's shared parts (used by `strongroom start` and
- * `strongroom resolver`): TLS files, runner policy, resolution service, server.
+ * `strongroom resolver`): TLS files, runner policy, resolution service, server. With
+ * `metrics`, calls, resolved names and audit write latency are recorded on it; serving
+ * them (the plain-HTTP ops port, or the API's `/metrics`) is the caller's choice.
  */
 export async function startResolver({
   config,
@@ -41,12 +51,14 @@ export async function startResolver({
   dataSource,
   cipher,
   auditLog,
+  metrics,
 }: {
   config: Config;
   logger: Logger;
   dataSource: DataSource;
   cipher: EnvelopeCipher;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
+  metrics?: Metrics;
 }): Promise<StartedResolver> {
   const tls = await loadTlsMaterial(config);
   if (tls.generated)
@@ -54,12 +66,20 @@ export async function startResolver({
   const policy = loadRunnerPolicy(config);
   const store = createResolutionStore({ dataSource });
   const lastUsed = createLastUsedTracker({ store, logger });
-  const resolutionService = createResolutionService({ store, cipher, auditLog, policy, lastUsed });
+  const resolutionService = createResolutionService({
+    store,
+    cipher,
+    auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
+    policy,
+    lastUsed,
+  });
+  const isReady = () => databaseAnswers(dataSource);
   const server = createResolverServer({
     resolutionService,
     logger: logger.child({ component: 'resolver' }),
     tls,
-    isReady: () => databaseAnswers(dataSource),
+    isReady,
+    metrics,
   });
   const port = await server.listen(config.resolverPort);
   lastUsed.start();
@@ -78,8 +98,9 @@ export async function startResolver({
   return {
     port,
     summary,
-    async close() {
-      await server.close();
+    isReady,
+    async close(graceMs) {
+      await server.close(graceMs);
       await lastUsed.stop();
     },
   };

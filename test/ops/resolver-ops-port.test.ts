@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAuditLog } from '../../services/core/audit/audit-log.js';
+import { loadConfig } from '../../services/core/config/config.js';
+import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
+import { createMetrics } from '../../services/core/metrics/metrics.js';
+import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { createOpsHttpServer, type OpsHttpServer } from '../../services/resolver/ops-http-server.js';
+import { startResolver, type StartedResolver } from '../../services/resolver/start-resolver.js';
+import { createAuditStore } from '../../services/storage/audit-store.js';
+import { createSecretStore } from '../../services/storage/secret-store.js';
+import { openMigratedDataSource } from '../support/databases.js';
+import { createTestKeyring } from '../support/test-keyring.js';
+import { createResolverClient } from '../resolver/support/resolver-client.js';
+import { seedSecret } from '../resolver/support/seed.js';
+import { httpGet } from './support/http-get.js';
+
+// The real wiring of `strongroom resolver` (startResolver + ops port) on SQLite, with dev TLS.
+let dir: string;
+let db: Awaited<ReturnType<typeof openMigratedDataSource>>;
+let resolver: StartedResolver;
+let ops: OpsHttpServer;
+let opsPort: number;
+let client: ReturnType<typeof createResolverClient>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'strongroom-ops-'));
+  const config = { ...loadConfig({ STRONGROOM_DATA_DIR: dir }), resolverPort: 0 };
+  db = await openMigratedDataSource('sqlite');
+  const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+  const auditLog = await openAuditLog({ auditStore: createAuditStore(db) });
+  const metrics = createMetrics({ readPoolStats: () => readPoolStats(db.dataSource) });
+  const logger = pino({ level: 'silent' });
+  resolver = await startResolver({ config, logger, dataSource: db.dataSource, cipher, auditLog, metrics });
+  ops = createOpsHttpServer({ registry: metrics.registry, isReady: resolver.isReady, logger });
+  opsPort = await ops.listen(0, '127.0.0.1');
+  await seedSecret(
+    { secretStore: createSecretStore(db), cipher },
+    { workspaceId: 'w', name: 'A', value: 'a-value' },
+  );
+  const tls = join(dir, 'tls');
+  client = createResolverClient(resolver.port, {
+    caPem: readFileSync(join(tls, 'ca.pem'), 'utf8'),
+    client: {
+      certPem: readFileSync(join(tls, 'runner.pem'), 'utf8'),
+      keyPem: readFileSync(join(tls, 'runner-key.pem'), 'utf8'),
+    },
+  });
+});
+
+afterAll(async () => {
+  client?.close();
+  await ops?.close();
+  await resolver?.close(1_000);
+  await db?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const context = { workspaceId: 'w', trigger: Trigger.MANUAL, triggeredBy: 'u', runId: 'r', workflowId: 'f' };
+
+describe('the resolver ops port (plain HTTP)', () => {
+  it('serves liveness and readiness', async () => {
+    expect(await httpGet(opsPort, '/healthz')).toMatchObject({ status: 200 });
+    const ready = await httpGet(opsPort, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', checks: { database: true } });
+    expect((await httpGet(opsPort, '/nope')).status).toBe(404);
+  });
+
+  it('counts Resolve calls by status, resolved names by audit outcome, and audit write latency', async () => {
+    expect((await client.resolve({ context, names: ['A'] })).response?.secrets).toHaveLength(1);
+    expect((await client.resolve({ context, names: ['A', 'MISSING'] })).error?.code).toBe(5);
+    const { status, body } = await httpGet(opsPort, '/metrics');
+    expect(status).toBe(200);
+    expect(body).toContain(
+      'strongroom_requests_total{service="resolver",operation="Resolve",outcome="OK"} 1',
+    );
+    expect(body).toContain(
+      'strongroom_requests_total{service="resolver",operation="Resolve",outcome="NOT_FOUND"} 1',
+    );
+    expect(body).toContain(
+      'strongroom_request_duration_seconds_count{service="resolver",operation="Resolve",outcome="OK"} 1',
+    );
+    // Per name: A released once; in the refused call A is ERROR (not sent), MISSING is NOT_FOUND.
+    expect(body).toContain('strongroom_resolves_total{outcome="SUCCESS"} 1');
+    expect(body).toContain('strongroom_resolves_total{outcome="NOT_FOUND"} 1');
+    expect(body).toContain('strongroom_resolves_total{outcome="ERROR"} 1');
+    expect(body).toContain('strongroom_audit_write_duration_seconds_count 2');
+    expect(body).toContain('strongroom_db_pool_connections{state="used"} 1');
+    expect(body).toContain('process_resident_memory_bytes');
+    // Nothing a resolve returned appears in the metrics.
+    expect(body).not.toContain('a-value');
+  });
+
+  it('is not served on the mTLS port', async () => {
+    // Plain HTTP to the gRPC port is not even a TLS handshake: the connection fails.
+    await expect(httpGet(resolver.port, '/metrics')).rejects.toThrow();
+    await expect(httpGet(resolver.port, '/healthz')).rejects.toThrow();
+  });
+
+  it('reports unready while draining', async () => {
+    ops.drain();
+    const ready = await httpGet(opsPort, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'unready', draining: true });
+    expect((await httpGet(opsPort, '/healthz')).status).toBe(200);
+  });
+});
