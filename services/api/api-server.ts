@@ -11,7 +11,7 @@ import { createSecretListingStore } from '../storage/secret-listing-store.js';
 import { loadOrCreateDevJwtKeys } from './auth/dev-jwt-keys.js';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { createContextFactory, type ApiServices } from './graphql-context.js';
-import { createGraphQLHttpRoute, type HttpLimits } from './graphql-http-route.js';
+import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } from './graphql-http-route.js';
 import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
 import { createHealthRoutes } from './health-routes.js';
 import { createApiHttpServer, type ApiHttpServer, type HttpRoute } from './http-server.js';
@@ -67,7 +67,7 @@ export async function createApiServer({
   services?: ApiServices;
   extraRoutes?: Record<string, HttpRoute>;
   limits?: HttpLimits;
-  onResponse?: (info: { status: number; operation: string; durationMs: number }) => void;
+  onResponse?: (info: GraphQLResponseInfo) => void;
 }): Promise<ApiHttpServer & { stop(): Promise<void> }> {
   const graphql = createGraphQLServer({
     typeDefs: loadTypeDefs(SCHEMA_DIR),
@@ -81,7 +81,24 @@ export async function createApiServer({
     routes: {
       ...createHealthRoutes(runtime),
       ...extraRoutes,
-      '/graphql': createGraphQLHttpRoute({ server: graphql, buildContext, limits, onResponse }),
+      '/graphql': createGraphQLHttpRoute({
+        server: graphql,
+        buildContext,
+        limits,
+        onResponse: (info) => {
+          // Never the variables: they carry secret values under caller-chosen names.
+          runtime.logger.info(
+            {
+              requestId: info.requestId,
+              operation: info.operation,
+              status: info.status,
+              durationMs: Math.round(info.durationMs),
+            },
+            'graphql request',
+          );
+          onResponse?.(info);
+        },
+      }),
     },
   });
   return {

@@ -17,6 +17,14 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   maxDocumentBytes: 32 * 1024,
 };
 
+/** What is known of a finished request, for logs and metrics. */
+export interface GraphQLResponseInfo {
+  requestId: string;
+  status: number;
+  operation: string;
+  durationMs: number;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The request id: the caller's `x-request-id` when well-formed, else a new one. */
@@ -42,7 +50,7 @@ export function createGraphQLHttpRoute({
   server: ApolloServer<GraphQLContext>;
   buildContext: (authorization: string | undefined, facts: RequestFacts) => GraphQLContext;
   limits?: HttpLimits;
-  onResponse?: (info: { status: number; operation: string; durationMs: number }) => void;
+  onResponse?: (info: GraphQLResponseInfo) => void;
 }): HttpRoute {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -52,7 +60,12 @@ export function createGraphQLHttpRoute({
       res
         .writeHead(status, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-      onResponse({ status, operation: 'rejected', durationMs: performance.now() - started });
+      onResponse({
+        requestId: facts.requestId,
+        status,
+        operation: 'rejected',
+        durationMs: performance.now() - started,
+      });
     };
 
     let body: unknown;
@@ -100,6 +113,7 @@ export function createGraphQLHttpRoute({
     const operationName =
       body && typeof body === 'object' ? (body as { operationName?: unknown }).operationName : undefined;
     onResponse({
+      requestId: facts.requestId,
       status,
       operation: typeof operationName === 'string' ? operationName.slice(0, 64) : 'anonymous',
       durationMs: performance.now() - started,

@@ -360,6 +360,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       assertIdentifier(input.userId, 'userId');
       return change(p, 'secret.member_remove', async (tx) => {
         const secret = await lockForChange(tx, p, input.secretId, 'secret.member_remove');
+        if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
         if (!(await secretStore.removeMember(tx, secret.id, input.userId)))
           throw new DomainError('NOT_FOUND', 'No such member.');
         const now = clock();

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { startApi, type ApiHarness, type GraphQLResult } from './api-harness.js';
+
+const CANARY = 'CANARY-7f3e9b2c-value-Zq81';
+/** The canary and the encodings a careless log line or error would carry it in. */
+const forms = (value: string) => [
+  value,
+  Buffer.from(value).toString('base64'),
+  Buffer.from(value).toString('base64url'),
+  Buffer.from(value).toString('hex'),
+  encodeURIComponent(value),
+  JSON.stringify(value).slice(1, -1),
+];
+
+describe.each(DATABASE_KINDS)('no value leaks from the API (%s)', (kind) => {
+  let api: ApiHarness;
+  const responses: GraphQLResult[] = [];
+
+  beforeAll(async () => {
+    api = await startApi(kind);
+    const admin = await api.token({ sub: 'alice', wid: 'ws1', role: 'admin' });
+    const member = await api.token({ sub: 'bob', wid: 'ws1', role: 'member' });
+    const service = await api.token({ sub: 'svc', wid: 'ws1', scope: 'secrets:system' });
+    const run = async (token: string | undefined, query: string, variables: Record<string, unknown> = {}) => {
+      const r = await api.gql(token, query, variables);
+      responses.push(r);
+      return r;
+    };
+    const created = await run(
+      admin,
+      `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id maskedPreview } }`,
+      {
+        i: { name: 'CANARY_KEY', value: `${CANARY}-1` },
+      },
+    );
+    const id = created.body.data!.createSecret.id;
+    await run(admin, `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`, {
+      i: { id, value: `${CANARY}-2` },
+    });
+    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+      i: { dotenv: `IMPORTED="${CANARY}-3"\nexport OTHER=${CANARY}-4 # comment\n` },
+    });
+    await run(
+      service,
+      `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id } }`,
+      {
+        i: { integration: 'gh', name: 'SYS_CANARY', value: `${CANARY}-5` },
+      },
+    );
+    // Refused and malformed requests that carry the value.
+    await run(member, `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`, {
+      i: { id, value: `${CANARY}-6` },
+    });
+    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+      i: { name: 'CANARY_KEY', value: `${CANARY}-7` },
+    });
+    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+      i: { name: 'BAD NAME', value: `${CANARY}-8` },
+    });
+    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+      i: { name: 'X', value: `${CANARY}-9`, scope: 'NOPE' },
+    });
+    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+      i: { name: 'X', value: 12345, extra: `${CANARY}-10` },
+    });
+    await run(
+      admin,
+      `mutation { createSecret(input: {name: "Y", value: "${CANARY}-11", scope: BOGUS}) { id } }`,
+    );
+    await run(admin, `mutation { createSecret(input: {name: 7, value: "${CANARY}-12"}) { id } }`);
+    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+      i: { dotenv: `GOOD=${CANARY}-13\nthis line is wrong ${CANARY}-14\n` },
+    });
+    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+      i: { dotenv: `BROKEN="${CANARY}-15\n` },
+    });
+    await run(undefined, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+      i: { name: 'Z', value: `${CANARY}-16` },
+    });
+    await run(
+      admin,
+      `{ secrets(first: 50, filter: { includeSystemManaged: true }) { edges { node { id name maskedPreview description displayName } } } }`,
+    );
+  });
+  afterAll(() => api?.close());
+
+  it('no response body, error or extension carries the value in any encoding', () => {
+    expect(responses.length).toBeGreaterThan(10);
+    for (const response of responses)
+      for (const form of forms(CANARY)) expect(response.text).not.toContain(form);
+  });
+
+  it('no server log line carries it (debug logging on)', () => {
+    expect(api.logLines.length).toBeGreaterThan(0);
+    const logs = api.logLines.join('\n');
+    for (const form of forms(CANARY)) expect(logs).not.toContain(form);
+  });
+
+  it('no audit row or other database row carries it', async () => {
+    for (const table of ['audit_events', 'audit_chains', 'secrets', 'secret_members']) {
+      const dump = JSON.stringify(await api.dataSource.query(`SELECT * FROM ${table}`));
+      for (const form of forms(CANARY)) expect(dump).not.toContain(form);
+    }
+    const versions = (await api.dataSource.query(
+      'SELECT ciphertext, iv, tag, wrapped_key FROM secret_versions',
+    )) as Array<Record<string, Buffer>>;
+    for (const row of versions)
+      for (const column of Object.values(row))
+        expect(Buffer.from(column).includes(Buffer.from(CANARY))).toBe(false);
+  });
+
+  it('introspection of the development schema shows no Secret field that could carry a value', async () => {
+    const admin = await api.token({ sub: 'alice', wid: 'ws1', role: 'admin' });
+    const r = await api.gql(
+      admin,
+      `{ __type(name: "Secret") { fields { name type { name kind ofType { name } } } } }`,
+    );
+    const fields = r.body.data!.__type.fields.map((f: { name: string }) => f.name).sort();
+    expect(fields).toEqual(
+      [
+        'createdAt',
+        'createdBy',
+        'description',
+        'displayName',
+        'id',
+        'integration',
+        'lastUsedAt',
+        'maskedPreview',
+        'members',
+        'name',
+        'ownerId',
+        'scope',
+        'systemManaged',
+        'updatedAt',
+        'updatedBy',
+        'version',
+      ].sort(),
+    );
+  });
+});
