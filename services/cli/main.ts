@@ -2,7 +2,8 @@ import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
 import { certsCommand } from './commands/certs.js';
-import { execCommand } from './commands/exec.js';
+import { createExecCommand } from './commands/exec.js';
+import { openRemoteResolverClient } from './commands/exec-remote-client.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { resolverCommand } from './commands/resolver.js';
@@ -15,7 +16,10 @@ const commands: Record<string, { run: Command; summary: string }> = {
   keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
   resolver: { run: resolverCommand, summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)' },
   certs: { run: certsCommand, summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates' },
-  exec: { run: execCommand, summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked' },
+  exec: {
+    run: createExecCommand({ createRemoteClient: openRemoteResolverClient }),
+    summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked',
+  },
 };
 
 function usage(): string {

@@ -1,12 +1,19 @@
 /**
  * `strongroom/sdk`: what a workflow runner needs around secrets (SPEC §9) —
- * template references, resolver clients (local here; the remote gRPC client
- * shares `SecretResolverClient`), log masking, and running a command with
- * secrets injected and masked.
+ * template references, resolver clients (the remote gRPC client over mTLS and
+ * the local one, both a `SecretResolverClient`), log masking, and running a
+ * command with secrets injected and masked.
  */
 export { extractSecretReferences, secretReferencePattern } from './secret-references.js';
 export { renderTemplate, type TemplateValues } from './render-template.js';
 export { createLocalResolver, type LocalResolverOptions } from './local-resolver.js';
+export {
+  createResolverClient,
+  DEFAULT_RESOLVE_DEADLINE_MS,
+  resolverErrorFromStatus,
+  type Pem,
+  type ResolverClientOptions,
+} from './resolver-client.js';
 export {
   createSecretMasker,
   DEFAULT_MIN_MASK_LENGTH,

@@ -27,10 +27,13 @@ const USAGE = `usage: strongroom exec [--local [--env-file FILE]] [--names A,B] 
 
 Resolves the secrets named by --names and referenced ({{secrets.NAME}}) in --template,
 runs COMMAND with each as an environment variable, and masks them in its output.
+Remote mode reads STRONGROOM_RESOLVER_ADDRESS, STRONGROOM_RESOLVER_CA, STRONGROOM_RUNNER_CERT
+and STRONGROOM_RUNNER_KEY when the flag is not given; in development the TLS files default
+to the dev set in <dataDir>/tls/.
 Exit codes: 2 bad usage, 3 secrets not resolved (COMMAND not started), 126/127 COMMAND
 cannot start, 128+N COMMAND killed by signal N, otherwise COMMAND's own exit code.`;
 
-/** Builds a client for the remote resolver; wired in by whoever owns the gRPC client. */
+/** Builds a client for the remote resolver (`openRemoteResolverClient` in the CLI). */
 export type RemoteResolverClientFactory = (
   options: ResolverConnectionOptions,
   context: CommandContext,
@@ -115,7 +118,7 @@ async function resolveForExec(
   }
 }
 
-/** `strongroom exec` with only local mode available. */
+/** `strongroom exec` with only local mode available (the CLI wires the remote client in main.ts). */
 export const execCommand: Command = createExecCommand();
 
 interface ExecPlan {
@@ -159,17 +162,22 @@ async function planExec(context: CommandContext): Promise<ExecPlan> {
   }
   const invalid = [...names].filter((name) => !isValidSecretName(name));
   if (invalid.length > 0) throw new UsageError(`not a valid secret name: ${invalid.join(', ')}`);
+  const fromEnv = (name: string) => context.env[name]?.trim() || undefined;
 
   return {
     local,
     envFile: values['env-file'],
     names: [...names],
     runContext: buildRunContext(values, local),
+    // A flag wins over its environment variable, so one run can point elsewhere.
     connection: {
-      address: values.resolver ?? `localhost:${context.config.resolverPort}`,
-      caPath: values.ca,
-      certPath: values.cert,
-      keyPath: values.key,
+      address:
+        values.resolver ??
+        fromEnv('STRONGROOM_RESOLVER_ADDRESS') ??
+        `localhost:${context.config.resolverPort}`,
+      caPath: values.ca ?? fromEnv('STRONGROOM_RESOLVER_CA'),
+      certPath: values.cert ?? fromEnv('STRONGROOM_RUNNER_CERT'),
+      keyPath: values.key ?? fromEnv('STRONGROOM_RUNNER_KEY'),
       deadlineMs: parseDeadline(values['deadline-ms']),
     },
     command,

@@ -1,0 +1,222 @@
+import { create } from '@bufbuild/protobuf';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { DomainError, type DomainErrorCode } from '../core/errors/domain-error.js';
+import {
+  ResolveRequestSchema,
+  Scope,
+  Trigger as ProtoTrigger,
+  type ResolveResponse,
+} from '../resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { secretResolverDefinition } from '../resolver/service-definitions.js';
+import {
+  INVALID_FIELD_TRAILER,
+  MISSING_NAMES_TRAILER,
+  REQUEST_ID_TRAILER,
+} from '../resolver/status-mapping.js';
+import { MissingSecretsError } from './sdk-errors.js';
+import type {
+  ResolvedSecret,
+  RunContext,
+  SecretResolverClient,
+  SecretScope,
+  Trigger,
+} from './resolver-client-types.js';
+
+/** PEM text, as a string or the bytes of a file. */
+export type Pem = string | Buffer;
+
+/** How to reach the resolver over mutual TLS (SPEC §6, §9). */
+export interface ResolverClientOptions {
+  /** `host:port` of the resolver. */
+  address: string;
+  /** The CA the resolver's server certificate must chain to (never the public roots). */
+  ca: Pem;
+  /** The runner's client certificate (chain) and its private key: the runner's identity. */
+  cert: Pem;
+  key: Pem;
+  /** Deadline of each Resolve call in milliseconds (default 10 000). */
+  deadlineMs?: number;
+  /**
+   * The name to verify the server certificate for, when it differs from the host of
+   * `address` (e.g. dialling an IP whose certificate names `localhost`).
+   */
+  serverName?: string;
+}
+
+/** The default per-call deadline: long enough for a cold database, short enough that a run fails visibly. */
+export const DEFAULT_RESOLVE_DEADLINE_MS = 10_000;
+
+// A response can hold 100 values of up to 64 KiB each; grpc-js refuses more than 4 MiB by default.
+const MAX_RECEIVE_BYTES = 8 * 1024 * 1024;
+
+const TRIGGERS: Record<Trigger, ProtoTrigger> = {
+  MANUAL: ProtoTrigger.MANUAL,
+  API: ProtoTrigger.API,
+  WEBHOOK: ProtoTrigger.WEBHOOK,
+  SCHEDULE: ProtoTrigger.SCHEDULE,
+};
+
+const SCOPES: Partial<Record<Scope, SecretScope>> = {
+  [Scope.WORKSPACE]: 'WORKSPACE',
+  [Scope.PERSONAL]: 'PERSONAL',
+};
+
+/**
+ * The remote `SecretResolverClient`: `strongroom.resolver.v1.SecretResolver/Resolve`
+ * over mutual TLS, with the same service definition (and generated message
+ * schemas) the resolver serves with. Each call has its own deadline; a failed call
+ * becomes a `DomainError` (see `resolverErrorFromStatus`), a NOT_FOUND a
+ * `MissingSecretsError` naming every missing name. `close()` releases the channel.
+ */
+export function createResolverClient(options: ResolverClientOptions): SecretResolverClient {
+  const deadlineMs = options.deadlineMs ?? DEFAULT_RESOLVE_DEADLINE_MS;
+  if (!Number.isFinite(deadlineMs) || deadlineMs <= 0)
+    throw new DomainError('BAD_USER_INPUT', 'deadlineMs must be a positive number', {
+      details: { field: 'deadlineMs' },
+    });
+  const client = new Client(options.address, channelCredentials(options), {
+    'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    ...(options.serverName ? { 'grpc.ssl_target_name_override': options.serverName } : {}),
+  });
+  const method = secretResolverDefinition.resolve;
+
+  const call = (context: RunContext, names: string[]) =>
+    new Promise<ResolveResponse>((resolve, reject) => {
+      const request = create(ResolveRequestSchema, { context: runContextToProto(context), names });
+      const deadline = new Date(Date.now() + deadlineMs);
+      try {
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          request,
+          new Metadata(),
+          { deadline },
+          (error, response) => {
+            if (error) reject(resolverErrorFromStatus(error, { address: options.address, deadlineMs }));
+            else if (response) resolve(response);
+            else reject(new DomainError('INTERNAL', 'the resolver sent an empty response'));
+          },
+        );
+      } catch (error) {
+        // grpc-js throws synchronously once the channel is closed.
+        reject(new DomainError('UNAVAILABLE', 'the resolver client is closed', { cause: error }));
+      }
+    });
+
+  return {
+    async resolve(context, requested) {
+      const names = [...new Set(requested)];
+      // Nothing to ask for; the resolver itself refuses an empty list as bad input.
+      if (names.length === 0) return [];
+      const response = await call(context, names);
+      return inRequestOrder(names, response);
+    },
+    close() {
+      client.close();
+    },
+  };
+}
+
+/** grpc-js TLS credentials from PEM strings or bytes; all three are required for mTLS. */
+function channelCredentials({ ca, cert, key }: ResolverClientOptions) {
+  const bytes = (pem: Pem, field: string) => {
+    const buffer = typeof pem === 'string' ? Buffer.from(pem) : pem;
+    // An empty CA would make grpc-js trust the public root store instead of the resolver's CA.
+    if (buffer.length === 0)
+      throw new DomainError('BAD_USER_INPUT', `the ${field} PEM is empty`, { details: { field } });
+    return buffer;
+  };
+  return credentials.createSsl(bytes(ca, 'ca'), bytes(key, 'key'), bytes(cert, 'cert'));
+}
+
+function runContextToProto(context: RunContext) {
+  return {
+    workspaceId: context.workspaceId,
+    workflowId: context.workflowId,
+    runId: context.runId,
+    // An unknown trigger goes out as UNSPECIFIED, which the resolver answers INVALID_ARGUMENT.
+    trigger: TRIGGERS[context.trigger] ?? ProtoTrigger.UNSPECIFIED,
+    triggeredBy: context.triggeredBy,
+    workflowOwner: context.workflowOwner,
+    stepId: context.stepId,
+  };
+}
+
+/**
+ * The response as `ResolvedSecret`s in request order. A response that lacks a
+ * requested name breaks the all-or-nothing contract, so it is refused rather than
+ * letting a run start with a variable unset.
+ */
+function inRequestOrder(names: string[], response: ResolveResponse): ResolvedSecret[] {
+  const byName = new Map(response.secrets.map((secret) => [secret.name, secret]));
+  return names.map((name) => {
+    const secret = byName.get(name);
+    const scope = secret && SCOPES[secret.scope];
+    if (!secret || !scope)
+      throw new DomainError('INTERNAL', `the resolver answered without a usable value for ${name}`);
+    return { name, value: secret.value, scope, version: secret.version };
+  });
+}
+
+/** The one table from gRPC status codes to domain codes; `satisfies` keeps it exhaustive. */
+export const DOMAIN_CODE_BY_GRPC_STATUS = {
+  [status.OK]: 'INTERNAL',
+  [status.CANCELLED]: 'UNAVAILABLE',
+  [status.UNKNOWN]: 'INTERNAL',
+  [status.INVALID_ARGUMENT]: 'BAD_USER_INPUT',
+  [status.DEADLINE_EXCEEDED]: 'DEADLINE_EXCEEDED',
+  [status.NOT_FOUND]: 'NOT_FOUND',
+  [status.ALREADY_EXISTS]: 'CONFLICT',
+  [status.PERMISSION_DENIED]: 'FORBIDDEN',
+  [status.RESOURCE_EXHAUSTED]: 'INTERNAL',
+  [status.FAILED_PRECONDITION]: 'BAD_USER_INPUT',
+  [status.ABORTED]: 'UNAVAILABLE',
+  [status.OUT_OF_RANGE]: 'BAD_USER_INPUT',
+  [status.UNIMPLEMENTED]: 'INTERNAL',
+  [status.INTERNAL]: 'INTERNAL',
+  [status.UNAVAILABLE]: 'UNAVAILABLE',
+  [status.DATA_LOSS]: 'INTERNAL',
+  [status.UNAUTHENTICATED]: 'UNAUTHENTICATED',
+} as const satisfies Record<status, DomainErrorCode>;
+
+/**
+ * A failed Resolve call as a DomainError. NOT_FOUND with a `missing-names` trailer
+ * is a `MissingSecretsError`; anything else keeps the resolver's message (it is
+ * value-free by contract), the `invalid-field` trailer as `details.field`, and the
+ * call's request id for correlating with the resolver's audit log. The grpc-js
+ * error is kept as `cause`, for logs only.
+ */
+export function resolverErrorFromStatus(
+  error: ServiceError,
+  call: { address: string; deadlineMs: number },
+): DomainError {
+  const trailer = (key: string) => {
+    const value = error.metadata?.get(key)[0];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const requestId = trailer(REQUEST_ID_TRAILER);
+  const missing = trailer(MISSING_NAMES_TRAILER)?.split(',').filter(Boolean) ?? [];
+  if (error.code === status.NOT_FOUND && missing.length > 0)
+    return new MissingSecretsError(missing, { cause: error });
+
+  const code: DomainErrorCode = DOMAIN_CODE_BY_GRPC_STATUS[error.code as status] ?? 'INTERNAL';
+  const serverMessage = error.details || `resolver call failed with gRPC status ${error.code}`;
+  // These two usually arise in the client (no connection, TLS refused, too slow): say where and how long.
+  const message =
+    code === 'UNAVAILABLE'
+      ? `the resolver at ${call.address} is unavailable: ${serverMessage}`
+      : code === 'DEADLINE_EXCEEDED'
+        ? `the resolver at ${call.address} did not answer within ${call.deadlineMs} ms`
+        : serverMessage;
+  const field = trailer(INVALID_FIELD_TRAILER);
+  return new DomainError(code, message, {
+    details: {
+      grpcCode: error.code,
+      ...(field ? { field } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...(code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED' ? { retryable: true } : {}),
+    },
+    cause: error,
+  });
+}
