@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config/config.js';
 import type { Runtime } from '../cli/runtime.js';
@@ -15,8 +16,13 @@ import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } fro
 import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
 import { createHealthRoutes } from './health-routes.js';
 import { createApiHttpServer, type ApiHttpServer, type HttpRoute } from './http-server.js';
+import type { Metrics } from '../core/metrics/metrics.js';
+import { metricsHttpHandler } from '../core/metrics/metrics-http-handler.js';
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
+/** schema/ beside the sources (tsx) or beside dist/ (compiled build). */
+export const SCHEMA_DIR = [new URL('../../schema/', import.meta.url), new URL('../../../schema/', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../schema/', import.meta.url));
 
 /** The domain services behind the API, built from the shared runtime. */
 export function createApiServices(
@@ -61,8 +67,11 @@ export async function createApiServer({
   extraRoutes = {},
   limits,
   onResponse,
+  metrics,
 }: {
   runtime: Runtime;
+  /** When given, /metrics serves its registry and every GraphQL request is counted and timed. */
+  metrics?: Metrics;
   verifyToken: TokenVerifier;
   services?: ApiServices;
   extraRoutes?: Record<string, HttpRoute>;
@@ -80,6 +89,7 @@ export async function createApiServer({
     logger: runtime.logger,
     routes: {
       ...createHealthRoutes(runtime),
+      ...(metrics ? { '/metrics': metricsHttpHandler(metrics.registry) } : {}),
       ...extraRoutes,
       '/graphql': createGraphQLHttpRoute({
         server: graphql,
@@ -96,6 +106,10 @@ export async function createApiServer({
             },
             'graphql request',
           );
+          // Labels stay bounded: one operation label, outcome by HTTP status class.
+          const labels = { service: 'api', operation: 'graphql', outcome: String(info.status) };
+          metrics?.requestsTotal.inc(labels);
+          metrics?.requestDuration.observe(labels, info.durationMs / 1000);
           onResponse?.(info);
         },
       }),

@@ -1,4 +1,6 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
+import { createMetrics } from '../../core/metrics/metrics.js';
+import { readPoolStats } from '../../core/metrics/pool-stats.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 import { waitForShutdown } from './start.js';
@@ -10,7 +12,8 @@ export async function apiCommand(context: CommandContext): Promise<number> {
   const verifyToken = await createVerifierFor(config, (dir) =>
     logger.warn({ dir }, 'development: generated a JWT signing key pair'),
   );
-  const api = await createApiServer({ runtime, verifyToken });
+  const metrics = createMetrics({ readPoolStats: () => readPoolStats(runtime.dataSource) });
+  const api = await createApiServer({ runtime, verifyToken, metrics });
   const port = await api.listen(config.apiPort);
   out(`Strongroom API (${config.mode}) listening on http://localhost:${port}/graphql`);
   await waitForShutdown();

@@ -1,5 +1,7 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
 import { startResolver } from '../../resolver/start-resolver.js';
+import { createMetrics } from '../../core/metrics/metrics.js';
+import { readPoolStats } from '../../core/metrics/pool-stats.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 
@@ -10,7 +12,8 @@ export async function startCommand(context: CommandContext): Promise<number> {
   const verifyToken = await createVerifierFor(config, (dir) =>
     logger.warn({ dir }, 'development: generated a JWT signing key pair'),
   );
-  const http = await createApiServer({ runtime, verifyToken });
+  const metrics = createMetrics({ readPoolStats: () => readPoolStats(runtime.dataSource) });
+  const http = await createApiServer({ runtime, verifyToken, metrics });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
@@ -26,7 +29,7 @@ export async function startCommand(context: CommandContext): Promise<number> {
   }
   let resolver;
   try {
-    resolver = await startResolver(runtime);
+    resolver = await startResolver({ ...runtime, metrics });
   } catch (error) {
     // Without this the API's open socket would keep a half-started process alive.
     await http.stop();
