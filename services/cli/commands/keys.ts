@@ -20,14 +20,18 @@ function rotate({ config, out, err }: CommandContext): number {
   if (source.kind === 'env') {
     const key = generateMasterKey();
     err('STRONGROOM_MASTER_KEYS comes from the environment, which this command cannot change.');
-    err('Append this entry to it (the last key is the active one), restart the services, then run `keys rewrap`:');
+    err(
+      'Append this entry to it (the last key is the active one), restart the services, then run `keys rewrap`:',
+    );
     out(`,${key.id}:${key.key.toString('base64')}`);
     return 1;
   }
   if (source.kind === 'dev-file') ensureKeyringFile(source.path);
   const key = rotateKeyringFile(source.path);
   out(`added master key ${key.id} to ${source.path}; it is now the active key`);
-  out('running services pick it up within a second; run `strongroom keys rewrap` to re-wrap existing data keys');
+  out(
+    'running services pick it up within a second; run `strongroom keys rewrap` to re-wrap existing data keys',
+  );
   return 0;
 }
 
