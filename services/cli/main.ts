@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
 import { certsCommand } from './commands/certs.js';
 import { createExecCommand } from './commands/exec.js';
 import { openRemoteResolverClient } from './commands/exec-remote-client.js';
@@ -16,6 +17,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
   resolver: { run: resolverCommand, summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)' },
   certs: { run: certsCommand, summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates' },
+  audit: { run: auditCommand, summary: 'audit verify | export [--since T] [--workspace W] | prune [--days N]' },
   exec: {
     run: createExecCommand({ createRemoteClient: openRemoteResolverClient }),
     summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked',

@@ -45,18 +45,66 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       await tx.update(AuditChainEntity, { chainId }, { ...head, updatedAt: new Date() });
     },
 
-    listChains(): Promise<AuditChainRow[]> {
-      return dataSource.manager.find(AuditChainEntity, { order: { chainId: 'ASC' } });
+    /**
+     * Runs reads in one transaction so they see one consistent snapshot (InnoDB
+     * REPEATABLE READ; an SQLite read transaction): a verification walking the log
+     * while writers append sees every chain head together with exactly its events.
+     */
+    snapshot<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+      if (dataSource.options.type === 'better-sqlite3') return dataSource.transaction(work);
+      return dataSource.transaction('REPEATABLE READ', work);
+    },
+
+    listChains(tx: EntityManager = dataSource.manager): Promise<AuditChainRow[]> {
+      return tx.find(AuditChainEntity, { order: { chainId: 'ASC' } });
     },
 
     /** Events in id order after `afterId`: verification streams the log in pages. */
-    listEventsAfter(afterId: number, limit: number): Promise<AuditEventRow[]> {
-      return dataSource.manager
+    listEventsAfter(
+      afterId: number,
+      limit: number,
+      tx: EntityManager = dataSource.manager,
+    ): Promise<AuditEventRow[]> {
+      return tx
         .createQueryBuilder(AuditEventEntity, 'e')
         .where('e.id > :afterId', { afterId })
         .orderBy('e.id', 'ASC')
         .limit(limit)
         .getMany();
+    },
+
+    /** One chain's events in sequence order after `afterSeq`: pruning walks a chain from its start. */
+    listChainEvents(
+      tx: EntityManager,
+      chainId: string,
+      afterSeq: number,
+      limit: number,
+    ): Promise<AuditEventRow[]> {
+      return tx
+        .createQueryBuilder(AuditEventEntity, 'e')
+        .where('e.chainId = :chainId AND e.chainSeq > :afterSeq', { chainId, afterSeq })
+        .orderBy('e.chainSeq', 'ASC')
+        .limit(limit)
+        .getMany();
+    },
+
+    /**
+     * Deletes the start of a chain through `throughSeq` and moves the chain's pruned
+     * anchor to the last deleted event, in the caller's transaction, so the kept part
+     * still links to a recorded hash.
+     */
+    async pruneChainThrough(
+      tx: EntityManager,
+      chainId: string,
+      anchor: Pick<AuditChainRow, 'prunedThroughSeq' | 'prunedThroughHash'>,
+    ): Promise<void> {
+      await tx
+        .createQueryBuilder()
+        .delete()
+        .from(AuditEventEntity)
+        .where('chain_id = :chainId AND chain_seq <= :through', { chainId, through: anchor.prunedThroughSeq })
+        .execute();
+      await tx.update(AuditChainEntity, { chainId }, { ...anchor, updatedAt: new Date() });
     },
   };
 }

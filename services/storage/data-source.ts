@@ -8,6 +8,7 @@ import { SecretEntity } from './entities/secret-entity.js';
 import { SecretMemberEntity } from './entities/secret-member-entity.js';
 import { SecretVersionEntity } from './entities/secret-version-entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
+import { AuditQueryIndexes1763780000000 } from './migrations/1763780000000-audit-query-indexes.js';
 
 export const entities = [
   SecretEntity,
@@ -16,7 +17,7 @@ export const entities = [
   AuditEventEntity,
   AuditChainEntity,
 ];
-export const migrations = [InitialSchema1763770000000];
+export const migrations = [InitialSchema1763770000000, AuditQueryIndexes1763780000000];
 
 /**
  * Builds (but does not connect) the one data source of a process. The schema is

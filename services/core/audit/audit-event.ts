@@ -16,7 +16,8 @@ export type AuditAction =
   | 'secret.member_remove'
   | 'secret.resolve'
   | 'auth.denied'
-  | 'keys.rewrap';
+  | 'keys.rewrap'
+  | 'audit.prune';
 
 /** What a caller records. Never a value, nor anything derived from one. */
 export interface AuditEventInput {

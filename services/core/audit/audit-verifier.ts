@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { AuditStore } from '../../storage/audit-store.js';
 import { auditEventHash, chainGenesisHash } from './audit-event.js';
 
@@ -20,13 +21,24 @@ interface ChainCursor {
 /**
  * Walks the whole log in id order and checks every chain: contiguous sequence
  * numbers, each hash recomputed, each link to the previous hash, ids rising with
- * sequence numbers, and each chain ending where its head says.
+ * sequence numbers, and each chain ending where its head says. A pruned chain
+ * starts at its retention anchor (the hash of the last pruned event) rather than
+ * its genesis. The walk reads one snapshot, so appends committing meanwhile never
+ * look like a chain running past its head, nor like a gap.
  */
-export async function verifyAuditLog(
-  auditStore: Pick<AuditStore, 'listChains' | 'listEventsAfter'>,
+export function verifyAuditLog(
+  auditStore: Pick<AuditStore, 'snapshot' | 'listChains' | 'listEventsAfter'>,
   pageSize = 2000,
 ): Promise<AuditVerification> {
-  const heads = new Map((await auditStore.listChains()).map((c) => [c.chainId, c]));
+  return auditStore.snapshot((tx) => walk(auditStore, tx, pageSize));
+}
+
+async function walk(
+  auditStore: Pick<AuditStore, 'listChains' | 'listEventsAfter'>,
+  tx: EntityManager,
+  pageSize: number,
+): Promise<AuditVerification> {
+  const heads = new Map((await auditStore.listChains(tx)).map((c) => [c.chainId, c]));
   const cursors = new Map<string, ChainCursor>();
   for (const [chainId, head] of heads) {
     const pruned = Number(head.prunedThroughSeq);
@@ -45,7 +57,7 @@ export async function verifyAuditLog(
   });
 
   for (let afterId = 0; ;) {
-    const page = await auditStore.listEventsAfter(afterId, pageSize);
+    const page = await auditStore.listEventsAfter(afterId, pageSize, tx);
     if (page.length === 0) break;
     for (const event of page) {
       const id = Number(event.id);
