@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
 import { auditCommand } from './commands/audit.js';
+import { apiCommand } from './commands/api.js';
 import { certsCommand } from './commands/certs.js';
 import { createExecCommand } from './commands/exec.js';
 import { openRemoteResolverClient } from './commands/exec-remote-client.js';
@@ -9,15 +10,24 @@ import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { resolverCommand } from './commands/resolver.js';
 import { startCommand } from './commands/start.js';
+import { tokenCommand } from './commands/token.js';
 
 /** Subcommands of `strongroom`; later parts register theirs here. */
 const commands: Record<string, { run: Command; summary: string }> = {
   start: { run: startCommand, summary: 'run the API and the resolver together (development default)' },
+  api: { run: apiCommand, summary: 'run the GraphQL API alone (STRONGROOM_API_PORT)' },
+  token: {
+    run: tokenCommand,
+    summary: 'token dev --sub U --workspace W --role R [--scope S]: print a dev JWT',
+  },
   migrate: { run: migrateCommand, summary: 'apply pending database migrations' },
   keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
   resolver: { run: resolverCommand, summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)' },
   certs: { run: certsCommand, summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates' },
-  audit: { run: auditCommand, summary: 'audit verify | export [--since T] [--workspace W] | prune [--days N]' },
+  audit: {
+    run: auditCommand,
+    summary: 'audit verify | export [--since T] [--workspace W] | prune [--days N]',
+  },
   exec: {
     run: createExecCommand({ createRemoteClient: openRemoteResolverClient }),
     summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked',
