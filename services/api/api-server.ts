@@ -20,9 +20,10 @@ import type { Metrics } from '../core/metrics/metrics.js';
 import { metricsHttpHandler } from '../core/metrics/metrics-http-handler.js';
 
 /** schema/ beside the sources (tsx) or beside dist/ (compiled build). */
-export const SCHEMA_DIR = [new URL('../../schema/', import.meta.url), new URL('../../../schema/', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../schema/', import.meta.url));
+export const SCHEMA_DIR =
+  [new URL('../../schema/', import.meta.url), new URL('../../../schema/', import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('../../schema/', import.meta.url));
 
 /** The domain services behind the API, built from the shared runtime. */
 export function createApiServices(

@@ -26,7 +26,7 @@ describe.each(DATABASE_KINDS)('GraphQL write → gRPC resolve on %s', (kind) => 
     });
   });
   afterAll(async () => {
-    client?.close();
+    client?.close?.();
     await resolver?.close();
     await api?.close();
   });

@@ -24,7 +24,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('strongroom migrate and keys (end to end, SQLite in a fresh data dir)', () => {
   it('migrate creates the schema and is idempotent', async () => {
-    expect((await cli('migrate')).stdout).toMatch(/applied 1 migration/);
+    expect((await cli('migrate')).stdout).toMatch(/applied \d+ migration/);
     expect((await cli('migrate')).stdout).toMatch(/schema is up to date/);
   });
 
