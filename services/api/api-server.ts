@@ -15,7 +15,7 @@ import { createContextFactory, type ApiServices } from './graphql-context.js';
 import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } from './graphql-http-route.js';
 import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
 import { createHealthRoutes } from './health-routes.js';
-import { createApiHttpServer, type ApiHttpServer, type HttpRoute } from './http-server.js';
+import { createRouteServer, type HttpRoute, type RouteServer } from '../core/http/route-server.js';
 import type { Metrics } from '../core/metrics/metrics.js';
 import { metricsHttpHandler } from '../core/metrics/metrics-http-handler.js';
 
@@ -78,7 +78,7 @@ export async function createApiServer({
   extraRoutes?: Record<string, HttpRoute>;
   limits?: HttpLimits;
   onResponse?: (info: GraphQLResponseInfo) => void;
-}): Promise<ApiHttpServer & { stop(): Promise<void> }> {
+}): Promise<RouteServer & { stop(): Promise<void> }> {
   const graphql = createGraphQLServer({
     typeDefs: loadTypeDefs(SCHEMA_DIR),
     logger: runtime.logger,
@@ -86,7 +86,7 @@ export async function createApiServer({
   });
   await graphql.start();
   const buildContext = createContextFactory({ services, verifyToken, auditLog: runtime.auditLog });
-  const http = createApiHttpServer({
+  const http = createRouteServer({
     logger: runtime.logger,
     routes: {
       ...createHealthRoutes(runtime),

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { RequestFacts } from '../core/auth/principal.js';
 import type { GraphQLContext } from './graphql-context.js';
-import type { HttpRoute } from './http-server.js';
+import type { HttpRoute } from '../core/http/route-server.js';
 
 export interface HttpLimits {
   /** Largest request body: an import of a large .env file fits, a flood does not. */

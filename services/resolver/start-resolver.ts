@@ -7,23 +7,11 @@ import type { Metrics } from '../core/metrics/metrics.js';
 import { createLastUsedTracker } from '../core/resolution/last-used-tracker.js';
 import { createResolutionService } from '../core/resolution/resolution-service.js';
 import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
+import { databaseAnswers } from '../storage/database-ping.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
 import { instrumentResolverAuditLog } from './audit-metrics.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
-
-/** True when the database answers within a second: health probes must not hang on a dead pool. */
-async function databaseAnswers(dataSource: Pick<DataSource, 'query'>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), 1_000);
-  });
-  try {
-    return await Promise.race([dataSource.query('SELECT 1').then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A started resolver and what an operator needs to know about it. */
 export interface StartedResolver {
@@ -73,7 +61,8 @@ export async function startResolver({
     policy,
     lastUsed,
   });
-  const isReady = () => databaseAnswers(dataSource);
+  // One second: health probes must not hang on a dead pool.
+  const isReady = () => databaseAnswers(dataSource, 1_000);
   const server = createResolverServer({
     resolutionService,
     logger: logger.child({ component: 'resolver' }),

@@ -12,7 +12,7 @@ import { createDataSource } from '../../services/storage/data-source.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { createResolverClient } from '../resolver/support/resolver-client.js';
-import { seedSecret } from '../resolver/support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 import { httpGet } from './support/http-get.js';
 
 /** A port nobody listens on right now (the OS picks it; we release it for the child). */

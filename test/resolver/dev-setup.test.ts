@@ -17,7 +17,7 @@ import { createSecretStore } from '../../services/storage/secret-store.js';
 import { openMigratedDataSource } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 import { createResolverClient } from './support/resolver-client.js';
-import { seedSecret } from './support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 
 let dir: string;
 beforeAll(() => {

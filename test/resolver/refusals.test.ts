@@ -5,7 +5,7 @@ import { createRunnerPolicy } from '../../services/core/resolution/runner-policy
 import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';
-import { seedSecret } from './support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 import { createTestPki, RUNNER_ALPHA, RUNNER_BETA, type TestPki } from './support/test-pki.js';
 
 const context = (workspaceId: string) => ({

@@ -5,7 +5,7 @@ import { createResolutionStore } from '../../services/storage/resolution-store.j
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
-import { seedSecret } from './support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 
 describe.each(DATABASE_KINDS)('resolution store on %s', (kind) => {
   let db: Awaited<ReturnType<typeof openMigratedDataSource>>;

@@ -6,7 +6,7 @@ import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { missingNamesTrailer } from './support/resolver-client.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';
-import { rotateSecret, seedSecret } from './support/seed.js';
+import { rotateSecret, seedSecret } from '../support/seed-secret.js';
 import { createTestPki, RUNNER_ALPHA, type TestPki } from './support/test-pki.js';
 
 const ws = () => `ws-${randomUUID().slice(0, 8)}`;

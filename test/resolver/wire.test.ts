@@ -11,7 +11,7 @@ import {
 import { DATABASE_KINDS } from '../support/databases.js';
 import { callUnary, createHealthClient, createRawResolverClient } from './support/resolver-client.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';
-import { seedSecret } from './support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 import { createTestPki, type TestPki } from './support/test-pki.js';
 
 // Written from SPEC §6 alone, not from the generated code: field numbers and wire types.

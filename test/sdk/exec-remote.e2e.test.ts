@@ -18,7 +18,7 @@ import { AuditEventEntity } from '../../services/storage/entities/audit-event-en
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
-import { seedSecret } from '../resolver/support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 import { nodeScript, runExec } from './cli-support.js';
 
 const VALUE = 'sk_remote_5e2f9a0c7b';

@@ -12,7 +12,7 @@ import type { RunContext, SecretResolverClient } from '../../services/sdk/resolv
 import { MissingSecretsError } from '../../services/sdk/sdk-errors.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { createResolverHarness, type ResolverHarness } from '../resolver/support/resolver-harness.js';
-import { seedSecret } from '../resolver/support/seed.js';
+import { seedSecret } from '../support/seed-secret.js';
 import { createTestPki, type TestPki } from '../resolver/support/test-pki.js';
 
 const runContext = (workspaceId: string, patch: Partial<RunContext> = {}): RunContext => ({

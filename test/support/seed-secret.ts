@@ -3,15 +3,22 @@ import type { EnvelopeCipher } from '../../services/core/crypto/envelope-cipher.
 import type { SecretRow } from '../../services/storage/entities/secret-entity.js';
 import type { SecretStore } from '../../services/storage/secret-store.js';
 
-/** Writes a secret and its first version straight through the storage layer (no domain rules). */
+/** The storage parts seeding goes through. */
+export interface SeedDeps {
+  secretStore: SecretStore;
+  cipher: EnvelopeCipher;
+}
+
+/** Writes a secret with its first version (and members) straight through the secret store. */
 export async function seedSecret(
-  { secretStore, cipher }: { secretStore: SecretStore; cipher: EnvelopeCipher },
+  { secretStore, cipher }: SeedDeps,
   fields: {
     workspaceId: string;
     name: string;
     value: string;
     scope?: 'WORKSPACE' | 'PERSONAL';
     ownerId?: string;
+    members?: string[];
   },
 ): Promise<SecretRow> {
   const now = new Date();
@@ -27,7 +34,7 @@ export async function seedSecret(
     integration: '',
     maskedPreview: '********',
     currentVersion: 1,
-    restricted: false,
+    restricted: (fields.members?.length ?? 0) > 0,
     createdAt: now,
     createdBy: 'seed',
     updatedAt: now,
@@ -48,6 +55,46 @@ export async function seedSecret(
       createdAt: now,
       createdBy: 'seed',
     });
+    for (const userId of fields.members ?? []) {
+      await secretStore.upsertMember(tx, {
+        secretId: row.id,
+        userId,
+        role: 'MEMBER',
+        createdAt: now,
+        createdBy: 'seed',
+      });
+    }
   });
   return row;
+}
+
+/** Rotation as the API does it: insert version n+1, then point current_version at it. */
+export async function rotateSecret(
+  { secretStore, cipher }: SeedDeps,
+  secret: SecretRow,
+  value: string,
+): Promise<number> {
+  return secretStore.transaction(async (tx) => {
+    const locked = await secretStore.lockSecret(tx, secret.id);
+    const version = Number(locked!.currentVersion) + 1;
+    const sealed = await cipher.seal(value, {
+      workspaceId: secret.workspaceId,
+      secretId: secret.id,
+      version,
+    });
+    const now = new Date();
+    await secretStore.insertVersion(tx, {
+      secretId: secret.id,
+      version,
+      ...sealed,
+      createdAt: now,
+      createdBy: 'seed',
+    });
+    await secretStore.updateSecret(tx, secret.id, {
+      currentVersion: version,
+      updatedAt: now,
+      updatedBy: 'seed',
+    });
+    return version;
+  });
 }

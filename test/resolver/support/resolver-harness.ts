@@ -22,7 +22,7 @@ import { createSecretStore } from '../../../services/storage/secret-store.js';
 import { openMigratedDataSource, type DatabaseKind } from '../../support/databases.js';
 import { createTestKeyring } from '../../support/test-keyring.js';
 import { createResolverClient, type ClientTls } from './resolver-client.js';
-import type { SeedDeps } from './seed.js';
+import type { SeedDeps } from '../../support/seed-secret.js';
 import type { TestPki } from './test-pki.js';
 
 /** One database, its stores, and a way to start resolvers on it with different wiring. */
