@@ -1,5 +1,6 @@
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditQueryStore } from '../../storage/audit-query-store.js';
+import { auditActor } from './audit-actor.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination/cursor.js';
@@ -38,11 +39,7 @@ export function createAuditQueryService({ auditQueryStore, auditStore, auditLog 
       {
         action: 'auth.denied',
         outcome: 'DENIED',
-        actorType: p.role === undefined ? 'service' : 'user',
-        actorId: p.subject,
-        workspaceId: p.workspaceId,
-        requestId: p.requestId,
-        sourceAddress: p.sourceAddress,
+        ...auditActor(p),
         reason: `FORBIDDEN: ${operation} needs audit:read`,
       },
     ]);

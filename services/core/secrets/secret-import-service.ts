@@ -1,11 +1,12 @@
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
+import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { badInput, DomainError } from '../errors/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
-import { maskedPreview } from './masked-preview.js';
+import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import { assertScope, assertValue, forbidden, isUniqueViolation, newSecretRow } from './secret-rules.js';
 import type { ImportConflict, SecretScope } from './secret-types.js';
@@ -34,6 +35,7 @@ export function createSecretImportService(deps: {
 }) {
   const clock = deps.clock ?? (() => new Date());
   const { secretStore, cipher, auditLog } = deps;
+  const writer = createSecretValueWriter({ secretStore, cipher });
 
   return {
     async importSecrets(
@@ -48,13 +50,7 @@ export function createSecretImportService(deps: {
       if (Buffer.byteLength(input.dotenv, 'utf8') > MAX_IMPORT_BYTES) {
         throw badInput('dotenv', `The .env text is larger than ${MAX_IMPORT_BYTES} bytes.`);
       }
-      const actor = {
-        actorType: p.role === undefined ? ('service' as const) : ('user' as const),
-        actorId: p.subject,
-        workspaceId: p.workspaceId,
-        requestId: p.requestId,
-        sourceAddress: p.sourceAddress,
-      };
+      const actor = auditActor(p);
       if (!can.canCreate(p, scope)) {
         await auditLog.appendCommitted([
           { action: 'secret.import', outcome: 'DENIED', ...actor, scope, reason: 'FORBIDDEN' },
@@ -97,19 +93,7 @@ export function createSecretImportService(deps: {
                 actor: p.subject,
                 now,
               });
-              await secretStore.insertSecret(tx, row);
-              const sealed = await cipher.seal(entry.value, {
-                workspaceId: row.workspaceId,
-                secretId: row.id,
-                version: 1,
-              });
-              await secretStore.insertVersion(tx, {
-                secretId: row.id,
-                version: 1,
-                ...sealed,
-                createdAt: now,
-                createdBy: p.subject,
-              });
+              await writer.insertNew(tx, row, entry.value);
               events.push({
                 action: 'secret.import',
                 outcome: 'SUCCESS',
@@ -142,33 +126,15 @@ export function createSecretImportService(deps: {
               );
             }
             const locked = (await secretStore.lockSecret(tx, existing.id))!;
-            const version = Number(locked.currentVersion) + 1;
-            const sealed = await cipher.seal(entry.value, {
-              workspaceId: locked.workspaceId,
-              secretId: locked.id,
-              version,
-            });
-            await secretStore.insertVersion(tx, {
-              secretId: locked.id,
-              version,
-              ...sealed,
-              createdAt: now,
-              createdBy: p.subject,
-            });
-            await secretStore.updateSecret(tx, locked.id, {
-              currentVersion: version,
-              maskedPreview: maskedPreview(entry.value),
-              updatedAt: now,
-              updatedBy: p.subject,
-            });
+            const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
             events.push({
               action: 'secret.import',
               outcome: 'SUCCESS',
               ...actor,
-              secretId: locked.id,
-              secretName: locked.name,
+              secretId: updated.id,
+              secretName: updated.name,
               scope,
-              version,
+              version: updated.currentVersion,
               reason: 'updated',
             });
             result.updated += 1;

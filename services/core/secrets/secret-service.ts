@@ -4,13 +4,14 @@ import type { SecretMemberRole } from '../../storage/entities/secret-member-enti
 import type { SecretListingStore } from '../../storage/secret-listing-store.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
+import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { badInput, DomainError } from '../errors/domain-error.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination/cursor.js';
-import { maskedPreview } from './masked-preview.js';
 import { assertSecretName } from './secret-names.js';
+import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import {
   assertIdentifier,
@@ -50,16 +51,7 @@ export interface SecretServiceDeps {
 export function createSecretService(deps: SecretServiceDeps) {
   const { secretStore, listingStore, cipher, auditLog, maxValueBytes } = deps;
   const clock = deps.clock ?? (() => new Date());
-
-  const actorOf = (
-    p: Principal,
-  ): Pick<AuditEventInput, 'actorType' | 'actorId' | 'workspaceId' | 'requestId' | 'sourceAddress'> => ({
-    actorType: p.role === undefined ? 'service' : 'user',
-    actorId: p.subject,
-    workspaceId: p.workspaceId,
-    requestId: p.requestId,
-    sourceAddress: p.sourceAddress,
-  });
+  const writer = createSecretValueWriter({ secretStore, cipher });
 
   const aboutSecret = (s: SecretRow) => ({
     secretId: s.id,
@@ -79,7 +71,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       {
         action,
         outcome: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'DENIED',
-        ...actorOf(p),
+        ...auditActor(p),
         ...(secret && p.workspaceId === secret.workspaceId ? aboutSecret(secret) : {}),
         reason: error.code,
       },
@@ -103,52 +95,25 @@ export function createSecretService(deps: SecretServiceDeps) {
     return (await secretStore.listMembers(secretId, tx)).find((m) => m.userId === userId)?.role;
   }
 
-  async function sealVersion(
-    tx: EntityManager,
-    secret: SecretRow,
-    version: number,
-    value: string,
-    actor: string,
-    now: Date,
-  ) {
-    const sealed = await cipher.seal(value, {
-      workspaceId: secret.workspaceId,
-      secretId: secret.id,
-      version,
-    });
-    await secretStore.insertVersion(tx, {
-      secretId: secret.id,
-      version,
-      ...sealed,
-      createdAt: now,
-      createdBy: actor,
-    });
-  }
+  /** Secrets that refusals raised inside a change were about, for the audit record written after rollback. */
+  const refusalSubjects = new WeakMap<DomainError, SecretRow>();
+  const refusal = (error: DomainError, secret: SecretRow): DomainError => {
+    refusalSubjects.set(error, secret);
+    return error;
+  };
 
   /**
    * Loads a secret for a change under a row lock and checks the caller may make it.
    * Invisible secrets are NOT_FOUND; visible but not manageable ones FORBIDDEN.
    */
-  async function lockForChange(
-    tx: EntityManager,
-    p: Principal,
-    id: string,
-    action: AuditEventInput['action'],
-  ): Promise<SecretRow> {
+  async function lockForChange(tx: EntityManager, p: Principal, id: string): Promise<SecretRow> {
     const secret = await secretStore.lockSecret(tx, id);
-    if (!secret || !can.canSee(p, secret))
-      throw Object.assign(notFound(), { auditAction: action, auditSecret: undefined });
+    if (!secret || !can.canSee(p, secret)) throw notFound();
     if (secret.systemManaged) {
-      throw Object.assign(forbidden('System-managed secrets are changed only by their integration.'), {
-        auditAction: action,
-        auditSecret: secret,
-      });
+      throw refusal(forbidden('System-managed secrets are changed only by their integration.'), secret);
     }
     if (!can.canManage(p, secret, await memberRole(secret.id, p.subject, tx))) {
-      throw Object.assign(forbidden('You may not change this secret.'), {
-        auditAction: action,
-        auditSecret: secret,
-      });
+      throw refusal(forbidden('You may not change this secret.'), secret);
     }
     return secret;
   }
@@ -163,8 +128,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       return await secretStore.transaction(work);
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
-        const secret = (error as { auditSecret?: SecretRow }).auditSecret;
-        return refuse(p, action, error, secret);
+        return refuse(p, action, error, refusalSubjects.get(error));
       }
       throw error;
     }
@@ -251,10 +215,9 @@ export function createSecretService(deps: SecretServiceDeps) {
       });
       try {
         await secretStore.transaction(async (tx) => {
-          await secretStore.insertSecret(tx, row);
-          await sealVersion(tx, row, 1, input.value, p.subject, now);
+          await writer.insertNew(tx, row, input.value);
           await auditLog.append(tx, [
-            { action: 'secret.create', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(row) },
+            { action: 'secret.create', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
           ]);
         });
       } catch (error) {
@@ -267,20 +230,10 @@ export function createSecretService(deps: SecretServiceDeps) {
     updateSecretValue(p: Principal, input: { id: string; value: string }): Promise<SecretView> {
       assertValue(input.value, maxValueBytes);
       return change(p, 'secret.update_value', async (tx) => {
-        const secret = await lockForChange(tx, p, input.id, 'secret.update_value');
-        const now = clock();
-        const version = Number(secret.currentVersion) + 1;
-        await sealVersion(tx, secret, version, input.value, p.subject, now);
-        const patch = {
-          currentVersion: version,
-          maskedPreview: maskedPreview(input.value),
-          updatedAt: now,
-          updatedBy: p.subject,
-        };
-        await secretStore.updateSecret(tx, secret.id, patch);
-        const updated = { ...secret, ...patch };
+        const secret = await lockForChange(tx, p, input.id);
+        const updated = await writer.rotate(tx, secret, input.value, p.subject, clock());
         await auditLog.append(tx, [
-          { action: 'secret.update_value', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(updated) },
+          { action: 'secret.update_value', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(updated) },
         ]);
         return view(updated, tx);
       });
@@ -293,7 +246,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
       assertText(input.description, 'description', MAX_DESCRIPTION);
       return change(p, 'secret.update', async (tx) => {
-        const secret = await lockForChange(tx, p, input.id, 'secret.update');
+        const secret = await lockForChange(tx, p, input.id);
         const patch = {
           ...(input.displayName != null ? { displayName: input.displayName } : {}),
           ...(input.description != null ? { description: input.description } : {}),
@@ -303,7 +256,7 @@ export function createSecretService(deps: SecretServiceDeps) {
         await secretStore.updateSecret(tx, secret.id, patch);
         const updated = { ...secret, ...patch };
         await auditLog.append(tx, [
-          { action: 'secret.update', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(updated) },
+          { action: 'secret.update', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(updated) },
         ]);
         return view(updated, tx);
       });
@@ -311,10 +264,10 @@ export function createSecretService(deps: SecretServiceDeps) {
 
     deleteSecret(p: Principal, id: string): Promise<string> {
       return change(p, 'secret.delete', async (tx) => {
-        const secret = await lockForChange(tx, p, id, 'secret.delete');
+        const secret = await lockForChange(tx, p, id);
         await secretStore.deleteSecret(tx, secret.id);
         await auditLog.append(tx, [
-          { action: 'secret.delete', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(secret) },
+          { action: 'secret.delete', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(secret) },
         ]);
         return secret.id;
       });
@@ -328,7 +281,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       if (input.role !== 'ADMIN' && input.role !== 'MEMBER')
         throw badInput('role', 'role must be ADMIN or MEMBER.');
       return change(p, 'secret.member_add', async (tx) => {
-        const secret = await lockForChange(tx, p, input.secretId, 'secret.member_add');
+        const secret = await lockForChange(tx, p, input.secretId);
         if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
         const now = clock();
         await secretStore.upsertMember(tx, {
@@ -347,7 +300,7 @@ export function createSecretService(deps: SecretServiceDeps) {
           {
             action: 'secret.member_add',
             outcome: 'SUCCESS',
-            ...actorOf(p),
+            ...auditActor(p),
             ...aboutSecret(secret),
             reason: `${input.role}:${input.userId}`,
           },
@@ -359,7 +312,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     removeSecretMember(p: Principal, input: { secretId: string; userId: string }): Promise<SecretView> {
       assertIdentifier(input.userId, 'userId');
       return change(p, 'secret.member_remove', async (tx) => {
-        const secret = await lockForChange(tx, p, input.secretId, 'secret.member_remove');
+        const secret = await lockForChange(tx, p, input.secretId);
         if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
         if (!(await secretStore.removeMember(tx, secret.id, input.userId)))
           throw new DomainError('NOT_FOUND', 'No such member.');
@@ -370,7 +323,7 @@ export function createSecretService(deps: SecretServiceDeps) {
           {
             action: 'secret.member_remove',
             outcome: 'SUCCESS',
-            ...actorOf(p),
+            ...auditActor(p),
             ...aboutSecret(secret),
             reason: input.userId,
           },
@@ -409,10 +362,9 @@ export function createSecretService(deps: SecretServiceDeps) {
               actor: p.subject,
               now,
             });
-            await secretStore.insertSecret(tx, row);
-            await sealVersion(tx, row, 1, input.value, p.subject, now);
+            await writer.insertNew(tx, row, input.value);
             await auditLog.append(tx, [
-              { action: 'secret.register_system', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(row) },
+              { action: 'secret.register_system', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
             ]);
             return toSecretView(row, []);
           }
@@ -425,22 +377,19 @@ export function createSecretService(deps: SecretServiceDeps) {
           }
           // A refresh: the integration's token changed, so the value gets a new version.
           const locked = (await secretStore.lockSecret(tx, existing.id))!;
-          const version = Number(locked.currentVersion) + 1;
-          await sealVersion(tx, locked, version, input.value, p.subject, now);
-          const patch = {
-            currentVersion: version,
-            maskedPreview: maskedPreview(input.value),
-            ...(input.description != null ? { description: input.description } : {}),
-            updatedAt: now,
-            updatedBy: p.subject,
-          };
-          await secretStore.updateSecret(tx, locked.id, patch);
-          const updated = { ...locked, ...patch };
+          const updated = await writer.rotate(
+            tx,
+            locked,
+            input.value,
+            p.subject,
+            now,
+            input.description != null ? { description: input.description } : {},
+          );
           await auditLog.append(tx, [
             {
               action: 'secret.register_system',
               outcome: 'SUCCESS',
-              ...actorOf(p),
+              ...auditActor(p),
               ...aboutSecret(updated),
               reason: 'refresh',
             },
@@ -472,7 +421,7 @@ export function createSecretService(deps: SecretServiceDeps) {
           throw notFound('system-managed secret');
         await secretStore.deleteSecret(tx, found.id);
         await auditLog.append(tx, [
-          { action: 'secret.revoke_system', outcome: 'SUCCESS', ...actorOf(p), ...aboutSecret(found) },
+          { action: 'secret.revoke_system', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(found) },
         ]);
         return found.id;
       });

@@ -1,0 +1,74 @@
+import type { EntityManager } from 'typeorm';
+import type { SecretRow } from '../../storage/entities/secret-entity.js';
+import type { SecretStore } from '../../storage/secret-store.js';
+import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import { maskedPreview } from './masked-preview.js';
+
+/**
+ * The two ways a value enters storage — a new secret at version 1, and a rotation to
+ * version n+1 — shared by single writes, system registrations and imports so every
+ * path seals, versions and previews a value the same way.
+ */
+export function createSecretValueWriter({
+  secretStore,
+  cipher,
+}: {
+  secretStore: Pick<SecretStore, 'insertSecret' | 'insertVersion' | 'updateSecret'>;
+  cipher: Pick<EnvelopeCipher, 'seal'>;
+}) {
+  async function sealVersion(
+    tx: EntityManager,
+    secret: SecretRow,
+    version: number,
+    value: string,
+    actor: string,
+    now: Date,
+  ) {
+    const sealed = await cipher.seal(value, {
+      workspaceId: secret.workspaceId,
+      secretId: secret.id,
+      version,
+    });
+    await secretStore.insertVersion(tx, {
+      secretId: secret.id,
+      version,
+      ...sealed,
+      createdAt: now,
+      createdBy: actor,
+    });
+  }
+
+  return {
+    /** Inserts a new secret row (built by `newSecretRow`, at version 1) and its sealed first value. */
+    async insertNew(tx: EntityManager, row: SecretRow, value: string): Promise<void> {
+      await secretStore.insertSecret(tx, row);
+      await sealVersion(tx, row, 1, value, row.createdBy, row.createdAt);
+    },
+
+    /**
+     * Seals `value` as the next version of a secret the caller holds locked and points
+     * the secret at it; `extra` carries other metadata changed in the same write.
+     * Returns the secret as it now is.
+     */
+    async rotate(
+      tx: EntityManager,
+      locked: SecretRow,
+      value: string,
+      actor: string,
+      now: Date,
+      extra: Partial<Pick<SecretRow, 'description'>> = {},
+    ): Promise<SecretRow> {
+      const version = Number(locked.currentVersion) + 1;
+      await sealVersion(tx, locked, version, value, actor, now);
+      const patch = {
+        currentVersion: version,
+        maskedPreview: maskedPreview(value),
+        ...extra,
+        updatedAt: now,
+        updatedBy: actor,
+      };
+      await secretStore.updateSecret(tx, locked.id, patch);
+      return { ...locked, ...patch };
+    },
+  };
+}
