@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config/config.js';
+import type { Logger } from '../core/logging/logger.js';
 import type { Runtime } from '../cli/runtime.js';
 import { createAuditQueryService } from '../core/audit/audit-query-service.js';
 import { createReferenceCheckService } from '../core/secrets/reference-check.js';
@@ -43,13 +44,15 @@ export function createApiServices(
   };
 }
 
-/** Production trusts the JWKS; development its own key pair in the data dir. */
+/** Production trusts the JWKS; development its own key pair in the data dir (created, and said so, when missing). */
 export async function createVerifierFor(
   config: Config,
-  onCreated?: (dir: string) => void,
+  logger?: Pick<Logger, 'warn'>,
 ): Promise<TokenVerifier> {
   if (config.jwt.jwksUrl) return createTokenVerifier({ ...config.jwt });
-  const keys = await loadOrCreateDevJwtKeys(config.dataDir, onCreated);
+  const keys = await loadOrCreateDevJwtKeys(config.dataDir, (dir) =>
+    logger?.warn({ dir }, 'development: generated a JWT signing key pair'),
+  );
   return createTokenVerifier({
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,

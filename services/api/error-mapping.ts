@@ -50,41 +50,37 @@ export function scrubRequestErrorMessage(message: string): string {
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (original instanceof DomainError) {
-      const code = GRAPHQL_CODES[original.code];
-      if (code === 'INTERNAL_SERVER_ERROR') {
-        logger.error({ err: loggableCause(original), requestPath: formatted.path }, 'operation failed');
-        const retryable = original.code !== 'INTERNAL';
-        return {
-          message: retryable
-            ? 'The service is temporarily unavailable; retry later.'
-            : 'Internal server error.',
-          path: formatted.path,
-          extensions: { code, retryable },
-        };
-      }
-      return {
-        message: original.message,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { ...original.details, code },
-      };
-    }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code)) {
+    const requestCode = formatted.extensions?.code;
+    if (
+      !(original instanceof DomainError) &&
+      typeof requestCode === 'string' &&
+      REQUEST_ERROR_CODES.has(requestCode)
+    ) {
       return {
         message: scrubRequestErrorMessage(formatted.message),
         locations: formatted.locations,
-        extensions: { code },
+        extensions: { code: requestCode },
       };
     }
     const domain = DomainError.from(original);
-    logger.error({ err: loggableCause(domain), requestPath: formatted.path }, 'unexpected error');
-    const retryable = domain.code === 'UNAVAILABLE';
+    const code = GRAPHQL_CODES[domain.code];
+    if (code !== 'INTERNAL_SERVER_ERROR') {
+      return {
+        message: domain.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { ...domain.details, code },
+      };
+    }
+    logger.error(
+      { err: loggableCause(domain), requestPath: formatted.path },
+      domain === original ? 'operation failed' : 'unexpected error',
+    );
+    const retryable = domain.code !== 'INTERNAL';
     return {
       message: retryable ? 'The service is temporarily unavailable; retry later.' : 'Internal server error.',
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', retryable },
+      extensions: { code, retryable },
     };
   };
 }

@@ -4,6 +4,8 @@ import { loadKeyring } from '../core/config/load-keyring.js';
 import { createEnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Keyring } from '../core/crypto/keyring.js';
 import type { Logger } from '../core/logging/logger.js';
+import { createMetrics, type Metrics } from '../core/metrics/metrics.js';
+import { readPoolStats } from '../core/metrics/pool-stats.js';
 import { openAuditLog, type AuditLog } from '../core/audit/audit-log.js';
 import { createAuditStore } from '../storage/audit-store.js';
 import { createDataSource, runMigrations } from '../storage/data-source.js';
@@ -19,6 +21,8 @@ export interface Runtime {
   secretStore: ReturnType<typeof createSecretStore>;
   auditStore: ReturnType<typeof createAuditStore>;
   auditLog: AuditLog;
+  /** This process's metrics registry, shared by whatever servers it runs. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     secretStore,
     auditStore,
     auditLog: await openAuditLog({ auditStore }),
+    metrics: createMetrics({ readPoolStats: () => readPoolStats(dataSource) }),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

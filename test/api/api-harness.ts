@@ -13,6 +13,7 @@ import { openAuditLog } from '../../services/core/audit/audit-log.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
 import { createLogger } from '../../services/core/logging/logger.js';
+import { createMetrics } from '../../services/core/metrics/metrics.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { openMigratedDataSource, type DatabaseKind } from '../support/databases.js';
@@ -58,6 +59,7 @@ export async function startApi(kind: DatabaseKind, options: { production?: boole
     secretStore: createSecretStore({ dataSource: handle.dataSource }),
     auditStore,
     auditLog: await openAuditLog({ auditStore }),
+    metrics: createMetrics(),
     close: async () => {},
   };
   const verifyToken = await createVerifierFor({ ...config, mode: 'development' });

@@ -1,6 +1,4 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
-import { createMetrics } from '../../core/metrics/metrics.js';
-import { readPoolStats } from '../../core/metrics/pool-stats.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 import { waitForShutdown } from './start.js';
@@ -9,11 +7,8 @@ import { waitForShutdown } from './start.js';
 export async function apiCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
-  const verifyToken = await createVerifierFor(config, (dir) =>
-    logger.warn({ dir }, 'development: generated a JWT signing key pair'),
-  );
-  const metrics = createMetrics({ readPoolStats: () => readPoolStats(runtime.dataSource) });
-  const api = await createApiServer({ runtime, verifyToken, metrics });
+  const verifyToken = await createVerifierFor(config, logger);
+  const api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
   const port = await api.listen(config.apiPort);
   out(`Strongroom API (${config.mode}) listening on http://localhost:${port}/graphql`);
   await waitForShutdown();

@@ -1,5 +1,3 @@
-import { createMetrics } from '../../core/metrics/metrics.js';
-import { readPoolStats } from '../../core/metrics/pool-stats.js';
 import { createOpsHttpServer, type OpsHttpServer } from '../../resolver/ops-http-server.js';
 import { startResolver, type StartedResolver } from '../../resolver/start-resolver.js';
 import type { CommandContext } from '../command.js';
@@ -18,12 +16,12 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function resolverCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
-  const metrics = createMetrics({ readPoolStats: () => readPoolStats(runtime.dataSource) });
+  const { metrics } = runtime;
   let resolver: StartedResolver | undefined;
   let ops: OpsHttpServer | undefined;
   let opsPort: number;
   try {
-    resolver = await startResolver({ ...runtime, metrics });
+    resolver = await startResolver(runtime);
     ops = createOpsHttpServer({ registry: metrics.registry, isReady: resolver.isReady, logger });
     opsPort = await ops.listen(config.resolverMetricsPort);
   } catch (error) {

@@ -1,7 +1,5 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
 import { startResolver } from '../../resolver/start-resolver.js';
-import { createMetrics } from '../../core/metrics/metrics.js';
-import { readPoolStats } from '../../core/metrics/pool-stats.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 
@@ -9,11 +7,8 @@ import { openRuntime } from '../runtime.js';
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
-  const verifyToken = await createVerifierFor(config, (dir) =>
-    logger.warn({ dir }, 'development: generated a JWT signing key pair'),
-  );
-  const metrics = createMetrics({ readPoolStats: () => readPoolStats(runtime.dataSource) });
-  const http = await createApiServer({ runtime, verifyToken, metrics });
+  const verifyToken = await createVerifierFor(config, logger);
+  const http = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
@@ -29,7 +24,7 @@ export async function startCommand(context: CommandContext): Promise<number> {
   }
   let resolver;
   try {
-    resolver = await startResolver({ ...runtime, metrics });
+    resolver = await startResolver(runtime);
   } catch (error) {
     // Without this the API's open socket would keep a half-started process alive.
     await http.stop();
