@@ -19,6 +19,7 @@ import { createHealthRoutes } from './health-routes.js';
 import { createRouteServer, type HttpRoute, type RouteServer } from '../core/http/route-server.js';
 import type { Metrics } from '../core/metrics/metrics.js';
 import { metricsHttpHandler } from '../core/metrics/metrics-http-handler.js';
+import { timeAuditWrites } from '../core/metrics/timed-audit-log.js';
 
 /** schema/ beside the sources (tsx) or beside dist/ (compiled build). */
 export const SCHEMA_DIR =
@@ -28,9 +29,14 @@ export const SCHEMA_DIR =
 
 /** The domain services behind the API, built from the shared runtime. */
 export function createApiServices(
-  runtime: Pick<Runtime, 'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config'>,
+  runtime: Pick<
+    Runtime,
+    'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config' | 'metrics'
+  >,
 ): ApiServices {
-  const { dataSource, secretStore, auditStore, auditLog, cipher, config } = runtime;
+  const { dataSource, secretStore, auditStore, cipher, config } = runtime;
+  // Every audit append of the API is timed, as the resolver's are (strongroom_audit_write_duration_seconds).
+  const auditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
   const common = { secretStore, cipher, auditLog, maxValueBytes: config.maxValueBytes };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),

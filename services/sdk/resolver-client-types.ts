@@ -6,11 +6,9 @@
  * the same code path with a different factory.
  */
 
-/** What started a run; decides whose personal secrets a run may use (SPEC §6). */
-export type Trigger = 'MANUAL' | 'API' | 'WEBHOOK' | 'SCHEDULE';
-
-/** Every trigger, in the order of the proto enum; handy for parsing flags. */
-export const TRIGGERS: readonly Trigger[] = ['MANUAL', 'API', 'WEBHOOK', 'SCHEDULE'];
+/** What started a run, and every trigger in proto enum order: the resolver's own definitions (SPEC §6). */
+import type { Trigger } from '../core/resolution/resolution-types.js';
+export { TRIGGERS, type Trigger } from '../core/resolution/resolution-types.js';
 
 /** Where a resolved value came from: the workspace secret, or the run principal's personal one. */
 export type SecretScope = 'WORKSPACE' | 'PERSONAL';

@@ -2,6 +2,7 @@ import { decideNames } from '../resolution/resolution-decisions.js';
 import type { ResolutionStore } from '../../storage/resolution-store.js';
 import type { Principal } from '../auth/principal.js';
 import { badInput, DomainError } from '../errors/domain-error.js';
+import { TRIGGERS } from '../resolution/resolution-types.js';
 import { MAX_NAMES_PER_CALL } from '../resolution/run-context.js';
 import { assertSecretName } from './secret-names.js';
 import { secretPermissions as can } from './secret-permissions.js';
@@ -34,7 +35,7 @@ export function createReferenceCheckService({
         throw badInput('names', `At most ${MAX_NAMES_PER_CALL} names per check.`);
       names.forEach((name, i) => assertSecretName(name, `names[${i}]`));
       assertIdentifier(runAs.userId, 'runAs.userId');
-      if (!['MANUAL', 'API', 'WEBHOOK', 'SCHEDULE'].includes(runAs.trigger)) {
+      if (!TRIGGERS.includes(runAs.trigger)) {
         throw badInput('runAs.trigger', 'trigger must be MANUAL, API, WEBHOOK or SCHEDULE.');
       }
       if (!can.canCheckReferencesFor(p, runAs.userId)) {

@@ -3,7 +3,7 @@ import type { SecretRow, SecretScope } from '../../storage/entities/secret-entit
 
 export type { SecretScope, SecretMemberRole };
 export type ImportConflict = 'SKIP' | 'OVERWRITE' | 'FAIL';
-export type Trigger = 'MANUAL' | 'API' | 'WEBHOOK' | 'SCHEDULE';
+export type { Trigger } from '../resolution/resolution-types.js';
 
 /** What the API shows of a secret: metadata and members, never a value. */
 export interface SecretView {
