@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { SecretRow } from '../../storage/entities/secret-entity.js';
-import type { SecretMemberRole } from '../../storage/entities/secret-member-entity.js';
+import type { SecretMemberRole, SecretMemberRow } from '../../storage/entities/secret-member-entity.js';
 import type { SecretListingStore } from '../../storage/secret-listing-store.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
@@ -79,20 +79,11 @@ export function createSecretService(deps: SecretServiceDeps) {
     throw error;
   }
 
-  async function view(row: SecretRow, tx?: EntityManager): Promise<SecretView> {
-    const members = await secretStore.listMembers(row.id, tx);
-    return toSecretView(
-      row,
-      members.map((m) => ({ userId: m.userId, role: m.role })),
-    );
-  }
+  const asMembers = (rows: SecretMemberRow[]): SecretView['members'] =>
+    rows.map((m) => ({ userId: m.userId, role: m.role }));
 
-  async function memberRole(
-    secretId: string,
-    userId: string,
-    tx?: EntityManager,
-  ): Promise<SecretMemberRole | undefined> {
-    return (await secretStore.listMembers(secretId, tx)).find((m) => m.userId === userId)?.role;
+  async function view(row: SecretRow, tx?: EntityManager): Promise<SecretView> {
+    return toSecretView(row, asMembers(await secretStore.listMembers(row.id, tx)));
   }
 
   /** Secrets that refusals raised inside a change were about, for the audit record written after rollback. */
@@ -106,16 +97,22 @@ export function createSecretService(deps: SecretServiceDeps) {
    * Loads a secret for a change under a row lock and checks the caller may make it.
    * Invisible secrets are NOT_FOUND; visible but not manageable ones FORBIDDEN.
    */
-  async function lockForChange(tx: EntityManager, p: Principal, id: string): Promise<SecretRow> {
+  async function lockForChange(
+    tx: EntityManager,
+    p: Principal,
+    id: string,
+  ): Promise<{ secret: SecretRow; members: SecretMemberRow[] }> {
     const secret = await secretStore.lockSecret(tx, id);
     if (!secret || !can.canSee(p, secret)) throw notFound();
     if (secret.systemManaged) {
       throw refusal(forbidden('System-managed secrets are changed only by their integration.'), secret);
     }
-    if (!can.canManage(p, secret, await memberRole(secret.id, p.subject, tx))) {
+    // Loaded once: the permission check needs the caller's role, and the answer lists them all.
+    const members = await secretStore.listMembers(secret.id, tx);
+    if (!can.canManage(p, secret, members.find((m) => m.userId === p.subject)?.role)) {
       throw refusal(forbidden('You may not change this secret.'), secret);
     }
-    return secret;
+    return { secret, members };
   }
 
   /** Runs a change; a refusal raised inside it is rolled back and then audited on its own. */
@@ -230,12 +227,12 @@ export function createSecretService(deps: SecretServiceDeps) {
     updateSecretValue(p: Principal, input: { id: string; value: string }): Promise<SecretView> {
       assertValue(input.value, maxValueBytes);
       return change(p, 'secret.update_value', async (tx) => {
-        const secret = await lockForChange(tx, p, input.id);
+        const { secret, members } = await lockForChange(tx, p, input.id);
         const updated = await writer.rotate(tx, secret, input.value, p.subject, clock());
         await auditLog.append(tx, [
           { action: 'secret.update_value', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(updated) },
         ]);
-        return view(updated, tx);
+        return toSecretView(updated, asMembers(members));
       });
     },
 
@@ -246,7 +243,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
       assertText(input.description, 'description', MAX_DESCRIPTION);
       return change(p, 'secret.update', async (tx) => {
-        const secret = await lockForChange(tx, p, input.id);
+        const { secret, members } = await lockForChange(tx, p, input.id);
         const patch = {
           ...(input.displayName != null ? { displayName: input.displayName } : {}),
           ...(input.description != null ? { description: input.description } : {}),
@@ -258,13 +255,13 @@ export function createSecretService(deps: SecretServiceDeps) {
         await auditLog.append(tx, [
           { action: 'secret.update', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(updated) },
         ]);
-        return view(updated, tx);
+        return toSecretView(updated, asMembers(members));
       });
     },
 
     deleteSecret(p: Principal, id: string): Promise<string> {
       return change(p, 'secret.delete', async (tx) => {
-        const secret = await lockForChange(tx, p, id);
+        const { secret } = await lockForChange(tx, p, id);
         await secretStore.deleteSecret(tx, secret.id);
         await auditLog.append(tx, [
           { action: 'secret.delete', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(secret) },
@@ -281,7 +278,7 @@ export function createSecretService(deps: SecretServiceDeps) {
       if (input.role !== 'ADMIN' && input.role !== 'MEMBER')
         throw badInput('role', 'role must be ADMIN or MEMBER.');
       return change(p, 'secret.member_add', async (tx) => {
-        const secret = await lockForChange(tx, p, input.secretId);
+        const { secret } = await lockForChange(tx, p, input.secretId);
         if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
         const now = clock();
         await secretStore.upsertMember(tx, {
@@ -312,7 +309,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     removeSecretMember(p: Principal, input: { secretId: string; userId: string }): Promise<SecretView> {
       assertIdentifier(input.userId, 'userId');
       return change(p, 'secret.member_remove', async (tx) => {
-        const secret = await lockForChange(tx, p, input.secretId);
+        const { secret } = await lockForChange(tx, p, input.secretId);
         if (secret.scope !== 'WORKSPACE') throw badInput('secretId', 'Only workspace secrets have members.');
         if (!(await secretStore.removeMember(tx, secret.id, input.userId)))
           throw new DomainError('NOT_FOUND', 'No such member.');
