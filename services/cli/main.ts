@@ -1,35 +1,52 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
 import type { Command } from './command.js';
-import { auditCommand } from './commands/audit.js';
-import { apiCommand } from './commands/api.js';
-import { certsCommand } from './commands/certs.js';
-import { createExecCommand } from './commands/exec.js';
-import { openRemoteResolverClient } from './commands/exec-remote-client.js';
-import { keysCommand } from './commands/keys.js';
-import { migrateCommand } from './commands/migrate.js';
-import { resolverCommand } from './commands/resolver.js';
-import { startCommand } from './commands/start.js';
-import { tokenCommand } from './commands/token.js';
-
-/** Subcommands of `strongroom`; later parts register theirs here. */
-const commands: Record<string, { run: Command; summary: string }> = {
-  start: { run: startCommand, summary: 'run the API and the resolver together (development default)' },
-  api: { run: apiCommand, summary: 'run the GraphQL API alone (STRONGROOM_API_PORT)' },
+/**
+ * Subcommands of `strongroom`. Each is imported only when it runs: `exec` on a runner
+ * should not pay for loading GraphQL, gRPC servers and TypeORM it never uses.
+ */
+const commands: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  start: {
+    load: async () => (await import('./commands/start.js')).startCommand,
+    summary: 'run the API and the resolver together (development default)',
+  },
+  api: {
+    load: async () => (await import('./commands/api.js')).apiCommand,
+    summary: 'run the GraphQL API alone (STRONGROOM_API_PORT)',
+  },
   token: {
-    run: tokenCommand,
+    load: async () => (await import('./commands/token.js')).tokenCommand,
     summary: 'token dev --sub U --workspace W --role R [--scope S]: print a dev JWT',
   },
-  migrate: { run: migrateCommand, summary: 'apply pending database migrations' },
-  keys: { run: keysCommand, summary: 'keys rotate | keys rewrap [--batch-size N]' },
-  resolver: { run: resolverCommand, summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)' },
-  certs: { run: certsCommand, summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates' },
+  migrate: {
+    load: async () => (await import('./commands/migrate.js')).migrateCommand,
+    summary: 'apply pending database migrations',
+  },
+  keys: {
+    load: async () => (await import('./commands/keys.js')).keysCommand,
+    summary: 'keys rotate | keys rewrap [--batch-size N]',
+  },
+  resolver: {
+    load: async () => (await import('./commands/resolver.js')).resolverCommand,
+    summary: 'run the gRPC resolver alone (mTLS, STRONGROOM_RESOLVER_PORT)',
+  },
+  certs: {
+    load: async () => (await import('./commands/certs.js')).certsCommand,
+    summary: 'certs dev --out DIR [--force]: dev CA, server, runner certificates',
+  },
   audit: {
-    run: auditCommand,
+    load: async () => (await import('./commands/audit.js')).auditCommand,
     summary: 'audit verify | export [--since T] [--workspace W] | prune [--days N]',
   },
   exec: {
-    run: createExecCommand({ createRemoteClient: openRemoteResolverClient }),
+    load: async () => {
+      const { createExecCommand } = await import('./commands/exec.js');
+      // The remote client (gRPC) is loaded only when a run is not --local.
+      return createExecCommand({
+        createRemoteClient: async (...args) =>
+          (await import('./commands/exec-remote-client.js')).openRemoteResolverClient(...args),
+      });
+    },
     summary: 'exec [--local] [--names A,B] -- CMD: run CMD with secrets, masked',
   },
 };
@@ -67,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
     name: `strongroom-${name}`,
     destination: process.stderr,
   });
-  return command.run({
+  const run = await command.load();
+  return run({
     config,
     args,
     logger,
