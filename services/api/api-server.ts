@@ -16,7 +16,7 @@ import { createContextFactory, type ApiServices } from './graphql-context.js';
 import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } from './graphql-http-route.js';
 import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
 import { createHealthRoutes } from './health-routes.js';
-import { createRouteServer, type HttpRoute, type RouteServer } from '../core/http/route-server.js';
+import { createRouteServer, sendJson, type HttpRoute, type RouteServer } from '../core/http/route-server.js';
 import type { Metrics } from '../core/metrics/metrics.js';
 import { metricsHttpHandler } from '../core/metrics/metrics-http-handler.js';
 import { timeAuditWrites } from '../core/metrics/timed-audit-log.js';
@@ -41,7 +41,10 @@ export function createApiServices(
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
     imports: createSecretImportService(common),
-    references: createReferenceCheckService({ resolutionStore: createResolutionStore({ dataSource }) }),
+    references: createReferenceCheckService({
+      resolutionStore: createResolutionStore({ dataSource }),
+      auditLog,
+    }),
     audit: createAuditQueryService({
       auditQueryStore: createAuditQueryStore({ dataSource }),
       auditStore,
@@ -66,6 +69,17 @@ export async function createVerifierFor(
   });
 }
 
+/** The API's HTTP server, with the two steps of a graceful stop. */
+export interface ApiServer extends RouteServer {
+  /** Turns /readyz to 503 so load balancers stop choosing this replica; everything else still serves. */
+  drain(): void;
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to `graceMs`
+   * (then cuts their connections), and stops Apollo. The database stays open: the caller owns it.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
 /**
  * The API process: GraphQL at /graphql plus /healthz and /readyz (and any extra
  * routes such as /metrics) on one HTTP server. Returns once Apollo has started.
@@ -87,7 +101,7 @@ export async function createApiServer({
   extraRoutes?: Record<string, HttpRoute>;
   limits?: HttpLimits;
   onResponse?: (info: GraphQLResponseInfo) => void;
-}): Promise<RouteServer & { stop(): Promise<void> }> {
+}): Promise<ApiServer> {
   const graphql = createGraphQLServer({
     typeDefs: loadTypeDefs(SCHEMA_DIR),
     logger: runtime.logger,
@@ -95,40 +109,53 @@ export async function createApiServer({
   });
   await graphql.start();
   const buildContext = createContextFactory({ services, verifyToken, auditLog: runtime.auditLog });
+  const health = createHealthRoutes(runtime);
+  let draining = false;
+  let stopping = false;
+  // Node's server.close() leaves a keep-alive connection open after its request finishes,
+  // until the client drops it: during a stop each such connection is closed at once.
+  const closedWhenStopping =
+    (route: HttpRoute): HttpRoute =>
+    (req, res) => {
+      res.once('finish', () => {
+        if (stopping) setImmediate(() => http.server.closeIdleConnections());
+      });
+      return route(req, res);
+    };
+  const routes: Record<string, HttpRoute> = {
+    ...health,
+    '/readyz': (req, res) =>
+      draining ? sendJson(res, 503, { status: 'draining' }) : health['/readyz']!(req, res),
+    ...(metrics ? { '/metrics': metricsHttpHandler(metrics.registry) } : {}),
+    ...extraRoutes,
+    '/graphql': createGraphQLHttpRoute({
+      server: graphql,
+      buildContext,
+      logger: runtime.logger,
+      limits,
+      onResponse: (info) => {
+        // Labels stay bounded: operations are named by the schema's root fields, outcomes by error code.
+        const labels = { service: 'api', operation: info.operation, outcome: info.outcome };
+        metrics?.requestsTotal.inc(labels);
+        metrics?.requestDuration.observe(labels, info.durationMs / 1000);
+        onResponse?.(info);
+      },
+    }),
+  };
   const http = createRouteServer({
     logger: runtime.logger,
-    routes: {
-      ...createHealthRoutes(runtime),
-      ...(metrics ? { '/metrics': metricsHttpHandler(metrics.registry) } : {}),
-      ...extraRoutes,
-      '/graphql': createGraphQLHttpRoute({
-        server: graphql,
-        buildContext,
-        limits,
-        onResponse: (info) => {
-          // Never the variables: they carry secret values under caller-chosen names.
-          runtime.logger.info(
-            {
-              requestId: info.requestId,
-              operation: info.operation,
-              status: info.status,
-              durationMs: Math.round(info.durationMs),
-            },
-            'graphql request',
-          );
-          // Labels stay bounded: one operation label, outcome by HTTP status class.
-          const labels = { service: 'api', operation: 'graphql', outcome: String(info.status) };
-          metrics?.requestsTotal.inc(labels);
-          metrics?.requestDuration.observe(labels, info.durationMs / 1000);
-          onResponse?.(info);
-        },
-      }),
-    },
+    routes: Object.fromEntries(
+      Object.entries(routes).map(([path, route]) => [path, closedWhenStopping(route)]),
+    ),
   });
   return {
     ...http,
-    async stop() {
-      await http.close();
+    drain() {
+      draining = true;
+    },
+    async stop(graceMs) {
+      stopping = true;
+      await http.close(graceMs);
       await graphql.stop();
     },
   };

@@ -1,6 +1,8 @@
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Principal, RequestFacts } from '../core/auth/principal.js';
+import type { ObservedOperation } from './operation-observer.js';
 import { DomainError } from '../core/errors/domain-error.js';
+import type { Logger } from '../core/logging/logger.js';
 import type { ReferenceCheck } from '../core/secrets/reference-check.js';
 import type { SecretService } from '../core/secrets/secret-service.js';
 import type { ImportResult } from '../core/secrets/secret-import-service.js';
@@ -39,6 +41,10 @@ export interface ApiServices {
 export interface GraphQLContext {
   facts: RequestFacts;
   services: ApiServices;
+  /** The request's logger: every line it writes carries the request id. */
+  log: Logger;
+  /** What the request turned out to be, for its log line and metrics (operation-observer.ts). */
+  observed: ObservedOperation;
   /** The verified caller; UNAUTHENTICATED (audited once per request) without a valid token. */
   principal(): Promise<Principal>;
 }
@@ -56,7 +62,12 @@ export function createContextFactory({
   verifyToken: TokenVerifier;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
 }) {
-  return (authorization: string | undefined, facts: RequestFacts): GraphQLContext => {
+  return (
+    authorization: string | undefined,
+    facts: RequestFacts,
+    log: Logger,
+    observed: ObservedOperation = {},
+  ): GraphQLContext => {
     let verified: Promise<Principal> | undefined;
     const authenticate = async (): Promise<Principal> => {
       const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization ?? '');
@@ -69,6 +80,8 @@ export function createContextFactory({
         return await verifyToken(match[1]!, facts);
       } catch (error) {
         const denied = DomainError.from(error);
+        const reason = String(denied.details.reason ?? denied.code);
+        log.info({ reason }, 'authentication denied');
         await auditLog.appendCommitted([
           {
             action: 'auth.denied',
@@ -76,7 +89,7 @@ export function createContextFactory({
             actorType: 'anonymous',
             requestId: facts.requestId,
             sourceAddress: facts.sourceAddress,
-            reason: String(denied.details.reason ?? denied.code),
+            reason,
           },
         ]);
         throw denied;
@@ -85,6 +98,8 @@ export function createContextFactory({
     return {
       facts,
       services,
+      log,
+      observed,
       principal: () => (verified ??= authenticate()),
     };
   };

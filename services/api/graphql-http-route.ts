@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { RequestFacts } from '../core/auth/principal.js';
+import type { Logger } from '../core/logging/logger.js';
+import { acceptRequestId } from '../core/logging/request-id.js';
+import type { ObservedOperation } from './operation-observer.js';
 import type { GraphQLContext } from './graphql-context.js';
+import { decodeUtf8Strictly } from './hardening/strict-utf8.js';
 import type { HttpRoute } from '../core/http/route-server.js';
 
 export interface HttpLimits {
@@ -21,51 +24,84 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
 export interface GraphQLResponseInfo {
   requestId: string;
   status: number;
+  /** `<type> <root fields>` of the executed operation, or why there was none (`invalid`, `rejected`, `failed`). */
   operation: string;
+  /** `ok`, or the code of the first error (an HTTP refusal's code, or `HTTP_<status>`). */
+  outcome: string;
   durationMs: number;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** The request id: the caller's `x-request-id` when well-formed, else a new one. */
+/** The request id (the caller's `x-request-id` when safe, else a new one) and the peer address. */
 export function requestFactsOf(req: IncomingMessage): RequestFacts {
-  const header = req.headers['x-request-id'];
-  const given = Array.isArray(header) ? header[0] : header;
   return {
-    requestId: given && REQUEST_ID.test(given) ? given : randomUUID(),
+    requestId: acceptRequestId(req.headers['x-request-id']),
     sourceAddress: (req.socket.remoteAddress ?? '').slice(0, 64),
   };
 }
 
 /**
  * Serves Apollo on Node's own HTTP server (Apollo's integration API), with a body
- * limit and a document-size limit enforced before Apollo parses anything.
+ * limit and a document-size limit enforced before Apollo parses anything. Every line
+ * logged while serving a request goes through a child logger carrying its request id,
+ * handed to the resolvers in the GraphQL context; the id is echoed in `x-request-id`.
  */
 export function createGraphQLHttpRoute({
   server,
   buildContext,
+  logger,
   limits = DEFAULT_HTTP_LIMITS,
   onResponse = () => {},
 }: {
   server: ApolloServer<GraphQLContext>;
-  buildContext: (authorization: string | undefined, facts: RequestFacts) => GraphQLContext;
+  buildContext: (
+    authorization: string | undefined,
+    facts: RequestFacts,
+    log: Logger,
+    observed: ObservedOperation,
+  ) => GraphQLContext;
+  logger: Logger;
   limits?: HttpLimits;
   onResponse?: (info: GraphQLResponseInfo) => void;
 }): HttpRoute {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const facts = requestFactsOf(req);
+    const log = logger.child({ requestId: facts.requestId });
     res.setHeader('x-request-id', facts.requestId);
+    log.debug({ method: req.method }, 'graphql request started');
+    let finished = false;
+    const finish = (status: number, operation: string, outcome: string) => {
+      if (finished) return;
+      finished = true;
+      const durationMs = performance.now() - started;
+      const info = { requestId: facts.requestId, status, operation, outcome, durationMs };
+      // Never the variables (secret values under caller-chosen names), nor the caller's operationName.
+      log.info({ operation, outcome, status, durationMs: Math.round(durationMs) }, 'graphql request');
+      onResponse(info);
+    };
+    try {
+      await serve(req, res, facts, log, finish);
+    } catch (error) {
+      // Handled here rather than by the route server so that the line carries the request id.
+      log.error({ err: error }, 'graphql request failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"internal server error"}');
+      finish(500, 'failed', 'INTERNAL_SERVER_ERROR');
+    }
+  };
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    facts: RequestFacts,
+    log: Logger,
+    finish: (status: number, operation: string, outcome: string) => void,
+  ): Promise<void> {
     const fail = (status: number, code: string, message: string) => {
       res
         .writeHead(status, { 'content-type': 'application/json' })
         .end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-      onResponse({
-        requestId: facts.requestId,
-        status,
-        operation: 'rejected',
-        durationMs: performance.now() - started,
-      });
+      finish(status, 'rejected', code);
     };
 
     let body: unknown;
@@ -73,15 +109,17 @@ export function createGraphQLHttpRoute({
       const raw = await readBody(req, limits.maxBodyBytes);
       if (raw === 'too-large')
         return fail(413, 'BAD_REQUEST', `The request body exceeds ${limits.maxBodyBytes} bytes.`);
+      const text = decodeUtf8Strictly(raw);
+      if (text === undefined) return fail(400, 'BAD_REQUEST', 'The request body is not valid UTF-8.');
       const type = req.headers['content-type'] ?? '';
       if (type.includes('application/json')) {
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          body = JSON.parse(text);
         } catch {
           return fail(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         }
       } else {
-        body = raw.toString('utf8');
+        body = text;
       }
     }
     const search = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
@@ -97,9 +135,10 @@ export function createGraphQLHttpRoute({
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    const observed: ObservedOperation = {};
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search, body },
-      context: async () => buildContext(req.headers.authorization, facts),
+      context: async () => buildContext(req.headers.authorization, facts, log, observed),
     });
     const status = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -110,15 +149,8 @@ export function createGraphQLHttpRoute({
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
-    const operationName =
-      body && typeof body === 'object' ? (body as { operationName?: unknown }).operationName : undefined;
-    onResponse({
-      requestId: facts.requestId,
-      status,
-      operation: typeof operationName === 'string' ? operationName.slice(0, 64) : 'anonymous',
-      durationMs: performance.now() - started,
-    });
-  };
+    finish(status, observed.operation ?? 'invalid', observed.outcome ?? `HTTP_${status}`);
+  }
 }
 
 /** Reads a body up to `max` bytes; beyond that it stops reading and says so. */

@@ -5,12 +5,15 @@ import { ApolloServer, type ApolloServerOptions } from '@apollo/server';
 type ApolloResolvers = Extract<ApolloServerOptions<GraphQLContext>, { typeDefs: unknown }>['resolvers'];
 import type { Logger } from '../core/logging/logger.js';
 import { createErrorFormatter } from './error-mapping.js';
+import { operationObserving } from './operation-observer.js';
+import { requestErrorLogging } from './request-error-logging.js';
 import type { GraphQLContext } from './graphql-context.js';
 import {
   operationLimitsRule,
   DEFAULT_OPERATION_LIMITS,
   type OperationLimits,
 } from './hardening/operation-limits.js';
+import { knownOperationTypesRule } from './hardening/known-operation-types.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
 import { DateTimeScalar } from './resolvers/scalars.js';
 import { secretResolvers } from './resolvers/secret-resolvers.js';
@@ -25,8 +28,9 @@ export function loadTypeDefs(schemaDir: string): string[] {
 
 /**
  * Apollo Server with Strongroom's production posture: introspection only in
- * development, batched HTTP requests refused, CSRF prevention on, depth/alias/cost
- * limits during validation, and every error normalised by one formatter.
+ * development, batched HTTP requests and persisted queries refused, CSRF prevention
+ * on, a token limit while parsing, depth/alias/cost limits during validation, and
+ * every error normalised by one formatter.
  */
 export function createGraphQLServer({
   typeDefs,
@@ -44,11 +48,20 @@ export function createGraphQLServer({
     resolvers: [{ DateTime: DateTimeScalar }, secretResolvers, auditResolvers] as ApolloResolvers,
     introspection: !production,
     allowBatchedHttpRequests: false,
+    // No automatic persisted queries: the API does not document them, their cache is
+    // memory any caller could fill, and Apollo reports a bad `persistedQuery` extension
+    // with uncoded errors that would surface as INTERNAL_SERVER_ERROR.
+    persistedQueries: false,
     csrfPrevention: true,
     hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
-    validationRules: [operationLimitsRule(limits)],
-    formatError: createErrorFormatter(logger),
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [knownOperationTypesRule, operationLimitsRule(limits)],
+    formatError: createErrorFormatter(),
+    plugins: [requestErrorLogging(), operationObserving()],
+    // Apollo's own SIGTERM handler stops it and re-raises the signal, killing the process
+    // before requests in flight finish; the process's command owns shutdown instead.
+    stopOnTerminationSignals: false,
     logger: {
       debug: (message: string) => logger.debug(message),
       info: (message: string) => logger.info(message),

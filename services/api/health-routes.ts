@@ -1,16 +1,17 @@
 import type { DataSource } from 'typeorm';
 import type { Keyring } from '../core/crypto/keyring.js';
 import { sendJson, type HttpRoute } from '../core/http/route-server.js';
-import { databaseAnswers } from '../storage/database-ping.js';
+import { createDatabasePing } from '../storage/database-ping.js';
 
 /** `/healthz`: the process is alive. `/readyz`: the database answers and the keyring has its active key. */
 export function createHealthRoutes({
   dataSource,
   keyring,
 }: {
-  dataSource: Pick<DataSource, 'query' | 'isInitialized'>;
+  dataSource: Pick<DataSource, 'isInitialized' | 'createQueryRunner'>;
   keyring: Pick<Keyring, 'activeKeyId' | 'keyIds'>;
 }): Record<string, HttpRoute> {
+  const databaseAnswers = createDatabasePing(dataSource, 2_000);
   return {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
@@ -20,7 +21,7 @@ export function createHealthRoutes({
       } catch {
         checks.keyring = false;
       }
-      checks.database = await databaseAnswers(dataSource, 2_000);
+      checks.database = await databaseAnswers();
       const ready = checks.database && checks.keyring;
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks });
     },

@@ -8,7 +8,7 @@ import { createMetrics, type Metrics } from '../core/metrics/metrics.js';
 import { readPoolStats } from '../core/metrics/pool-stats.js';
 import { openAuditLog, type AuditLog } from '../core/audit/audit-log.js';
 import { createAuditStore } from '../storage/audit-store.js';
-import { createDataSource, runMigrations } from '../storage/data-source.js';
+import { connectDataSource, createDataSource, runMigrations } from '../storage/data-source.js';
 import { createSecretStore } from '../storage/secret-store.js';
 
 /** The shared parts every Strongroom process builds from its config, in dependency order. */
@@ -35,7 +35,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     logger.warn({ path }, 'development: generated a new master keyring'),
   );
   const dataSource = createDataSource(config.database);
-  await dataSource.initialize();
+  await connectDataSource(dataSource, config.database);
   if (config.mode === 'development') {
     const ran = await runMigrations(dataSource);
     if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');

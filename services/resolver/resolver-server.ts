@@ -6,7 +6,7 @@ import { instrumentUnary } from './call-metrics.js';
 import { createHealthCheckHandler } from './health-handler.js';
 import { createResolveHandler } from './resolve-handler.js';
 import { healthDefinition, secretResolverDefinition } from './service-definitions.js';
-import { createRunnerServerCredentials } from './tls/server-credentials.js';
+import { createRunnerServerCredentials, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './tls/server-credentials.js';
 
 /** A running (or ready to run) resolver. */
 export interface ResolverServer {
@@ -16,12 +16,58 @@ export interface ResolverServer {
   close(graceMs?: number): Promise<void>;
 }
 
-// A request is a run context and at most 100 names of at most 128 characters.
-const MAX_REQUEST_BYTES = 64 * 1024;
+/**
+ * What one client may hold of the resolver. Each bounds a way a hostile or broken
+ * client could tie up sockets or memory while good runners wait.
+ */
+export interface ResolverLimits {
+  /** A request is a run context and at most 100 names of at most 128 characters. */
+  maxRequestBytes: number;
+  /** A TCP client that never finishes (or never starts) its TLS handshake is cut after this. */
+  handshakeTimeoutMs: number;
+  /** Calls in flight on one connection; further streams are refused by HTTP/2 itself. */
+  maxConcurrentStreams: number;
+  /** A connection with no call in flight for this long is closed (runners reconnect on demand). */
+  maxConnectionIdleMs: number;
+  /**
+   * Every connection is closed after this long, plus `maxConnectionAgeGraceMs` for calls in
+   * flight: the only bound on a stream that is opened and never finished.
+   */
+  maxConnectionAgeMs: number;
+  maxConnectionAgeGraceMs: number;
+  /** The server pings quiet connections this often and drops one that does not answer in time. */
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+}
+
+export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = {
+  maxRequestBytes: 64 * 1024,
+  handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  maxConcurrentStreams: 100,
+  maxConnectionIdleMs: 5 * 60_000,
+  maxConnectionAgeMs: 30 * 60_000,
+  maxConnectionAgeGraceMs: 30_000,
+  keepaliveTimeMs: 2 * 60_000,
+  keepaliveTimeoutMs: 20_000,
+};
+
+/** The grpc-js server options for `limits` (the handshake timeout lives in the credentials). */
+export function grpcServerOptions(limits: ResolverLimits) {
+  return {
+    'grpc.max_receive_message_length': limits.maxRequestBytes,
+    'grpc.max_concurrent_streams': limits.maxConcurrentStreams,
+    'grpc.max_connection_idle_ms': limits.maxConnectionIdleMs,
+    'grpc.max_connection_age_ms': limits.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': limits.maxConnectionAgeGraceMs,
+    'grpc.keepalive_time_ms': limits.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': limits.keepaliveTimeoutMs,
+  };
+}
 
 /**
  * The gRPC resolver: SecretResolver and grpc.health.v1.Health on one mTLS port. With
  * `metrics`, every call is counted and timed (operations `Resolve` and `Check`).
+ * `limits` overrides some of DEFAULT_RESOLVER_LIMITS (tests shorten the timers).
  */
 export function createResolverServer({
   resolutionService,
@@ -29,14 +75,17 @@ export function createResolverServer({
   tls,
   isReady = async () => true,
   metrics,
+  limits: overrides = {},
 }: {
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
   isReady?: () => Promise<boolean>;
   metrics?: Pick<Metrics, 'requestsTotal' | 'requestDuration'>;
+  limits?: Partial<ResolverLimits>;
 }): ResolverServer {
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES });
+  const limits = { ...DEFAULT_RESOLVER_LIMITS, ...overrides };
+  const server = new Server(grpcServerOptions(limits));
   const resolve = createResolveHandler({ resolutionService, logger });
   const check = createHealthCheckHandler({ isReady });
   server.addService(secretResolverDefinition, {
@@ -45,7 +94,7 @@ export function createResolverServer({
   server.addService(healthDefinition, {
     check: metrics ? instrumentUnary(check, { metrics, operation: 'Check' }) : check,
   });
-  const credentials = createRunnerServerCredentials(tls);
+  const credentials = createRunnerServerCredentials(tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs });
 
   return {
     listen: (port, host = '0.0.0.0') =>

@@ -7,7 +7,7 @@ import type { Metrics } from '../core/metrics/metrics.js';
 import { createLastUsedTracker } from '../core/resolution/last-used-tracker.js';
 import { createResolutionService } from '../core/resolution/resolution-service.js';
 import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
-import { databaseAnswers } from '../storage/database-ping.js';
+import { createDatabasePing } from '../storage/database-ping.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
 import { instrumentResolverAuditLog } from './audit-metrics.js';
 import { createResolverServer } from './resolver-server.js';
@@ -62,7 +62,7 @@ export async function startResolver({
     lastUsed,
   });
   // One second: health probes must not hang on a dead pool.
-  const isReady = () => databaseAnswers(dataSource, 1_000);
+  const isReady = createDatabasePing(dataSource, 1_000);
   const server = createResolverServer({
     resolutionService,
     logger: logger.child({ component: 'resolver' }),

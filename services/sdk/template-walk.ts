@@ -9,6 +9,13 @@
  * null, Dates, class instances) is passed through untouched.
  */
 
+/**
+ * How deep arrays and objects may nest. Real workflow definitions stay within tens of
+ * levels; the limit turns a hostile, absurdly deep document into a clear error
+ * instead of a stack overflow.
+ */
+export const MAX_TEMPLATE_DEPTH = 1_000;
+
 /** Calls `visit` for every string in `input`, depth first, in document order. */
 export function forEachTemplateString(input: unknown, visit: (text: string) => void): void {
   mapTemplateStrings(input, (text) => {
@@ -20,7 +27,8 @@ export function forEachTemplateString(input: unknown, visit: (text: string) => v
 /**
  * Returns a copy of `input` in which every string went through `map`; arrays and
  * plain objects are rebuilt, so the input is never mutated. Throws a TypeError on
- * a circular structure, which no workflow definition can be.
+ * a circular structure, which no workflow definition can be, and on one nested
+ * deeper than MAX_TEMPLATE_DEPTH.
  */
 export function mapTemplateStrings(input: unknown, map: (text: string) => string): unknown {
   const ancestors = new Set<object>();
@@ -41,6 +49,9 @@ export function mapTemplateStrings(input: unknown, map: (text: string) => string
 
   const within = <T>(node: object, body: () => T): T => {
     if (ancestors.has(node)) throw new TypeError('the template is a circular structure');
+    if (ancestors.size >= MAX_TEMPLATE_DEPTH) {
+      throw new TypeError(`the template nests deeper than ${MAX_TEMPLATE_DEPTH} levels`);
+    }
     ancestors.add(node);
     try {
       return body();

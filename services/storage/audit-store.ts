@@ -3,8 +3,73 @@ import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
 import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
 import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
 
+/** Columns of `audit_events` an append writes, in statement order. */
+const EVENT_COLUMNS: Array<[keyof ChainedAuditEvent, string]> = [
+  ['chainId', 'chain_id'],
+  ['chainSeq', 'chain_seq'],
+  ['prevHash', 'prev_hash'],
+  ['hash', 'hash'],
+  ['occurredAt', 'occurred_at'],
+  ['action', 'action'],
+  ['outcome', 'outcome'],
+  ['actorType', 'actor_type'],
+  ['actorId', 'actor_id'],
+  ['workspaceId', 'workspace_id'],
+  ['secretId', 'secret_id'],
+  ['secretName', 'secret_name'],
+  ['scope', 'scope'],
+  ['version', 'version'],
+  ['workflowId', 'workflow_id'],
+  ['runId', 'run_id'],
+  ['trigger', '`trigger`'],
+  ['runner', 'runner'],
+  ['requestId', 'request_id'],
+  ['sourceAddress', 'source_address'],
+  ['reason', 'reason'],
+];
+const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_EVENTS = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')}) VALUES `;
+const ROWS_PER_INSERT = 500;
+const HEAD_MOVED = 'audit chain head moved';
+
+/** The callback query API of mysql2's pool (TypeORM's MySQL driver pool). */
+interface RawPool {
+  query(sql: string, params: unknown[], done: (error: (Error & { sqlState?: string }) | null) => void): void;
+}
+
 /** Storage of audit events and the heads of their chains. */
 export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
+  async function insertEvents(tx: EntityManager, events: ChainedAuditEvent[]): Promise<void> {
+    // One statement carries a whole group-commit batch of resolve records. On MariaDB it
+    // is written as plain SQL: building it through TypeORM's insert builder cost more CPU
+    // than the resolve itself. SQLite keeps the entity insert, which formats its dates.
+    const sqlite = tx.connection.options.type === 'better-sqlite3';
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const chunk = events.slice(i, i + ROWS_PER_INSERT);
+      if (sqlite) await tx.insert(AuditEventEntity, chunk);
+      else
+        await tx.query(
+          INSERT_EVENTS + chunk.map(() => EVENT_ROW).join(', '),
+          chunk.flatMap((event) => EVENT_COLUMNS.map(([field]) => event[field])),
+        );
+    }
+  }
+
+  // Anonymous compound statements (BEGIN NOT ATOMIC) are MariaDB's; MySQL and SQLite
+  // take the same steps as an ordinary transaction. Asked once per store.
+  let compound: Promise<boolean> | undefined;
+  function supportsCompoundStatements(): Promise<boolean> {
+    if (dataSource.options.type === 'better-sqlite3') return Promise.resolve(false);
+    compound ??= dataSource
+      .query('SELECT VERSION() AS version')
+      .then((rows: Array<{ version: string }>) => /mariadb/i.test(rows[0]?.version ?? ''))
+      .catch((error: unknown) => {
+        compound = undefined;
+        throw error;
+      });
+    return compound;
+  }
+
   return {
     transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
       return dataSource.transaction(work);
@@ -30,11 +95,75 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
         .getOne();
     },
 
-    async insertEvents(tx: EntityManager, events: ChainedAuditEvent[]): Promise<void> {
-      // Batched so one statement carries a whole group of resolve records.
-      for (let i = 0; i < events.length; i += 500) {
-        await tx.insert(AuditEventEntity, events.slice(i, i + 500));
+    insertEvents,
+
+    /**
+     * Appends `events` to a chain with one writer, in a transaction of their own:
+     * moves the head from `expected` to `next` only if it is still at `expected` (taking
+     * the head row's lock), inserts the events, commits. Returns false, with nothing
+     * written, when the head was elsewhere; the caller must then lock and re-read.
+     * On MariaDB the whole transaction is one anonymous compound statement, one round
+     * trip: the check runs under the lock on the server, and any failure inside rolls
+     * the transaction back before the error is returned. Elsewhere it is an ordinary
+     * transaction (guarded UPDATE, then INSERT).
+     */
+    async appendToOwnChain(
+      chainId: string,
+      expected: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
+      next: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
+      events: ChainedAuditEvent[],
+    ): Promise<boolean> {
+      if (!(await supportsCompoundStatements())) {
+        return dataSource.transaction(async (tx) => {
+          const moved = await tx
+            .createQueryBuilder()
+            .update(AuditChainEntity)
+            .set({ ...next, updatedAt: new Date() })
+            .where('chain_id = :chainId AND last_seq = :lastSeq AND last_hash = :lastHash', {
+              chainId,
+              lastSeq: expected.lastSeq,
+              lastHash: expected.lastHash,
+            })
+            .execute();
+          if ((moved.affected ?? 0) === 0) return false;
+          await insertEvents(tx, events);
+          return true;
+        });
       }
+      const inserts: string[] = [];
+      const params: unknown[] = [
+        next.lastSeq,
+        next.lastHash,
+        new Date(),
+        chainId,
+        expected.lastSeq,
+        expected.lastHash,
+      ];
+      for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+        const chunk = events.slice(i, i + ROWS_PER_INSERT);
+        inserts.push(`${INSERT_EVENTS}${chunk.map(() => EVENT_ROW).join(', ')};`);
+        for (const event of chunk) for (const [field] of EVENT_COLUMNS) params.push(event[field]);
+      }
+      const sql = `BEGIN NOT ATOMIC
+        DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+        START TRANSACTION;
+        UPDATE audit_chains SET last_seq = ?, last_hash = ?, updated_at = ?
+          WHERE chain_id = ? AND last_seq = ? AND last_hash = ?;
+        IF ROW_COUNT() <> 1 THEN
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${HEAD_MOVED}';
+        END IF;
+        ${inserts.join('\n')}
+        COMMIT;
+      END`;
+      // mysql2 escapes every parameter into the statement text (client-side formatting).
+      const pool = (dataSource.driver as unknown as { pool: RawPool }).pool;
+      return new Promise((resolve, reject) =>
+        pool.query(sql, params, (error) => {
+          if (!error) resolve(true);
+          else if (error.sqlState === '45000' && error.message.includes(HEAD_MOVED)) resolve(false);
+          else reject(error);
+        }),
+      );
     },
 
     async updateChainHead(

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../core/config/config.js';
+import { DomainError, isDatabaseUnavailable } from '../core/errors/domain-error.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
 import { AuditEventEntity } from './entities/audit-event-entity.js';
 import { SecretEntity } from './entities/secret-entity.js';
@@ -9,6 +10,7 @@ import { SecretMemberEntity } from './entities/secret-member-entity.js';
 import { SecretVersionEntity } from './entities/secret-version-entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
 import { AuditQueryIndexes1763780000000 } from './migrations/1763780000000-audit-query-indexes.js';
+import { SecretListingIndex1763790000000 } from './migrations/1763790000000-secret-listing-index.js';
 
 export const entities = [
   SecretEntity,
@@ -17,7 +19,11 @@ export const entities = [
   AuditEventEntity,
   AuditChainEntity,
 ];
-export const migrations = [InitialSchema1763770000000, AuditQueryIndexes1763780000000];
+export const migrations = [
+  InitialSchema1763770000000,
+  AuditQueryIndexes1763780000000,
+  SecretListingIndex1763790000000,
+];
 
 /**
  * Builds (but does not connect) the one data source of a process. The schema is
@@ -70,6 +76,37 @@ function serializeTransactions(dataSource: DataSource): void {
     tail = run.catch(() => undefined);
     return run;
   }) as DataSource['transaction'];
+}
+
+/**
+ * Connects a data source built by `createDataSource`. A database that cannot be reached
+ * is an UNAVAILABLE error naming only its host and port (never the URL's credentials):
+ * a service does not start without its database, it exits so that its supervisor
+ * restarts it (see docs/faults.md, "Database outage").
+ */
+export async function connectDataSource(dataSource: DataSource, database: DatabaseConfig): Promise<void> {
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    if (database.kind !== 'mysql' || !isDatabaseUnavailable(error)) throw error;
+    const code = (error as { code?: unknown }).code;
+    throw new DomainError(
+      'UNAVAILABLE',
+      `cannot reach the database at ${databaseAddress(database.url)}` +
+        `${typeof code === 'string' ? ` (${code})` : ''}; start it, or fix DATABASE_URL, then start again.`,
+      { details: { retryable: true }, cause: error },
+    );
+  }
+}
+
+/** `host:port` of a mysql:// URL, without user or password. */
+function databaseAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '3306'}`;
+  } catch {
+    return 'the configured address';
+  }
 }
 
 /** Applies pending migrations; returns the names of those it ran. */

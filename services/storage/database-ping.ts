@@ -1,23 +1,110 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 
 /**
- * True when the database answers `SELECT 1` within `timeoutMs`: readiness probes must
- * not hang on a dead pool, and a failed or slow answer is simply "not ready".
+ * A readiness check: resolves true when the database answers `SELECT 1` within
+ * `timeoutMs`, false when it fails or is slower. Probes must not hang on a dead pool,
+ * nor take it over:
+ *
+ * - Concurrent probes share one ping, so probes hold at most one pooled connection.
+ * - A ping that times out on a server that accepts TCP but answers nothing (a network
+ *   partition, a stalled disk) would keep its connection until the kernel gives up on
+ *   the socket, many minutes later; a probe every few seconds would fill the pool and
+ *   leave every call queued behind them. Its connection is destroyed instead, which
+ *   takes it out of the pool at once.
+ * - A ping that timed out while still waiting for a connection is dropped when the
+ *   pool hands one over; until then probes answer false without queueing another.
+ * - The pool's idle connections go too: to a silent server they are as silent, and a
+ *   call given one would wait as long. Without them a call opens a new connection,
+ *   which the connect timeout bounds, and fails UNAVAILABLE instead of hanging.
  */
-export async function databaseAnswers(
-  dataSource: Pick<DataSource, 'query' | 'isInitialized'>,
+export function createDatabasePing(
+  dataSource: Pick<DataSource, 'isInitialized' | 'createQueryRunner'>,
   timeoutMs: number,
-): Promise<boolean> {
-  if (!dataSource.isInitialized) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([dataSource.query('SELECT 1').then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
+): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | undefined;
+  let waitingForConnection = false;
+
+  async function pingOnce(): Promise<boolean> {
+    let runner: QueryRunner;
+    try {
+      runner = dataSource.createQueryRunner();
+    } catch {
+      return false;
+    }
+    let abandoned = false;
+    let connected = false;
+    const ping = (async () => {
+      await runner.connect();
+      connected = true;
+      if (abandoned) throw new Error('ping abandoned');
+      await runner.query('SELECT 1');
+      return true;
+    })().catch(() => false);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const answered = await Promise.race([ping, timeout]);
     clearTimeout(timer);
+    if (answered !== 'timeout') {
+      await runner.release();
+      return answered;
+    }
+    abandoned = true;
+    dropIdleConnections(runner);
+    if (connected) {
+      destroyConnection(runner);
+    } else {
+      waitingForConnection = true;
+      void ping.then(async () => {
+        destroyConnection(runner);
+        await runner.release();
+        waitingForConnection = false;
+      });
+    }
+    return false;
   }
+
+  return () => {
+    if (!dataSource.isInitialized || waitingForConnection) return Promise.resolve(false);
+    inFlight ??= pingOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+}
+
+interface Mysql2Connection {
+  destroy(): void;
+  stream?: { destroy?: () => void };
+}
+
+/** The private field of a mysql2 `Pool` holding its idle connections (as `pool-stats.ts` reads it). */
+interface Mysql2PoolInternals {
+  _freeConnections?: { toArray?: () => Array<Partial<Mysql2Connection>> };
+}
+
+const isMysql = (runner: QueryRunner) => runner.dataSource.driver.options.type === 'mysql';
+
+/** Drops the connection a ping holds. SQLite has no connection to drop. */
+function destroyConnection(runner: QueryRunner): void {
+  if (!isMysql(runner)) return;
+  destroy((runner as { databaseConnection?: Partial<Mysql2Connection> }).databaseConnection);
+}
+
+/** Drops the pool's idle connections; a mysql2 upgrade that renames the field only disables this. */
+function dropIdleConnections(runner: QueryRunner): void {
+  if (!isMysql(runner)) return;
+  const pool = (runner.dataSource.driver as { pool?: Mysql2PoolInternals }).pool;
+  for (const connection of pool?._freeConnections?.toArray?.() ?? []) destroy(connection);
+}
+
+/**
+ * mysql2's pooled connections leave the pool on `destroy()`, which only half-closes the
+ * socket; destroying the socket too frees it now rather than when a silent peer answers.
+ */
+function destroy(connection: Partial<Mysql2Connection> | undefined): void {
+  if (typeof connection?.destroy !== 'function') return;
+  connection.destroy();
+  connection.stream?.destroy?.();
 }

@@ -2,7 +2,6 @@ import { In, type DataSource } from 'typeorm';
 import type { SealedValue } from '../core/crypto/envelope-cipher.js';
 import { SecretEntity, type SecretScope } from './entities/secret-entity.js';
 import { SecretMemberEntity } from './entities/secret-member-entity.js';
-import { SecretVersionEntity } from './entities/secret-version-entity.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
 export interface CandidateSecret {
@@ -13,6 +12,8 @@ export interface CandidateSecret {
   name: string;
   version: number;
   restricted: boolean;
+  /** Whether the principal asked about is a member of this secret (meaningful when restricted). */
+  principalIsMember: boolean;
   sealed: SealedValue;
 }
 
@@ -24,6 +25,7 @@ interface CandidateRaw {
   name: string;
   version: number | string;
   restricted: number | boolean | string;
+  principalIsMember: number | boolean | string;
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -31,13 +33,56 @@ interface CandidateRaw {
   keyId: string;
 }
 
+/** A prepared statement's callback API, as mysql2's pool (TypeORM's MySQL driver pool) offers it. */
+interface PreparingPool {
+  execute(sql: string, params: unknown[], done: (error: Error | null, rows: unknown) => void): void;
+}
+
+const truthy = (v: number | boolean | string): boolean => v === true || Number(v) === 1;
+
+/**
+ * The candidate statement for `count` names. Plain SQL both databases accept; the
+ * membership of the principal rides along (EXISTS on the secret_members primary key)
+ * so a resolve is one round trip whether or not a secret is restricted.
+ */
+function candidateSql(count: number): string {
+  return `SELECT s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
+      s.name AS name, s.restricted AS restricted, v.version AS version, v.ciphertext AS ciphertext,
+      v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
+      CASE WHEN s.restricted = 1 AND EXISTS (
+        SELECT 1 FROM secret_members m WHERE m.secret_id = s.id AND m.user_id = ?
+      ) THEN 1 ELSE 0 END AS principalIsMember
+    FROM secrets s
+    INNER JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
+    WHERE s.workspace_id = ? AND s.name IN (${Array(count).fill('?').join(', ')})
+      AND (s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.owner_id = ?))`;
+}
+
 /** The reads and the one write the resolver needs, shaped for a single round trip each. */
 export function createResolutionStore({ dataSource }: { dataSource: DataSource }) {
+  // One statement text per name count, so MariaDB prepares each once per connection.
+  const statements = new Map<number, string>();
+  const statementFor = (count: number): string => {
+    let sql = statements.get(count);
+    if (!sql) statements.set(count, (sql = candidateSql(count)));
+    return sql;
+  };
+
+  /** Runs a read as a server-side prepared statement on MariaDB (text SQL on SQLite). */
+  function queryPrepared<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (dataSource.options.type !== 'mysql') return dataSource.query(sql, params);
+    const pool = (dataSource.driver as unknown as { pool: PreparingPool }).pool;
+    return new Promise((resolve, reject) =>
+      pool.execute(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))),
+    );
+  }
+
   return {
     /**
      * Every workspace secret with one of `names`, and every personal secret of
      * `principal` with one of them, each joined to its current version in the same
-     * statement so a concurrent rotation is seen whole or not at all.
+     * statement so a concurrent rotation is seen whole or not at all, and marked with
+     * whether `principal` is a member of it. One round trip, nothing cached.
      */
     async findCandidates(
       workspaceId: string,
@@ -45,31 +90,12 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
       names: string[],
     ): Promise<CandidateSecret[]> {
       if (names.length === 0) return [];
-      const rows = await dataSource.manager
-        .createQueryBuilder(SecretEntity, 's')
-        .innerJoin(
-          SecretVersionEntity.options.name,
-          'v',
-          'v.secretId = s.id AND v.version = s.currentVersion',
-        )
-        .select('s.id', 'id')
-        .addSelect('s.workspaceId', 'workspaceId')
-        .addSelect('s.scope', 'scope')
-        .addSelect('s.ownerId', 'ownerId')
-        .addSelect('s.name', 'name')
-        .addSelect('s.restricted', 'restricted')
-        .addSelect('v.version', 'version')
-        .addSelect('v.ciphertext', 'ciphertext')
-        .addSelect('v.iv', 'iv')
-        .addSelect('v.tag', 'tag')
-        .addSelect('v.wrappedKey', 'wrappedKey')
-        .addSelect('v.keyId', 'keyId')
-        .where('s.workspaceId = :workspaceId', { workspaceId })
-        .andWhere('s.name IN (:...names)', { names })
-        .andWhere("(s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.ownerId = :principal))", {
-          principal,
-        })
-        .getRawMany<CandidateRaw>();
+      const rows = await queryPrepared<CandidateRaw>(statementFor(names.length), [
+        principal,
+        workspaceId,
+        ...names,
+        principal,
+      ]);
       return rows.map((r) => ({
         id: r.id,
         workspaceId: r.workspaceId,
@@ -77,7 +103,8 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
         ownerId: r.ownerId,
         name: r.name,
         version: Number(r.version),
-        restricted: r.restricted === true || Number(r.restricted) === 1,
+        restricted: truthy(r.restricted),
+        principalIsMember: truthy(r.principalIsMember),
         sealed: { ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, wrappedKey: r.wrappedKey, keyId: r.keyId },
       }));
     },

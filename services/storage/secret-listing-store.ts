@@ -16,13 +16,11 @@ export interface SecretListQuery {
 
 /** Listing queries for the metadata API: keyset pagination by (name, id), indexed by workspace. */
 export function createSecretListingStore({ dataSource }: { dataSource: DataSource }) {
-  const filtered = (q: Omit<SecretListQuery, 'after' | 'limit'>): SelectQueryBuilder<SecretRow> => {
-    const qb = dataSource.manager
-      .createQueryBuilder(SecretEntity, 's')
-      .where('s.workspaceId = :workspaceId', { workspaceId: q.workspaceId })
-      .andWhere("(s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.ownerId = :viewerId))", {
-        viewerId: q.viewerId,
-      });
+  /** The filters other than who may see what, shared by the page and its counts. */
+  const narrowed = (
+    qb: SelectQueryBuilder<SecretRow>,
+    q: Omit<SecretListQuery, 'after' | 'limit'>,
+  ): SelectQueryBuilder<SecretRow> => {
     if (q.scope) qb.andWhere('s.scope = :scope', { scope: q.scope });
     if (!q.includeSystemManaged) qb.andWhere('s.systemManaged = :no', { no: false });
     if (q.nameContains) {
@@ -32,6 +30,30 @@ export function createSecretListingStore({ dataSource }: { dataSource: DataSourc
     }
     return qb;
   };
+
+  const filtered = (q: Omit<SecretListQuery, 'after' | 'limit'>): SelectQueryBuilder<SecretRow> =>
+    narrowed(
+      dataSource.manager
+        .createQueryBuilder(SecretEntity, 's')
+        .where('s.workspaceId = :workspaceId', { workspaceId: q.workspaceId })
+        .andWhere("(s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.ownerId = :viewerId))", {
+          viewerId: q.viewerId,
+        }),
+      q,
+    );
+
+  /**
+   * Secrets of one scope and owner (`''` for workspace secrets): equality on the
+   * leading columns of ix_secrets_listing, so the count never reads the rows.
+   */
+  const branchCount = (q: Omit<SecretListQuery, 'after' | 'limit'>, scope: SecretScope, ownerId: string) =>
+    narrowed(
+      dataSource.manager
+        .createQueryBuilder(SecretEntity, 's')
+        .where('s.workspaceId = :workspaceId', { workspaceId: q.workspaceId })
+        .andWhere('s.scope = :branchScope AND s.ownerId = :ownerId', { branchScope: scope, ownerId }),
+      q,
+    ).getCount();
 
   return {
     async list(q: SecretListQuery): Promise<SecretRow[]> {
@@ -45,8 +67,13 @@ export function createSecretListingStore({ dataSource }: { dataSource: DataSourc
       return qb.orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').limit(q.limit).getMany();
     },
 
-    count(q: Omit<SecretListQuery, 'after' | 'limit'>): Promise<number> {
-      return filtered(q).getCount();
+    /** The same set as `list` without the keyset: the workspace branch plus the viewer's personal branch. */
+    async count(q: Omit<SecretListQuery, 'after' | 'limit'>): Promise<number> {
+      const [workspace, personal] = await Promise.all([
+        q.scope === 'PERSONAL' ? 0 : branchCount(q, 'WORKSPACE', ''),
+        q.scope === 'WORKSPACE' ? 0 : branchCount(q, 'PERSONAL', q.viewerId),
+      ]);
+      return workspace + personal;
     },
 
     /** Members of many secrets in one query, for a page of results. */

@@ -5,6 +5,9 @@ import { SecretVersionEntity, type SecretVersionRow } from './entities/secret-ve
 
 export type NewSecretVersion = Omit<SecretVersionRow, 'id'>;
 
+// Rows per multi-row INSERT: one round trip for many rows, well under any statement limit.
+const ROWS_PER_INSERT = 500;
+
 /**
  * Storage of secrets, their sealed versions and members. Every method takes an
  * optional transaction (`tx`); without one it runs on the data source's manager.
@@ -12,8 +15,19 @@ export type NewSecretVersion = Omit<SecretVersionRow, 'id'>;
 export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
   const m = (tx?: EntityManager): EntityManager => tx ?? dataSource.manager;
   return {
+    /**
+     * Runs `work` in one transaction. On SQLite it takes the write lock first: a
+     * transaction that reads and only then writes cannot wait for another process's
+     * writer (SQLite answers SQLITE_BUSY at once rather than risk a deadlock), while one
+     * that asks for the lock before reading waits up to the busy timeout like any writer.
+     */
     transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-      return dataSource.transaction(work);
+      if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
+      return dataSource.transaction(async (tx) => {
+        // A write statement takes the lock even when it changes no row.
+        await tx.query('UPDATE secrets SET id = id WHERE 0');
+        return work(tx);
+      });
     },
 
     async insertSecret(tx: EntityManager, row: SecretRow): Promise<void> {
@@ -22,6 +36,32 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
 
     async insertVersion(tx: EntityManager, row: NewSecretVersion): Promise<void> {
       await tx.insert(SecretVersionEntity, row);
+    },
+
+    /** Many new secrets with their first versions, a few hundred rows per statement (bulk import). */
+    async insertSecretsWithVersions(
+      tx: EntityManager,
+      secrets: SecretRow[],
+      versions: NewSecretVersion[],
+    ): Promise<void> {
+      for (let i = 0; i < secrets.length; i += ROWS_PER_INSERT)
+        await tx.insert(SecretEntity, secrets.slice(i, i + ROWS_PER_INSERT));
+      for (let i = 0; i < versions.length; i += ROWS_PER_INSERT)
+        await tx.insert(SecretVersionEntity, versions.slice(i, i + ROWS_PER_INSERT));
+    },
+
+    /** The secrets of one owner (workspace, scope, owner id) named in `names`: one query per 1,000 names. */
+    async findSecretsByNames(
+      key: { workspaceId: string; scope: SecretScope; ownerId: string },
+      names: string[],
+      tx?: EntityManager,
+    ): Promise<SecretRow[]> {
+      const found: SecretRow[] = [];
+      for (let i = 0; i < names.length; i += 1_000) {
+        const chunk = names.slice(i, i + 1_000);
+        found.push(...(await m(tx).find(SecretEntity, { where: { ...key, name: In(chunk) } })));
+      }
+      return found;
     },
 
     findSecretById(id: string, tx?: EntityManager): Promise<SecretRow | null> {
@@ -88,29 +128,36 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
 
     /**
      * A page of versions whose data key is wrapped by another key than `keyId`, in id
-     * order after `afterId`, each with the workspace its AAD binds it to.
+     * order after `afterId`, each with the workspace its AAD binds it to. Empty only
+     * when no such version is left after `afterId`.
      */
     async listVersionsNotWrappedBy(
       keyId: string,
       afterId: number,
       limit: number,
     ): Promise<Array<SecretVersionRow & { workspaceId: string }>> {
-      const versions = await dataSource.manager.find(SecretVersionEntity, {
-        where: { keyId: Not(keyId), id: MoreThan(afterId) },
-        order: { id: 'ASC' },
-        take: limit,
-      });
-      if (versions.length === 0) return [];
-      const secrets = await dataSource.manager.find(SecretEntity, {
-        select: { id: true, workspaceId: true },
-        where: { id: In([...new Set(versions.map((v) => v.secretId))]) },
-      });
-      const workspaceOf = new Map(secrets.map((s) => [s.id, s.workspaceId]));
-      return versions.flatMap((v) => {
-        const workspaceId = workspaceOf.get(v.secretId);
-        // A version whose secret was deleted meanwhile has nothing left to rewrap.
-        return workspaceId === undefined ? [] : [{ ...v, workspaceId }];
-      });
+      for (let from = afterId; ;) {
+        const versions = await dataSource.manager.find(SecretVersionEntity, {
+          where: { keyId: Not(keyId), id: MoreThan(from) },
+          order: { id: 'ASC' },
+          take: limit,
+        });
+        if (versions.length === 0) return [];
+        const secrets = await dataSource.manager.find(SecretEntity, {
+          select: { id: true, workspaceId: true },
+          where: { id: In([...new Set(versions.map((v) => v.secretId))]) },
+        });
+        const workspaceOf = new Map(secrets.map((s) => [s.id, s.workspaceId]));
+        const page = versions.flatMap((v) => {
+          const workspaceId = workspaceOf.get(v.secretId);
+          // A version whose secret was deleted meanwhile has nothing left to rewrap.
+          return workspaceId === undefined ? [] : [{ ...v, workspaceId }];
+        });
+        // A page made only of such versions is not the end: an empty answer would stop
+        // the caller's rewrap with rows still on the old key.
+        if (page.length > 0) return page;
+        from = versions.at(-1)!.id;
+      }
     },
 
     /** Swaps a version's wrapped data key, only if it is still wrapped by `expectedKeyId` (safe against races). */
@@ -122,6 +169,34 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
     ): Promise<boolean> {
       const result = await tx.update(SecretVersionEntity, { id, keyId: expectedKeyId }, next);
       return (result.affected ?? 0) > 0;
+    },
+
+    /**
+     * `replaceWrappedKey` for many rows in one statement: each row listed takes `keyId`
+     * and its new wrapped key only if it is still wrapped by `expectedKeyId`. Returns
+     * how many rows were swapped.
+     */
+    async replaceWrappedKeys(
+      tx: EntityManager,
+      expectedKeyId: string,
+      keyId: string,
+      rows: Array<{ id: number; wrappedKey: Buffer }>,
+    ): Promise<number> {
+      if (rows.length === 0) return 0;
+      const parameters: Record<string, unknown> = { expectedKeyId, ids: rows.map((r) => r.id) };
+      const cases = rows.map((row, i) => {
+        parameters[`id${i}`] = row.id;
+        parameters[`key${i}`] = row.wrappedKey;
+        return `WHEN :id${i} THEN :key${i}`;
+      });
+      const result = await tx
+        .createQueryBuilder()
+        .update(SecretVersionEntity)
+        .set({ keyId, wrappedKey: () => `CASE id ${cases.join(' ')} END` })
+        .where('key_id = :expectedKeyId AND id IN (:...ids)')
+        .setParameters(parameters)
+        .execute();
+      return result.affected ?? 0;
     },
 
     countVersionsByKey(): Promise<Array<{ keyId: string; count: number }>> {

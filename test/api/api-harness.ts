@@ -30,7 +30,35 @@ export interface GraphQLResult {
 }
 
 /** A real API on an ephemeral port over a fresh database, with every log line captured. */
-export async function startApi(kind: DatabaseKind, options: { production?: boolean } = {}) {
+/** POSTs `body` as JSON to a GraphQL URL; the body is parsed when it is JSON, kept as text either way. */
+export async function postGraphQL(
+  url: string,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await response.text();
+  let parsed: GraphQLResult['body'] = {};
+  try {
+    parsed = JSON.parse(text) as GraphQLResult['body'];
+  } catch {
+    parsed = {};
+  }
+  return { status: response.status, body: parsed, text };
+}
+
+export async function startApi(
+  kind: DatabaseKind,
+  options: {
+    production?: boolean;
+    /** Trust this JWKS instead of the dev key pair. */
+    jwksUrl?: string;
+  } = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
   const handle = await openMigratedDataSource(kind);
   const logLines: string[] = [];
@@ -62,8 +90,12 @@ export async function startApi(kind: DatabaseKind, options: { production?: boole
     metrics: createMetrics(),
     close: async () => {},
   };
-  const verifyToken = await createVerifierFor({ ...config, mode: 'development' });
-  const api = await createApiServer({ runtime, verifyToken });
+  const verifyToken = await createVerifierFor({
+    ...config,
+    mode: 'development',
+    jwt: { ...config.jwt, jwksUrl: options.jwksUrl },
+  });
+  const api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
   const port = await api.listen(0, '127.0.0.1');
   const keys = await loadOrCreateDevJwtKeys(dataDir);
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -71,21 +103,8 @@ export async function startApi(kind: DatabaseKind, options: { production?: boole
   const token = (claims: TokenClaims, expiresIn?: string) =>
     signDevToken(keys, claims, { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn });
 
-  async function post(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult> {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: GraphQLResult['body'] = {};
-    try {
-      parsed = JSON.parse(text) as GraphQLResult['body'];
-    } catch {
-      parsed = {};
-    }
-    return { status: response.status, body: parsed, text };
-  }
+  const post = (body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult> =>
+    postGraphQL(url, typeof body === 'string' ? body : JSON.stringify(body), headers);
 
   return {
     url,

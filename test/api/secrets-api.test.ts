@@ -162,6 +162,37 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
     // Alice (admin) does not see Bob's personal secret.
     const alices = await api.gql(admin, LIST, { filter: { nameContains: 'PAGE_PERSONAL' } });
     expect(alices.body.data!.secrets.totalCount).toBe(0);
+
+    // totalCount is counted per scope branch; it must match what the pages list for every filter.
+    const cases: Array<[Record<string, unknown>, { bob: number; alice: number }]> = [
+      [{ nameContains: 'PAGE_' }, { bob: 8, alice: 7 }],
+      [
+        { nameContains: 'PAGE_', includeSystemManaged: true },
+        { bob: 9, alice: 8 },
+      ],
+      [
+        { nameContains: 'PAGE_', scope: 'WORKSPACE' },
+        { bob: 7, alice: 7 },
+      ],
+      [
+        { nameContains: 'PAGE_', scope: 'PERSONAL' },
+        { bob: 1, alice: 0 },
+      ],
+      [
+        { nameContains: 'PAGE_', scope: 'WORKSPACE', includeSystemManaged: true },
+        { bob: 8, alice: 8 },
+      ],
+    ];
+    for (const [filter, counts] of cases) {
+      for (const [viewer, expected] of [
+        [member, counts.bob],
+        [admin, counts.alice],
+      ] as const) {
+        const conn = (await api.gql(viewer, LIST, { filter, first: 100 })).body.data!.secrets;
+        expect({ filter, totalCount: conn.totalCount }).toEqual({ filter, totalCount: expected });
+        expect(conn.edges).toHaveLength(expected);
+      }
+    }
   });
 
   it('members: add, restrict, list, remove', async () => {

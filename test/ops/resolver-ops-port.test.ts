@@ -17,7 +17,7 @@ import { openMigratedDataSource } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 import { createResolverClient } from '../resolver/support/resolver-client.js';
 import { seedSecret } from '../support/seed-secret.js';
-import { httpGet } from './support/http-get.js';
+import { httpGet } from '../support/http-get.js';
 
 // The real wiring of `strongroom resolver` (startResolver + ops port) on SQLite, with dev TLS.
 let dir: string;

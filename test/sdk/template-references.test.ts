@@ -30,7 +30,18 @@ const pieceArb = fc.oneof(
   { weight: 1, arbitrary: decoyArb.map((text) => ({ name: undefined, text })) },
 );
 type Piece = { name: string | undefined; text: string };
-const textArb = fc.array(pieceArb, { maxLength: 12 });
+const join = (pieces: Piece[]): string => pieces.map((p) => p.text).join('');
+/**
+ * Pieces side by side can spell a reference none of them holds ("{" + "{secrets.X}" + "}"),
+ * so a list is kept only when its text opens exactly as many references as it inserted.
+ */
+const textArb = fc
+  .array(pieceArb, { maxLength: 12 })
+  .filter(
+    (pieces) =>
+      (join(pieces).match(/\{\{\s*secrets\./g) ?? []).length ===
+      pieces.filter((p) => p.name !== undefined).length,
+  );
 
 /** A workflow definition: nested arrays and objects whose string leaves are made of pieces. */
 const treeArb = fc.letrec((tie) => ({
@@ -43,7 +54,6 @@ const treeArb = fc.letrec((tie) => ({
 })).node;
 
 const namesIn = (pieces: Piece[]): string[] => pieces.flatMap((p) => (p.name === undefined ? [] : [p.name]));
-const join = (pieces: Piece[]): string => pieces.map((p) => p.text).join('');
 /** Turns a tree of piece lists into the document and the names it references, in order. */
 function materialise(tree: unknown, names: string[] = []): { doc: unknown; names: string[] } {
   const walk = (node: unknown): unknown => {

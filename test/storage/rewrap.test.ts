@@ -79,14 +79,26 @@ describe.each(DATABASE_KINDS)('keys rotate + rewrap on %s', (kind) => {
     keyring.rotate();
     const store: SecretStore = {
       ...secretStore,
-      replaceWrappedKey: async (tx, id, expected, next) =>
-        // Simulate a concurrent rewrap having moved the row first.
-        id === (await secretStore.listVersionsNotWrappedBy(keyring.activeKeyId(), 0, 1))[0]?.id
-          ? false
-          : secretStore.replaceWrappedKey(tx, id, expected, next),
+      // Another process re-wraps the page's first row right after this run has read it.
+      listVersionsNotWrappedBy: async (keyId, afterId, limit) => {
+        const page = await secretStore.listVersionsNotWrappedBy(keyId, afterId, limit);
+        const first = page[0];
+        if (first && afterId === 0) {
+          const next = await cipher.rewrap(first, {
+            workspaceId: first.workspaceId,
+            secretId: first.secretId,
+            version: first.version,
+          });
+          await secretStore.transaction((tx) =>
+            secretStore.replaceWrappedKey(tx, first.id, first.keyId, next),
+          );
+        }
+        return page;
+      },
     };
     const result = await rewrapDataKeys({ secretStore: store, cipher, keyring, batchSize: 100 });
     expect(result.skipped).toBe(1);
     expect(result.rewrapped).toBe(24);
+    expect(await secretStore.countVersionsByKey()).toEqual([{ keyId: keyring.activeKeyId(), count: 25 }]);
   });
 });

@@ -1,24 +1,32 @@
-import {
-  createRemoteJWKSet,
-  errors as joseErrors,
-  jwtVerify,
-  type CryptoKey,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { errors as joseErrors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import type { Principal, RequestFacts, WorkspaceRole } from '../../core/auth/principal.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import { DEV_JWT_ALGORITHM } from './dev-jwt-keys.js';
+import { createJwksKeySource, JwksUnavailableError } from './jwks-key-source.js';
 
 /** Algorithms accepted from a production JWKS; anything else (none, HS*) is refused. */
 export const PRODUCTION_JWT_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'];
 const ROLES: readonly WorkspaceRole[] = ['admin', 'member', 'external'];
+/**
+ * Longer tokens are refused before any decoding: real access tokens are well under
+ * 2 KB, and a bloated header or payload would only cost base64 and JSON work.
+ */
+export const MAX_TOKEN_LENGTH = 8192;
+/**
+ * `typ` values of an access token (RFC 7519, RFC 9068), compared case-insensitively
+ * without an `application/` prefix. A token typed as something else (an ID token's
+ * sibling such as `logout+jwt`, a `dpop+jwt` proof) is signed by the same keys for a
+ * different purpose and must not pass as a bearer token. An absent `typ` is allowed.
+ */
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt']);
 
 export type TokenVerifier = (token: string, facts: RequestFacts) => Promise<Principal>;
 
 /**
- * Verifies bearer tokens with pinned algorithms, issuer and audience, and a required
- * `exp` (jose does not require it unless told). Every failure is UNAUTHENTICATED with
- * a reason code safe to audit; the token itself is never echoed.
+ * Verifies bearer tokens with pinned algorithms, issuer and audience, a required `exp`
+ * (jose does not require it unless told), a bounded length and an access-token `typ`.
+ * Every failure is UNAUTHENTICATED with a reason code safe to audit; neither the token
+ * nor jose's error (which carries the decoded claims) travels with it.
  */
 export function createTokenVerifier(options: {
   issuer: string;
@@ -31,7 +39,7 @@ export function createTokenVerifier(options: {
   let key: CryptoKey | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.jwksUrl) {
-    key = createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    key = createJwksKeySource(options.jwksUrl);
     algorithms = PRODUCTION_JWT_ALGORITHMS;
   } else if (options.devPublicKey) {
     key = options.devPublicKey;
@@ -41,9 +49,11 @@ export function createTokenVerifier(options: {
   }
 
   return async (token, facts) => {
+    if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated('TOKEN_TOO_LARGE');
     let payload;
+    let protectedHeader;
     try {
-      ({ payload } = await jwtVerify(token, key as CryptoKey, {
+      ({ payload, protectedHeader } = await jwtVerify(token, key as CryptoKey, {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,
@@ -51,8 +61,11 @@ export function createTokenVerifier(options: {
         clockTolerance: 5,
       }));
     } catch (error) {
-      throw unauthenticated(reasonOf(error), error);
+      if (error instanceof JwksUnavailableError) throw keysUnavailable(error);
+      throw unauthenticated(reasonOf(error));
     }
+    const typ = protectedHeader.typ?.toLowerCase().replace(/^application\//, '');
+    if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ)) throw unauthenticated('BAD_TYP');
     const { sub, wid, role, scope } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || sub === '' || sub.length > 128) throw unauthenticated('BAD_SUB');
     if (typeof wid !== 'string' || wid === '' || wid.length > 64) throw unauthenticated('BAD_WID');
@@ -79,8 +92,14 @@ function reasonOf(error: unknown): string {
   return 'INVALID_TOKEN';
 }
 
-const unauthenticated = (reason: string, cause?: unknown): DomainError =>
+/** Retryable: the token may be fine; the keys to check it are out of reach. */
+const keysUnavailable = (cause: JwksUnavailableError): DomainError =>
+  new DomainError('UNAVAILABLE', 'The token could not be checked right now; retry later.', {
+    details: { reason: 'JWKS_UNAVAILABLE', retryable: true },
+    cause,
+  });
+
+const unauthenticated = (reason: string): DomainError =>
   new DomainError('UNAUTHENTICATED', 'The bearer token is missing, invalid or expired.', {
     details: { reason },
-    cause,
   });

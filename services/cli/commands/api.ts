@@ -1,19 +1,34 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
-import { waitForShutdown } from './start.js';
+import { SHUTDOWN_GRACE_MS, waitForShutdown } from './start.js';
 
-/** `strongroom api`: the GraphQL API alone (one replica of the API tier). */
+/**
+ * `strongroom api`: the GraphQL API alone (one replica of the API tier). On SIGTERM or
+ * SIGINT: readiness turns 503, the server stops accepting connections and lets requests
+ * in flight finish (bounded), then the database is closed and the process exits 0.
+ */
 export async function apiCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
-  const verifyToken = await createVerifierFor(config, logger);
-  const api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
-  const port = await api.listen(config.apiPort);
+  let api;
+  let port: number;
+  try {
+    const verifyToken = await createVerifierFor(config, logger);
+    api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
+    port = await api.listen(config.apiPort);
+  } catch (error) {
+    // Without this the open pool (or a bound port) would keep a half-started process alive.
+    await api?.stop(0);
+    await runtime.close();
+    throw error;
+  }
   out(`Strongroom API (${config.mode}) listening on http://localhost:${port}/graphql`);
   await waitForShutdown();
-  logger.info('shutting down');
-  await api.stop();
+  logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining requests in flight');
+  api.drain();
+  await api.stop(SHUTDOWN_GRACE_MS);
   await runtime.close();
+  logger.info('stopped');
   return 0;
 }

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { userInfo } from 'node:os';
 import type { Config } from '../../core/config/config.js';
 import { toAuditExportRecord } from '../../core/audit/audit-event-view.js';
 import { openAuditLog } from '../../core/audit/audit-log.js';
@@ -11,6 +10,7 @@ import { createAuditQueryStore } from '../../storage/audit-query-store.js';
 import { createAuditStore } from '../../storage/audit-store.js';
 import { createDataSource, runMigrations } from '../../storage/data-source.js';
 import type { CommandContext } from '../command.js';
+import { operatorName } from '../operator-name.js';
 
 const USAGE = [
   'usage: strongroom audit verify [--json]',
@@ -146,14 +146,5 @@ async function prune(context: CommandContext, flags: Flags): Promise<number> {
     throw error;
   } finally {
     await storage.close();
-  }
-}
-
-/** Who ran the prune, for its audit record; containers may have no passwd entry. */
-function operatorName(): string {
-  try {
-    return `os:${userInfo().username}`;
-  } catch {
-    return 'os:unknown';
   }
 }

@@ -2,6 +2,7 @@ import { rotateKeyringFile, ensureKeyringFile, generateMasterKey } from '../../c
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
 import { openRuntime } from '../runtime.js';
 import type { CommandContext } from '../command.js';
+import { operatorName } from '../operator-name.js';
 
 /**
  * `strongroom keys rotate`: adds a new active master key to the keyring file.
@@ -50,6 +51,8 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
       keyring: runtime.keyring,
       batchSize,
       onBatch: (p) => context.logger.info(p, 'rewrap batch committed'),
+      auditLog: runtime.auditLog,
+      actorId: operatorName(),
     });
     context.out(
       `rewrapped ${result.rewrapped} data key(s) to ${runtime.keyring.activeKeyId()} in ${result.batches} batch(es); ` +

@@ -3,7 +3,17 @@ import { startResolver } from '../../resolver/start-resolver.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
 
-/** `strongroom start`: the development all-in-one process (API and resolver in one process). */
+/**
+ * What requests and calls in flight get after SIGTERM before their connections are cut:
+ * well inside Kubernetes' default 30 s grace period, like the resolver's.
+ */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * `strongroom start`: the development all-in-one process (API and resolver in one process).
+ * It stops as `strongroom api` and `strongroom resolver` do: not ready first, then both
+ * drain their requests in flight together.
+ */
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
@@ -33,10 +43,11 @@ export async function startCommand(context: CommandContext): Promise<number> {
   }
   for (const line of resolver.summary) out(line);
   await waitForShutdown();
-  logger.info('shutting down');
-  await resolver.close();
-  await http.stop();
+  logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining requests in flight');
+  http.drain();
+  await Promise.all([resolver.close(SHUTDOWN_GRACE_MS), http.stop(SHUTDOWN_GRACE_MS)]);
   await runtime.close();
+  logger.info('stopped');
   return 0;
 }
 

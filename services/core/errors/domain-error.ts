@@ -50,36 +50,64 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * Error codes meaning "the database cannot be reached right now", as mysql2, Node's
+ * sockets, MariaDB and SQLite report them. Seen in the outage tests: ECONNREFUSED
+ * (server down), PROTOCOL_CONNECTION_LOST and ECONNRESET (server stopped or killed
+ * under a statement), ETIMEDOUT (connect timeout against a silent server).
+ */
 const unavailableCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
   'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  'ER_SESSION_WAS_KILLED',
+  'ER_LOCK_WAIT_TIMEOUT',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
-  'ER_LOCK_WAIT_TIMEOUT',
 ]);
 
-/** True when an error means the database cannot be reached right now (a retry may succeed). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && unavailableCodes.has(code)) return true;
-    const message = (current as { message?: unknown }).message;
-    if (
-      typeof message === 'string' &&
-      /connection (is )?(lost|closed)|Pool is closed|connect ECONNREFUSED/i.test(message)
-    )
-      return true;
+/** MariaDB's "Connection was killed" (1927), sent at shutdown, which mysql2 has no code name for. */
+const MARIADB_CONNECTION_KILLED = 1927;
+
+/**
+ * `error` and the errors it wraps, outermost first, at most `depth` of them: TypeORM
+ * keeps the driver's error as `driverError`, others as `cause`.
+ */
+export function errorChain(error: unknown, depth: number): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current && chain.length < depth;) {
+    chain.push(current);
     current =
       (current as { driverError?: unknown; cause?: unknown }).driverError ??
       (current as { cause?: unknown }).cause;
   }
-  return false;
+  return chain;
+}
+
+/** True when an error means the database cannot be reached right now (a retry may succeed). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return errorChain(error, 5).some((current) => {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && unavailableCodes.has(code)) return true;
+    if ((current as { errno?: unknown }).errno === MARIADB_CONNECTION_KILLED) return true;
+    const message = (current as { message?: unknown }).message;
+    return (
+      typeof message === 'string' &&
+      // mysql2 says "closed state" when a statement is sent on a connection that just died.
+      /connection (is )?(lost|closed)|Pool is closed|connect ECONNREFUSED|connection is in closed state/i.test(
+        message,
+      )
+    );
+  });
 }
 
 export const badInput = (field: string, message: string, details: SafeDetails = {}): DomainError =>

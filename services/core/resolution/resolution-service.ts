@@ -29,7 +29,7 @@ export function createResolutionService({
   policy,
   lastUsed,
 }: {
-  store: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+  store: Pick<ResolutionStore, 'findCandidates'>;
   cipher: Pick<EnvelopeCipher, 'open'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
@@ -114,9 +114,9 @@ export function createResolutionService({
     }
 
     throwIfAborted(call.signal);
+    // One read: the candidates come with the principal's membership of each.
     const candidates = await store.findCandidates(context.workspaceId, context.principal, request.names);
-    const restricted = candidates.filter((c) => c.scope === 'WORKSPACE' && c.restricted).map((c) => c.id);
-    const memberOf = await store.findMemberships(restricted, context.principal);
+    const memberOf = new Set(candidates.filter((c) => c.principalIsMember).map((c) => c.id));
     const decisions = decideNames(request.names, context.principal, candidates, memberOf);
     await refuseUnlessAllFound(decisions, perName);
 

@@ -1,5 +1,7 @@
 import { decideNames } from '../resolution/resolution-decisions.js';
 import type { ResolutionStore } from '../../storage/resolution-store.js';
+import { auditActor } from '../audit/audit-actor.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { badInput, DomainError } from '../errors/domain-error.js';
 import { TRIGGERS } from '../resolution/resolution-types.js';
@@ -22,8 +24,11 @@ export interface ReferenceCheck {
  */
 export function createReferenceCheckService({
   resolutionStore,
+  auditLog,
 }: {
   resolutionStore: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+  /** Refusals are recorded as `auth.denied` (SPEC §8: every denial). */
+  auditLog: Pick<AuditLog, 'appendCommitted'>;
 }) {
   return {
     async checkSecretReferences(
@@ -39,6 +44,14 @@ export function createReferenceCheckService({
         throw badInput('runAs.trigger', 'trigger must be MANUAL, API, WEBHOOK or SCHEDULE.');
       }
       if (!can.canCheckReferencesFor(p, runAs.userId)) {
+        await auditLog.appendCommitted([
+          {
+            action: 'auth.denied',
+            outcome: 'DENIED',
+            ...auditActor(p),
+            reason: 'FORBIDDEN: checkSecretReferences for another user',
+          },
+        ]);
         throw new DomainError('FORBIDDEN', 'Only workspace admins check references for another user.');
       }
       const unique = [...new Set(names)];

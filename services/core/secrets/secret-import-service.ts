@@ -1,3 +1,4 @@
+import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { auditActor } from '../audit/audit-actor.js';
@@ -8,7 +9,14 @@ import { badInput, DomainError } from '../errors/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
 import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
-import { assertScope, assertValue, forbidden, isUniqueViolation, newSecretRow } from './secret-rules.js';
+import {
+  assertScope,
+  assertValue,
+  forbidden,
+  isUniqueViolation,
+  newSecretRow,
+  retryTransientAborts,
+} from './secret-rules.js';
 import type { ImportConflict, SecretScope } from './secret-types.js';
 
 /** Largest .env text accepted in one import (before parsing). */
@@ -74,74 +82,101 @@ export function createSecretImportService(deps: {
 
       const ownerId = scope === 'PERSONAL' ? p.subject : '';
       const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
+      // A secret the caller may not overwrite: the refusal is audited after the rollback.
+      let refused: SecretRow | undefined;
       try {
-        await secretStore.transaction(async (tx) => {
-          const events: AuditEventInput[] = [];
-          const now = clock();
-          for (const entry of entries) {
-            const existing = await secretStore.findSecretByKey(
-              { workspaceId: p.workspaceId, scope, ownerId, name: entry.name },
-              tx,
-            );
-            if (!existing) {
-              const row = newSecretRow({
-                workspaceId: p.workspaceId,
-                scope,
-                ownerId,
-                name: entry.name,
-                value: entry.value,
-                actor: p.subject,
-                now,
-              });
-              await writer.insertNew(tx, row, entry.value);
+        // Two imports overwriting the same names in different orders can deadlock; the
+        // victim is run again whole, so its counts start over with it.
+        await retryTransientAborts(() =>
+          secretStore.transaction(async (tx) => {
+            Object.assign(result, { created: 0, updated: 0, skipped: 0 });
+            const events: AuditEventInput[] = [];
+            const now = clock();
+            // One read for every name and multi-row inserts for the new ones: a 10,000-line
+            // import is a few dozen statements rather than 30,000.
+            const owner = { workspaceId: p.workspaceId, scope, ownerId };
+            const names = entries.map((e) => e.name);
+            const existingRows = await secretStore.findSecretsByNames(owner, names, tx);
+            const existingByName = new Map(existingRows.map((s) => [s.name, s]));
+            const created: Array<{ row: SecretRow; value: string }> = [];
+            for (const entry of entries) {
+              const existing = existingByName.get(entry.name);
+              if (!existing) {
+                const row = newSecretRow({
+                  workspaceId: p.workspaceId,
+                  scope,
+                  ownerId,
+                  name: entry.name,
+                  value: entry.value,
+                  actor: p.subject,
+                  now,
+                });
+                created.push({ row, value: entry.value });
+                events.push({
+                  action: 'secret.import',
+                  outcome: 'SUCCESS',
+                  ...actor,
+                  secretId: row.id,
+                  secretName: row.name,
+                  scope,
+                  version: 1,
+                  reason: 'created',
+                });
+                result.created += 1;
+                continue;
+              }
+              if (onConflict === 'SKIP') {
+                result.skipped += 1;
+                continue;
+              }
+              if (onConflict === 'FAIL' || existing.systemManaged || !can.canManage(p, existing, undefined)) {
+                const why = existing.systemManaged
+                  ? 'is system-managed'
+                  : onConflict === 'FAIL'
+                    ? 'already exists'
+                    : 'may not be overwritten by you';
+                if (onConflict !== 'FAIL') refused = existing;
+                throw new DomainError(
+                  onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
+                  `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
+                  {
+                    details: { field: 'dotenv', line: entry.line },
+                  },
+                );
+              }
+              const locked = (await secretStore.lockSecret(tx, existing.id))!;
+              const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
               events.push({
                 action: 'secret.import',
                 outcome: 'SUCCESS',
                 ...actor,
-                secretId: row.id,
-                secretName: row.name,
+                secretId: updated.id,
+                secretName: updated.name,
                 scope,
-                version: 1,
-                reason: 'created',
+                version: updated.currentVersion,
+                reason: 'updated',
               });
-              result.created += 1;
-              continue;
+              result.updated += 1;
             }
-            if (onConflict === 'SKIP') {
-              result.skipped += 1;
-              continue;
-            }
-            if (onConflict === 'FAIL' || existing.systemManaged || !can.canManage(p, existing, undefined)) {
-              const why = existing.systemManaged
-                ? 'is system-managed'
-                : onConflict === 'FAIL'
-                  ? 'already exists'
-                  : 'may not be overwritten by you';
-              throw new DomainError(
-                onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
-                `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
-                {
-                  details: { field: 'dotenv', line: entry.line },
-                },
-              );
-            }
-            const locked = (await secretStore.lockSecret(tx, existing.id))!;
-            const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
-            events.push({
-              action: 'secret.import',
-              outcome: 'SUCCESS',
-              ...actor,
-              secretId: updated.id,
-              secretName: updated.name,
-              scope,
-              version: updated.currentVersion,
-              reason: 'updated',
-            });
-            result.updated += 1;
-          }
-          await auditLog.append(tx, events);
-        });
+            await writer.insertNewMany(tx, created);
+            await auditLog.append(tx, events);
+          }),
+        );
       } catch (error) {
+        if (refused) {
+          await auditLog.appendCommitted([
+            {
+              action: 'secret.import',
+              outcome: 'DENIED',
+              ...actor,
+              secretId: refused.id,
+              secretName: refused.name,
+              scope,
+              version: Number(refused.currentVersion),
+              reason: 'FORBIDDEN',
+            },
+          ]);
+        }
         if (isUniqueViolation(error)) {
           throw new DomainError(
             'CONFLICT',

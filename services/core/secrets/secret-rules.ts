@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SecretRow, SecretScope } from '../../storage/entities/secret-entity.js';
-import { badInput, DomainError } from '../errors/domain-error.js';
+import { badInput, DomainError, errorChain } from '../errors/domain-error.js';
 import { maskedPreview } from './masked-preview.js';
 
 export const MAX_DISPLAY_NAME = 256;
@@ -75,21 +75,61 @@ export function newSecretRow(fields: {
   };
 }
 
+/** The driver error codes of `error` and of the errors it wraps. */
+function driverCodes(error: unknown): unknown[] {
+  return errorChain(error, 4).map((current) => (current as { code?: unknown }).code);
+}
+
+const UNIQUE_VIOLATIONS = new Set([
+  'ER_DUP_ENTRY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+]);
+
 /** True for a unique-key violation on either database. */
 export function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (
-      code === 'ER_DUP_ENTRY' ||
-      code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-      code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-    ) {
-      return true;
+  return driverCodes(error).some((code) => UNIQUE_VIOLATIONS.has(code as string));
+}
+
+/**
+ * Aborts that say nothing about the change itself, only that another transaction was
+ * in the way and the database gave up on this one at once: an InnoDB deadlock victim
+ * (rolled back whole), and SQLite's stale read snapshot (a transaction that read, then
+ * found another process had written since). Running the transaction again is safe.
+ * Lock-wait timeouts and a plain SQLITE_BUSY are not here: they have already waited
+ * their full timeout, and go to the caller as a retryable UNAVAILABLE instead.
+ */
+const TRANSIENT_ABORTS = new Set(['ER_LOCK_DEADLOCK', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY']);
+
+/** True when a transaction failed only because a concurrent one was in its way. */
+export function isTransientAbort(error: unknown): boolean {
+  return driverCodes(error).some((code) => TRANSIENT_ABORTS.has(code as string));
+}
+
+/** How many times a change is tried before a transient abort is given to the caller. */
+export const TRANSACTION_ATTEMPTS = 4;
+
+/**
+ * Runs `attempt` (one whole transaction) again when the database aborted it for a
+ * concurrent transaction, up to TRANSACTION_ATTEMPTS times with a short random pause,
+ * so the two colliding writers do not meet again in lock step. When the last try
+ * still collides, the caller gets a retryable UNAVAILABLE, never INTERNAL.
+ */
+export async function retryTransientAborts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isTransientAbort(error)) throw error;
+      if (tried >= TRANSACTION_ATTEMPTS) {
+        throw new DomainError('UNAVAILABLE', 'The change collided with concurrent changes; retry it.', {
+          details: { retryable: true },
+          cause: error,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * tried));
     }
-    current = (current as { driverError?: unknown }).driverError;
   }
-  return false;
 }
 
 export const conflict = (name: string, cause?: unknown): DomainError =>

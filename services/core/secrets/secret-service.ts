@@ -25,14 +25,19 @@ import {
   MAX_DISPLAY_NAME,
   newSecretRow,
   notFound,
+  retryTransientAborts,
 } from './secret-rules.js';
 import {
   toSecretView,
   type CreateSecretInput,
   type Page,
   type SecretFilter,
+  type SecretScope,
   type SecretView,
 } from './secret-types.js';
+
+/** What a refused change was about: a stored secret, or the name and scope a caller asked for. */
+type RefusalSubject = SecretRow | { name: string; scope: SecretScope };
 
 export interface SecretServiceDeps {
   secretStore: SecretStore;
@@ -46,7 +51,8 @@ export interface SecretServiceDeps {
 /**
  * The secret use cases of the GraphQL API (SPEC §3–5). Every rule of §4 is checked
  * here, not in resolvers. Each change and its audit event commit in one
- * transaction; refusals are audited on their own. Values go in, never out.
+ * transaction; refusals are audited on their own. A transaction the database aborts
+ * only for a concurrent one (a deadlock) is run again, whole. Values go in, never out.
  */
 export function createSecretService(deps: SecretServiceDeps) {
   const { secretStore, listingStore, cipher, auditLog, maxValueBytes } = deps;
@@ -60,19 +66,26 @@ export function createSecretService(deps: SecretServiceDeps) {
     version: Number(s.currentVersion),
   });
 
+  // A secret of another workspace stays undescribed: its caller may not even know it exists.
+  const aboutRefused = (p: Principal, subject: RefusalSubject | undefined) => {
+    if (!subject) return {};
+    if (!('id' in subject)) return { secretName: subject.name, scope: subject.scope };
+    return p.workspaceId === subject.workspaceId ? aboutSecret(subject) : {};
+  };
+
   /** Records a refusal in its own transaction, then throws it. */
   async function refuse(
     p: Principal,
     action: AuditEventInput['action'],
     error: DomainError,
-    secret?: SecretRow,
+    subject?: RefusalSubject,
   ): Promise<never> {
     await auditLog.appendCommitted([
       {
         action,
         outcome: error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'DENIED',
         ...auditActor(p),
-        ...(secret && p.workspaceId === secret.workspaceId ? aboutSecret(secret) : {}),
+        ...aboutRefused(p, subject),
         reason: error.code,
       },
     ]);
@@ -87,9 +100,9 @@ export function createSecretService(deps: SecretServiceDeps) {
   }
 
   /** Secrets that refusals raised inside a change were about, for the audit record written after rollback. */
-  const refusalSubjects = new WeakMap<DomainError, SecretRow>();
-  const refusal = (error: DomainError, secret: SecretRow): DomainError => {
-    refusalSubjects.set(error, secret);
+  const refusalSubjects = new WeakMap<DomainError, RefusalSubject>();
+  const refusal = (error: DomainError, subject: RefusalSubject): DomainError => {
+    refusalSubjects.set(error, subject);
     return error;
   };
 
@@ -122,7 +135,7 @@ export function createSecretService(deps: SecretServiceDeps) {
     work: (tx: EntityManager) => Promise<T>,
   ): Promise<T> {
     try {
-      return await secretStore.transaction(work);
+      return await retryTransientAborts(() => secretStore.transaction(work));
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
         return refuse(p, action, error, refusalSubjects.get(error));
@@ -199,6 +212,7 @@ export function createSecretService(deps: SecretServiceDeps) {
               ? 'Only workspace admins create workspace secrets.'
               : 'Only workspace members create personal secrets.',
           ),
+          { name: input.name, scope },
         );
       }
       const now = clock();
@@ -211,12 +225,14 @@ export function createSecretService(deps: SecretServiceDeps) {
         now,
       });
       try {
-        await secretStore.transaction(async (tx) => {
-          await writer.insertNew(tx, row, input.value);
-          await auditLog.append(tx, [
-            { action: 'secret.create', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
-          ]);
-        });
+        await retryTransientAborts(() =>
+          secretStore.transaction(async (tx) => {
+            await writer.insertNew(tx, row, input.value);
+            await auditLog.append(tx, [
+              { action: 'secret.create', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
+            ]);
+          }),
+        );
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(input.name, error);
         throw error;
@@ -342,57 +358,74 @@ export function createSecretService(deps: SecretServiceDeps) {
           p,
           'secret.register_system',
           forbidden('Only integration services (secrets:system) register system secrets.'),
+          { name: input.name, scope: 'WORKSPACE' },
         );
       }
       const key = { workspaceId: p.workspaceId, scope: 'WORKSPACE' as const, ownerId: '', name: input.name };
-      try {
-        return await secretStore.transaction(async (tx) => {
-          const now = clock();
-          const existing = await secretStore.findSecretByKey(key, tx);
-          if (!existing) {
-            const row = newSecretRow({
-              ...key,
-              value: input.value,
-              description: input.description,
-              systemManaged: true,
-              integration: input.integration,
-              actor: p.subject,
+      const register = () =>
+        retryTransientAborts(() =>
+          secretStore.transaction(async (tx) => {
+            const now = clock();
+            const existing = await secretStore.findSecretByKey(key, tx);
+            if (!existing) {
+              const row = newSecretRow({
+                ...key,
+                value: input.value,
+                description: input.description,
+                systemManaged: true,
+                integration: input.integration,
+                actor: p.subject,
+                now,
+              });
+              await writer.insertNew(tx, row, input.value);
+              await auditLog.append(tx, [
+                {
+                  action: 'secret.register_system',
+                  outcome: 'SUCCESS',
+                  ...auditActor(p),
+                  ...aboutSecret(row),
+                },
+              ]);
+              return toSecretView(row, []);
+            }
+            if (!existing.systemManaged || existing.integration !== input.integration) {
+              throw new DomainError(
+                'CONFLICT',
+                `${input.name} already exists and is not managed by ${input.integration}.`,
+                { details: { field: 'name' } },
+              );
+            }
+            // A refresh: the integration's token changed, so the value gets a new version.
+            const locked = (await secretStore.lockSecret(tx, existing.id))!;
+            const updated = await writer.rotate(
+              tx,
+              locked,
+              input.value,
+              p.subject,
               now,
-            });
-            await writer.insertNew(tx, row, input.value);
-            await auditLog.append(tx, [
-              { action: 'secret.register_system', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
-            ]);
-            return toSecretView(row, []);
-          }
-          if (!existing.systemManaged || existing.integration !== input.integration) {
-            throw new DomainError(
-              'CONFLICT',
-              `${input.name} already exists and is not managed by ${input.integration}.`,
-              { details: { field: 'name' } },
+              input.description != null ? { description: input.description } : {},
             );
-          }
-          // A refresh: the integration's token changed, so the value gets a new version.
-          const locked = (await secretStore.lockSecret(tx, existing.id))!;
-          const updated = await writer.rotate(
-            tx,
-            locked,
-            input.value,
-            p.subject,
-            now,
-            input.description != null ? { description: input.description } : {},
-          );
-          await auditLog.append(tx, [
-            {
-              action: 'secret.register_system',
-              outcome: 'SUCCESS',
-              ...auditActor(p),
-              ...aboutSecret(updated),
-              reason: 'refresh',
-            },
-          ]);
-          return view(updated, tx);
-        });
+            await auditLog.append(tx, [
+              {
+                action: 'secret.register_system',
+                outcome: 'SUCCESS',
+                ...auditActor(p),
+                ...aboutSecret(updated),
+                reason: 'refresh',
+              },
+            ]);
+            return view(updated, tx);
+          }),
+        );
+      try {
+        try {
+          return await register();
+        } catch (error) {
+          // Another first registration of this name committed between our read and our
+          // insert: registering is idempotent, so ours becomes the refresh it would have been.
+          if (!isUniqueViolation(error)) throw error;
+          return await register();
+        }
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(input.name, error);
         throw error;
@@ -407,6 +440,7 @@ export function createSecretService(deps: SecretServiceDeps) {
           p,
           'secret.revoke_system',
           forbidden('Only integration services (secrets:system) revoke system secrets.'),
+          { name: input.name, scope: 'WORKSPACE' },
         );
       }
       return change(p, 'secret.revoke_system', async (tx) => {
@@ -415,7 +449,7 @@ export function createSecretService(deps: SecretServiceDeps) {
           tx,
         );
         if (!found || !found.systemManaged || found.integration !== input.integration)
-          throw notFound('system-managed secret');
+          throw refusal(notFound('system-managed secret'), { name: input.name, scope: 'WORKSPACE' });
         await secretStore.deleteSecret(tx, found.id);
         await auditLog.append(tx, [
           { action: 'secret.revoke_system', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(found) },

@@ -4,6 +4,9 @@ import type { SecretStore } from '../../storage/secret-store.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { maskedPreview } from './masked-preview.js';
 
+// Secrets sealed and inserted per round of a bulk insert.
+const BULK_SLICE = 500;
+
 /**
  * The two ways a value enters storage — a new secret at version 1, and a rotation to
  * version n+1 — shared by single writes, system registrations and imports so every
@@ -13,7 +16,10 @@ export function createSecretValueWriter({
   secretStore,
   cipher,
 }: {
-  secretStore: Pick<SecretStore, 'insertSecret' | 'insertVersion' | 'updateSecret'>;
+  secretStore: Pick<
+    SecretStore,
+    'insertSecret' | 'insertVersion' | 'updateSecret' | 'insertSecretsWithVersions'
+  >;
   cipher: Pick<EnvelopeCipher, 'seal'>;
 }) {
   async function sealVersion(
@@ -43,6 +49,33 @@ export function createSecretValueWriter({
     async insertNew(tx: EntityManager, row: SecretRow, value: string): Promise<void> {
       await secretStore.insertSecret(tx, row);
       await sealVersion(tx, row, 1, value, row.createdBy, row.createdAt);
+    },
+
+    /**
+     * `insertNew` for many secrets at once, in multi-row INSERTs (bulk import). Sealed and
+     * written a slice at a time, so only one slice of sealed values is held at once.
+     */
+    async insertNewMany(tx: EntityManager, items: Array<{ row: SecretRow; value: string }>): Promise<void> {
+      for (let i = 0; i < items.length; i += BULK_SLICE) {
+        const slice = items.slice(i, i + BULK_SLICE);
+        const versions = [];
+        for (const { row, value } of slice) {
+          const context = { workspaceId: row.workspaceId, secretId: row.id, version: 1 };
+          const sealed = await cipher.seal(value, context);
+          versions.push({
+            secretId: row.id,
+            version: 1,
+            ...sealed,
+            createdAt: row.createdAt,
+            createdBy: row.createdBy,
+          });
+        }
+        await secretStore.insertSecretsWithVersions(
+          tx,
+          slice.map((item) => item.row),
+          versions,
+        );
+      }
     },
 
     /**
