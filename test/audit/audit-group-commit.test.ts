@@ -1,0 +1,211 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  auditEventHash,
+  normalizeAuditEvent,
+  type ChainedAuditEvent,
+} from '../../services/core/audit/audit-event.js';
+import { openAuditLog } from '../../services/core/audit/audit-log.js';
+import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
+import { createAuditStore, type AuditStore } from '../../services/storage/audit-store.js';
+import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';
+import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
+import { resolveEvent } from './support.js';
+
+const handles: Array<Awaited<ReturnType<typeof openMigratedDataSource>>> = [];
+afterAll(() => Promise.all(handles.map((h) => h.close())));
+
+async function open(kind: (typeof DATABASE_KINDS)[number]) {
+  const handle = await openMigratedDataSource(kind);
+  handles.push(handle);
+  const auditStore = createAuditStore(handle);
+  const count = (requestId: string) =>
+    handle.dataSource.manager.count(AuditEventEntity, { where: { requestId } });
+  return { ...handle, auditStore, count };
+}
+
+/** The real store, counting the commits the log makes (one-writer path and lock-read-chain fallback). */
+function countingStore(auditStore: AuditStore) {
+  const counter = { commits: 0 };
+  const store: AuditStore = {
+    ...auditStore,
+    transaction: (work) => {
+      counter.commits += 1;
+      return auditStore.transaction(work);
+    },
+    appendToOwnChain: (...args) => {
+      counter.commits += 1;
+      return auditStore.appendToOwnChain(...args);
+    },
+  };
+  return { store, counter };
+}
+
+/** Each chain's sequence numbers among `events`, sorted. */
+function seqsByChain(events: ChainedAuditEvent[]): Map<string, number[]> {
+  const byChain = new Map<string, number[]>();
+  for (const e of events) byChain.set(e.chainId, [...(byChain.get(e.chainId) ?? []), e.chainSeq]);
+  for (const seqs of byChain.values()) seqs.sort((a, b) => a - b);
+  return byChain;
+}
+
+const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const fulfilled = <T>(results: Array<PromiseSettledResult<T>>): T[] =>
+  results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+
+describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
+  it('answers each of many concurrent callers only once its records are committed, in fewer commits, on parallel chains', async () => {
+    const { auditStore, count } = await open(kind);
+    const { store, counter } = countingStore(auditStore);
+    const auditLog = await openAuditLog({ auditStore: store, committerChains: 4 });
+    const callers = 40;
+
+    const seenAtAnswer = await Promise.all(
+      Array.from({ length: callers }, async (_, i) => {
+        const size = 1 + (i % 5);
+        const events = await auditLog.appendCommitted(
+          Array.from({ length: size }, (_, n) => resolveEvent(`call-${i}`, { secretName: `S_${n}` })),
+        );
+        // Read through the data source (another pooled connection on MariaDB): committed, not just written.
+        return { size, events, visible: await count(`call-${i}`) };
+      }),
+    );
+
+    for (const [i, { size, events, visible }] of seenAtAnswer.entries()) {
+      expect(visible).toBe(size);
+      expect(events.map((e) => e.requestId)).toEqual(Array(size).fill(`call-${i}`));
+    }
+    // Four chains (one per lane, the first being the log's own), each gap-free from 1.
+    const byChain = seqsByChain(seenAtAnswer.flatMap((s) => s.events));
+    expect(byChain.size).toBe(4);
+    expect(byChain.has(auditLog.chainId)).toBe(true);
+    for (const seqs of byChain.values()) expect(seqs).toEqual(oneToN(seqs.length));
+    expect(counter.commits).toBeGreaterThan(0);
+    expect(counter.commits).toBeLessThan(callers);
+    const total = seenAtAnswer.reduce((n, s) => n + s.size, 0);
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: total });
+  });
+
+  it('fails every caller of a batch whose commit fails, writes none of their records, and carries on', async () => {
+    const { auditStore, count } = await open(kind);
+    // Any batch holding a "poison" record carries one of its rows twice, so its INSERT
+    // breaks the (chain_id, chain_seq) unique key inside the database after the chain head
+    // has moved in the same transaction: all of it must roll back. Every batch's callers
+    // are noted to check who shared it.
+    const batches: Array<{ requestIds: string[]; failed: boolean }> = [];
+    const failing: AuditStore = {
+      ...auditStore,
+      appendToOwnChain: (chainId, expected, next, events) => {
+        const requestIds = [...new Set(events.map((e) => e.requestId))];
+        const failed = requestIds.includes('poison');
+        batches.push({ requestIds, failed });
+        return auditStore.appendToOwnChain(
+          chainId,
+          expected,
+          next,
+          failed ? [...events, events[0]!] : events,
+        );
+      },
+    };
+    const auditLog = await openAuditLog({ auditStore: failing, committerChains: 2 });
+
+    // The first calls take the free lanes; the rest queue and share the next batch.
+    const labels = ['first', 'second', 'queued-0', 'poison', 'queued-1', 'queued-2', 'queued-3'];
+    const outcomes = await Promise.allSettled(
+      labels.map((label) => auditLog.appendCommitted([resolveEvent(label)])),
+    );
+    const byLabel = new Map(labels.map((label, i) => [label, outcomes[i]!.status]));
+
+    const failedBatch = batches.find((b) => b.failed)!;
+    expect(failedBatch.requestIds.length).toBeGreaterThan(1);
+    for (const batch of batches) {
+      for (const label of batch.requestIds) {
+        expect(byLabel.get(label)).toBe(batch.failed ? 'rejected' : 'fulfilled');
+        expect(await count(label)).toBe(batch.failed ? 0 : 1);
+      }
+    }
+
+    // Later batches on both chains (the failed batch's included) chain on without a gap.
+    const after = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => auditLog.appendCommitted([resolveEvent(`after-${i}`)])),
+    );
+    for (let i = 0; i < 4; i++) expect(await count(`after-${i}`)).toBe(1);
+    expect(seqsByChain(after.flat()).size).toBe(2);
+    const written = labels.filter((label) => byLabel.get(label) === 'fulfilled').length + 4;
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: written });
+  });
+
+  it('chains correctly after appends made inside other transactions on the same chain', async () => {
+    const { auditStore } = await open(kind);
+    const auditLog = await openAuditLog({ auditStore });
+    // The first lane writes the log's own chain; an append inside a caller's transaction
+    // (as API mutations do) moves its head, and the next batch must notice.
+    await auditLog.appendCommitted([resolveEvent('batch-1')]);
+    await auditStore.transaction((tx) =>
+      auditLog.append(tx, [resolveEvent('in-tx-1'), resolveEvent('in-tx-2')]),
+    );
+    await expect(auditLog.appendCommitted([resolveEvent('batch-2')])).resolves.toMatchObject([
+      { chainSeq: 4 },
+    ]);
+    // And mixed concurrently.
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => auditLog.appendCommitted([resolveEvent(`mixed-${i}`)])),
+      ...Array.from({ length: 5 }, (_, i) =>
+        auditStore.transaction((tx) => auditLog.append(tx, [resolveEvent(`mixed-tx-${i}`)])),
+      ),
+    ]);
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 19 });
+  });
+
+  it('notices a chain head moved behind its back: chains after it, or fails closed without writing', async () => {
+    const { dataSource, auditStore, count } = await open(kind);
+    const auditLog = await openAuditLog({ auditStore, committerChains: 3 });
+    // Three callers at once take one lane each, so every chain gets a head the log remembers.
+    const round = (label: string) =>
+      Promise.allSettled([0, 1, 2].map((i) => auditLog.appendCommitted([resolveEvent(`${label}-${i}`)])));
+    const chains = [...seqsByChain(fulfilled(await round('first')).flat()).keys()];
+    expect(chains).toHaveLength(3);
+
+    // Another writer appends a correctly chained record to every chain, under the head lock.
+    for (const chainId of chains) {
+      await auditStore.transaction(async (tx) => {
+        const head = (await auditStore.lockChainHead(tx, chainId))!;
+        const unsealed = {
+          chainId,
+          chainSeq: Number(head.lastSeq) + 1,
+          prevHash: head.lastHash,
+          ...normalizeAuditEvent(resolveEvent('behind-its-back'), new Date()),
+        };
+        const event = { ...unsealed, hash: auditEventHash(unsealed) };
+        await auditStore.insertEvents(tx, [event]);
+        await auditStore.updateChainHead(tx, chainId, { lastSeq: event.chainSeq, lastHash: event.hash });
+      });
+    }
+    const second = await round('second');
+    expect(second.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(fulfilled(second).map((events) => events[0]!.chainSeq)).toEqual([3, 3, 3]);
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 9 });
+
+    // A row at the next sequence number written without moving the head: the next batch
+    // on that chain collides with it and fails closed, writing nothing, head unmoved.
+    const victim = chains[0]!;
+    await dataSource.query(
+      `INSERT INTO audit_events (chain_id, chain_seq, prev_hash, hash, occurred_at, action, outcome,
+         actor_type, actor_id, workspace_id, secret_id, secret_name, scope, version, workflow_id, run_id,
+         \`trigger\`, runner, request_id, source_address, reason)
+       VALUES (?, 4, '', '', ?, 'secret.resolve', 'SUCCESS', 'runner', 'x', '', '', '', '', 0, '', '', '', '',
+         'squatter', '', '')`,
+      [victim, '2026-01-01 00:00:00'],
+    );
+    const third = (await round('third')).map((r) => r.status);
+    expect(third.filter((s) => s === 'rejected')).toHaveLength(1);
+    expect(await count(`third-${third.indexOf('rejected')}`)).toBe(0);
+    const victimHead = (await auditStore.listChains()).find((c) => c.chainId === victim)!;
+    expect(Number(victimHead.lastSeq)).toBe(3);
+
+    // Once the squatter is gone the chain takes appends again, and the whole log verifies.
+    await dataSource.query("DELETE FROM audit_events WHERE request_id = 'squatter'");
+    const fourth = await round('fourth');
+    expect(fourth.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 14 });
+  });
+});
