@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/api/auth/dev-jwt-keys.js';
+import { loadConfig } from '../../services/core/config/config.js';
+import { loadKeyring } from '../../services/core/config/load-keyring.js';
+import { createDataSource } from '../../services/storage/data-source.js';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import {
+  databaseUrlOf,
+  inspectAfterCrash,
+  openWriteWatcher,
+  type WriteProgress,
+} from './support/crash-database.js';
+import { freePort, spawnCli, type CliProcess } from '../support/cli-process.js';
+import { cliEnv, pollUntil } from './support/crash-process.js';
+
+const LINES = 1_000;
+const PREFIX = 'CRASH_IMPORT_';
+const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id } }`;
+const MAX_ATTEMPTS = 4;
+const MISSED = 'missed' as const;
+const COUNT_IMPORTED = `SELECT COUNT(*) AS n FROM secrets WHERE name LIKE '${PREFIX}%'`;
+
+// Every line a distinct name and a distinct 6 KB value: about 6 MB of .env, so the
+// transaction writes far more than SQLite's page cache holds and spills uncommitted
+// pages into the WAL before it commits.
+const dotenv = Array.from(
+  { length: LINES },
+  (_, i) => `${PREFIX}${i}=v${i}-${randomBytes(4_500).toString('base64url')}`,
+).join('\n');
+
+// The two databases run side by side: most of each is waiting on a child process.
+describe.concurrent.each(DATABASE_KINDS)(
+  'kill -9 of `strongroom api` in the middle of importSecrets on %s',
+  (kind) => {
+    let db: TestDatabase;
+    let dataDir: string;
+    let api: CliProcess | undefined;
+
+    beforeAll(async () => {
+      db = await createTestDatabase(kind);
+      dataDir = mkdtempSync(join(tmpdir(), 'strongroom-crash-import-'));
+    });
+    afterAll(async () => {
+      await api?.kill();
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    /** `strongroom api` on the test database, ready, with a workspace admin's token. */
+    async function startApi() {
+      const port = await freePort();
+      const env = cliEnv(dataDir, databaseUrlOf(db.config), { STRONGROOM_API_PORT: String(port) });
+      const started = spawnCli(['api'], env);
+      api = started;
+      await pollUntil(() => (started.stdout().includes('listening on') ? true : undefined), {
+        timeoutMs: 45_000,
+        intervalMs: 50,
+        what: 'the API to listen',
+      }).catch((error: Error) => {
+        throw new Error(`${error.message}; its stderr: ${started.stderr().slice(-2_000)}`);
+      });
+      const config = loadConfig({ STRONGROOM_DATA_DIR: dataDir });
+      const token = await signDevToken(
+        await loadOrCreateDevJwtKeys(dataDir),
+        { sub: 'alice', wid: 'ws-crash', role: 'admin' },
+        { issuer: config.jwt.issuer, audience: config.jwt.audience },
+      );
+      const gql = (query: string, variables: object): Promise<Response> =>
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+      return { process: started, gql };
+    }
+
+    const countImported = async (dataSource: { query: (sql: string) => Promise<unknown> }) =>
+      Number(((await dataSource.query(COUNT_IMPORTED)) as Array<{ n: number | string }>)[0]!.n);
+
+    it(
+      'leaves all or none of the import, every secret decryptable, no orphan version, a verifying audit log; a restart re-runs it',
+      { timeout: 90_000 },
+      async () => {
+        // The import can outrun the watcher (both databases' cases share this process, and a
+        // busy shared machine can stall it past the whole window). Such a try proves nothing,
+        // so it is thrown away with its database and the crash is tried again.
+        let first!: Awaited<ReturnType<typeof startApi>>;
+        let request!: Promise<number | Error>;
+        let midway: (WriteProgress & { baselineSeen: number }) | undefined;
+        let answered = false;
+        for (let attempt = 1; midway === undefined; attempt += 1) {
+          if (attempt > MAX_ATTEMPTS)
+            throw new Error(`the import finished before it was seen midway, ${MAX_ATTEMPTS} times`);
+          if (attempt > 1) {
+            await first.process.kill();
+            await request;
+            await db.drop();
+            db = await createTestDatabase(kind);
+          }
+          first = await startApi();
+          // Committed before the crash, and must come through it untouched.
+          for (const name of ['BEFORE_ONE', 'BEFORE_TWO']) {
+            const created = await first.gql(CREATE, { input: { name, value: `${name}-value` } });
+            expect(((await created.json()) as { data?: unknown }).data).toBeTruthy();
+          }
+
+          const watcher = await openWriteWatcher(db.config, COUNT_IMPORTED);
+          const baseline = await watcher.progress();
+          expect(baseline.writing).toBe(false);
+          answered = false;
+          request = first.gql(IMPORT, { i: { dotenv } }).then(
+            (response) => {
+              answered = true;
+              return response.status;
+            },
+            (error: Error) => error,
+          );
+          // "In the middle": the import's transaction is open and has written a good part of
+          // its rows — MariaDB: at least a tenth of them seen uncommitted; SQLite: the write
+          // lock held and over 2 MB of its pages already spilled into the WAL.
+          const seen = await pollUntil(
+            async () => {
+              if (answered) return MISSED;
+              const p = await watcher.progress();
+              const farEnough =
+                kind === 'sqlite' ? p.seen > baseline.seen + 2 * 1024 * 1024 : p.seen >= LINES / 10;
+              return p.writing && farEnough && !answered ? p : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 2, what: 'the import transaction to be partly written' },
+          );
+          await watcher.close();
+          if (seen !== MISSED) midway = { ...seen, baselineSeen: baseline.seen };
+        }
+        const exit = await first.process.kill();
+        expect(exit.signal).toBe('SIGKILL');
+        expect(midway.writing).toBe(true);
+        // The client never got an answer: the connection died with the process.
+        expect(await request).toBeInstanceOf(Error);
+        expect(answered).toBe(false);
+
+        if (db.config.kind === 'sqlite') {
+          // Nobody has the file open now; the dead writer's WAL, uncommitted frames and
+          // all, is still there, and opening the database again must recover from it.
+          expect(statSync(`${db.config.path}-wal`).size).toBeGreaterThan(midway.baselineSeen);
+        } else {
+          // MariaDB rolls the dead connection's transaction back itself; wait until it has.
+          const settle = await openWriteWatcher(db.config, COUNT_IMPORTED);
+          await pollUntil(async () => ((await settle.progress()).writing ? undefined : true), {
+            timeoutMs: 30_000,
+            intervalMs: 20,
+            what: 'the dead transaction to be rolled back',
+          });
+          await settle.close();
+        }
+
+        const keyring = loadKeyring(loadConfig({ STRONGROOM_DATA_DIR: dataDir }));
+        const dataSource = createDataSource(db.config);
+        await dataSource.initialize();
+        let imported: number;
+        try {
+          if (kind === 'sqlite') {
+            expect(await dataSource.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+          }
+          imported = await countImported(dataSource);
+          // All or none. Killed before its commit it is none; only a commit landing in the
+          // microseconds between the last look and the kill could make it all.
+          expect([0, LINES]).toContain(imported);
+          const [events] = (await dataSource.query(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.import'",
+          )) as Array<{ n: number | string }>;
+          expect(Number(events!.n)).toBe(imported);
+          expect(await inspectAfterCrash(dataSource, keyring)).toMatchObject({
+            secrets: 2 + imported,
+            versions: 2 + imported,
+            orphanVersions: 0,
+            brokenVersionRuns: 0,
+            undecryptable: 0,
+            audit: { ok: true },
+          });
+        } finally {
+          await dataSource.destroy();
+        }
+        if (db.config.kind === 'sqlite') expect(existsSync(`${db.config.path}-wal`)).toBe(false);
+
+        // The same database, a new process: it serves, and the same import now goes through
+        // (SKIP, as a client re-sending an import whose answer it lost should).
+        const second = await startApi();
+        const rerun = (await (await second.gql(IMPORT, { i: { dotenv, onConflict: 'SKIP' } })).json()) as {
+          data?: { importSecrets: unknown };
+        };
+        expect(rerun.data?.importSecrets).toEqual({
+          created: LINES - imported,
+          updated: 0,
+          skipped: imported,
+        });
+        second.process.child.kill('SIGTERM');
+        expect(await second.process.exited).toEqual({ code: 0, signal: null });
+        api = undefined;
+
+        const after = createDataSource(db.config);
+        await after.initialize();
+        try {
+          expect(await countImported(after)).toBe(LINES);
+          expect(await inspectAfterCrash(after, keyring)).toMatchObject({
+            secrets: 2 + LINES,
+            versions: 2 + LINES,
+            orphanVersions: 0,
+            brokenVersionRuns: 0,
+            undecryptable: 0,
+            audit: { ok: true },
+          });
+        } finally {
+          await after.destroy();
+        }
+      },
+    );
+  },
+);

@@ -1,0 +1,368 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
+import { DomainError, isDatabaseUnavailable } from '../../services/core/errors/domain-error.js';
+import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { outcomeOf, type GraphQLResult } from '../api/api-harness.js';
+import { createPrivateMariaDb, type PrivateMariaDb } from './support/private-mariadb.js';
+import { startOutageServices, type OutageServices } from './support/outage-services.js';
+
+/**
+ * Not a performance figure: an upper bound that tells "failed at once" from "hung until
+ * some client gave up", generous enough for a loaded two-core machine.
+ */
+const FAIL_FAST_MS = 5_000;
+/** How long the services may take to notice the database is back (pools reconnect on demand). */
+const RECOVERY_MS = 15_000;
+/** How long a CLI start-up may take before the test kills it (it should exit long before). */
+const SPAWN_TIMEOUT_MS = 25_000;
+/** createDataSource's default pool size. */
+const POOL_SIZE = 10;
+/** createDataSource's mysql2 connect timeout: how long opening a connection to a silent server lasts. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id version } }`;
+const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { version } }`;
+const LIST = `query { secrets(first: 5) { edges { node { id name version } } } }`;
+
+const valueOf = (name: string, version: number) => `value-of-${name}-v${version}`;
+const runIn = (workspaceId: string) => ({
+  workspaceId,
+  workflowId: 'wf-outage',
+  runId: `run-${Date.now()}`,
+  trigger: Trigger.MANUAL,
+  triggeredBy: 'alice',
+  workflowOwner: '',
+  stepId: '',
+});
+
+async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await call();
+  return { result, ms: performance.now() - started };
+}
+
+async function eventually<T>(check: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
+ * Writers creating and rotating secrets without pause, so that a database stopped
+ * under them stops some of them mid-transaction. Every acknowledged write is kept.
+ */
+function startWriters(s: OutageServices, bearer: string, prefix: string, count = 4) {
+  const acknowledged = new Map<string, number>();
+  let succeeded = 0;
+  let failed = 0;
+  let stopped = false;
+  let next = 0;
+  const errors: GraphQLResult[] = [];
+  const worker = async () => {
+    while (!stopped) {
+      const name = `${prefix}_${next++}`;
+      const created = await s.gql(bearer, CREATE, { i: { name, value: valueOf(name, 1) } });
+      if (outcomeOf(created) !== 'OK') {
+        failed++;
+        errors.push(created);
+        continue;
+      }
+      acknowledged.set(name, 1);
+      const rotated = await s.gql(bearer, ROTATE, {
+        i: { id: created.body.data!.createSecret.id, value: valueOf(name, 2) },
+      });
+      if (outcomeOf(rotated) !== 'OK') {
+        failed++;
+        errors.push(rotated);
+        continue;
+      }
+      acknowledged.set(name, 2);
+      succeeded++;
+    }
+  };
+  const running = Array.from({ length: count }, () => worker());
+  const waitFor = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  return {
+    acknowledged,
+    errors,
+    untilSucceeded: (n: number) => waitFor(() => succeeded >= n),
+    untilFailed: (n: number) => waitFor(() => failed >= n),
+    async stop() {
+      stopped = true;
+      await Promise.all(running);
+    },
+  };
+}
+
+function expectRetryableGraphQLError(result: GraphQLResult) {
+  expect(result.status).toBe(200);
+  expect(result.body.errors?.[0]?.extensions).toMatchObject({
+    code: 'INTERNAL_SERVER_ERROR',
+    retryable: true,
+  });
+  expect(result.body.errors?.[0]?.message).toBe('The service is temporarily unavailable; retry later.');
+}
+
+describe('database outage on a private MariaDB (API and mTLS resolver serving)', () => {
+  let db: PrivateMariaDb;
+  let s: OutageServices;
+
+  beforeAll(async () => {
+    db = await createPrivateMariaDb();
+    await db.query('CREATE DATABASE strongroom CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
+    s = await startOutageServices(db.url('strongroom'));
+  });
+  afterAll(async () => {
+    await s?.close();
+    await db?.destroy();
+  });
+
+  it.each(['clean', 'kill'] as const)(
+    '%s stop: calls fail fast and retryable, readiness turns, no half-written secret, recovery without restart',
+    async (mode) => {
+      const workspaceId = `ws-outage-${mode}`;
+      const bearer = await s.token('alice', workspaceId);
+
+      // Serving.
+      expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
+      expect(await s.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 });
+      const writers = startWriters(s, bearer, `W_${mode.toUpperCase()}`);
+      await writers.untilSucceeded(8);
+
+      // The database goes away under writes in flight.
+      await db.stop(mode);
+      await writers.untilFailed(4);
+      await writers.stop();
+      expect(writers.errors.length).toBeGreaterThan(0);
+      for (const failed of writers.errors) expectRetryableGraphQLError(failed);
+
+      const query = await timed(() => s.gql(bearer, LIST));
+      expectRetryableGraphQLError(query.result);
+      expect(query.ms).toBeLessThan(FAIL_FAST_MS);
+
+      const mutation = await timed(() =>
+        s.gql(bearer, CREATE, { i: { name: 'DURING_OUTAGE', value: 'never-stored' } }),
+      );
+      expectRetryableGraphQLError(mutation.result);
+      expect(mutation.ms).toBeLessThan(FAIL_FAST_MS);
+
+      const resolve = await timed(() =>
+        s.runner.resolve({ context: runIn(workspaceId), names: ['W_ANY'] }, { deadlineMs: 20_000 }),
+      );
+      expect(resolve.result.error?.code).toBe(status.UNAVAILABLE);
+      expect(resolve.result.error?.details).toBe('The database is unavailable; retry later.');
+      expect(resolve.ms).toBeLessThan(FAIL_FAST_MS);
+
+      const readiness = await timed(() => s.probes('/readyz'));
+      expect(readiness.result).toEqual({ api: 503, resolverOps: 503 });
+      expect(readiness.ms).toBeLessThan(FAIL_FAST_MS);
+      expect(await s.probes('/healthz')).toEqual({ api: 200, resolverOps: 200 });
+      expect(s.logLines.join('')).not.toContain('never-stored');
+
+      // The database comes back; the very same processes serve again.
+      await db.start();
+      await eventually(async () => {
+        expect(await s.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 });
+      }, RECOVERY_MS);
+      await eventually(async () => {
+        expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
+      }, RECOVERY_MS);
+      const after = await s.gql(bearer, CREATE, { i: { name: 'AFTER', value: valueOf('AFTER', 1) } });
+      expect(outcomeOf(after)).toBe('OK');
+
+      // Nothing half-written: every version belongs to a secret, every secret's current
+      // version exists, decrypts, and holds the value written for that version.
+      const orphans = await db.query(
+        `SELECT v.secret_id FROM secret_versions v LEFT JOIN secrets s ON s.id = v.secret_id WHERE s.id IS NULL`,
+        'strongroom',
+      );
+      expect(orphans).toEqual([]);
+      const dangling = await db.query(
+        `SELECT s.name FROM secrets s LEFT JOIN secret_versions v
+           ON v.secret_id = s.id AND v.version = s.current_version WHERE v.secret_id IS NULL`,
+        'strongroom',
+      );
+      expect(dangling).toEqual([]);
+      const stored = (await db.query(
+        `SELECT name, current_version FROM secrets WHERE workspace_id = '${workspaceId}' ORDER BY name`,
+        'strongroom',
+      )) as Array<{ name: string; current_version: number }>;
+      for (const [name, version] of writers.acknowledged) {
+        const row = stored.find((r) => r.name === name);
+        expect(row, `acknowledged ${name} v${version} survives`).toBeDefined();
+        expect(row!.current_version).toBeGreaterThanOrEqual(version);
+      }
+      expect(stored.some((r) => r.name === 'DURING_OUTAGE')).toBe(false);
+      const resolved = await s.runner.resolve({
+        context: runIn(workspaceId),
+        names: stored.map((r) => r.name),
+      });
+      expect(resolved.error).toBeUndefined();
+      expect(resolved.response!.secrets.map((r) => [r.name, r.value])).toEqual(
+        stored.map((r) => [r.name, valueOf(r.name, r.current_version)]),
+      );
+      // The audit trail commits with the change it records: one event per stored version, no more.
+      const audited = (await db.query(
+        `SELECT secret_name AS name, action, version FROM audit_events
+          WHERE workspace_id = '${workspaceId}' AND outcome = 'SUCCESS'
+            AND action IN ('secret.create', 'secret.update_value')
+          ORDER BY secret_name, version`,
+        'strongroom',
+      )) as Array<{ name: string; action: string; version: number }>;
+      expect(audited.map((e) => [e.name, e.action, Number(e.version)])).toEqual(
+        stored.flatMap((r) =>
+          Array.from({ length: r.current_version }, (_, i) => [
+            r.name,
+            i === 0 ? 'secret.create' : 'secret.update_value',
+            i + 1,
+          ]),
+        ),
+      );
+      expect(await verifyAuditLog(s.runtime.auditStore)).toMatchObject({ ok: true });
+    },
+  );
+
+  it('frozen server: probes answer 503 in time and clear the pool of silent connections, calls then fail instead of hanging, recovery on thaw', async () => {
+    const bearer = await s.token('alice', 'ws-outage-frozen');
+    // Every pooled connection open and idle: a frozen server leaves each of them silent.
+    await Promise.all(
+      Array.from({ length: POOL_SIZE }, () => s.runtime.dataSource.query('SELECT SLEEP(0.2)')),
+    );
+    expect(readPoolStats(s.runtime.dataSource)).toEqual({ used: 0, idle: POOL_SIZE });
+
+    db.freeze();
+    try {
+      const probes = await timed(() => Promise.all(Array.from({ length: 12 }, () => s.probes('/readyz'))));
+      for (const probe of probes.result) expect(probe).toEqual({ api: 503, resolverOps: 503 });
+      expect(probes.ms).toBeLessThan(FAIL_FAST_MS);
+      expect(await s.probes('/healthz')).toEqual({ api: 200, resolverOps: 200 });
+      // Before, each timed-out ping kept a silent connection: twelve probes left all ten
+      // stuck until the kernel gave up on the sockets, many minutes later.
+      // (The resolver's lastUsedAt flush, every 30 s, may be holding one meanwhile.)
+      const pool = readPoolStats(s.runtime.dataSource)!;
+      expect(pool.idle).toBe(0);
+      expect(pool.used).toBeLessThanOrEqual(1);
+
+      // With no silent connection left to wait on, a call opens a new one and fails
+      // retryable when the connect timeout gives up, instead of waiting on a silent socket.
+      const query = await timed(() =>
+        Promise.race([
+          s.gql(bearer, LIST),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error('the call hung on a frozen database')), 25_000),
+          ),
+        ]),
+      );
+      expectRetryableGraphQLError(query.result);
+      expect(query.ms).toBeLessThan(CONNECT_TIMEOUT_MS + FAIL_FAST_MS);
+    } finally {
+      db.thaw();
+    }
+    await eventually(async () => {
+      expect(await s.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 });
+      expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
+    }, RECOVERY_MS);
+  }, 60_000);
+
+  it(
+    'database down at start: api and resolver exit at once with a clear, credential-free error',
+    async () => {
+      await db.stop('clean');
+      try {
+        const url = db.url('strongroom').replace('mysql://root@', 'mysql://root:pw-canary-4e1f@');
+        const started = await timed(() =>
+          Promise.all([
+            runServiceCli(['api'], { DATABASE_URL: url, STRONGROOM_API_PORT: '1' }),
+            runServiceCli(['resolver'], {
+              DATABASE_URL: url,
+              STRONGROOM_RESOLVER_PORT: '1',
+              STRONGROOM_RESOLVER_METRICS_PORT: '1',
+            }),
+          ]),
+        );
+        for (const run of started.result) {
+          expect(run.exitCode).toBe(1);
+          expect(run.stderr).toContain(
+            `strongroom: cannot reach the database at 127.0.0.1:${db.port} (ECONNREFUSED); ` +
+              'start it, or fix DATABASE_URL, then start again.',
+          );
+          expect(run.stderr).not.toContain('pw-canary-4e1f');
+        }
+        // Exits: a process that kept waiting would be stopped by the child's own timeout.
+        expect(started.ms).toBeLessThan(SPAWN_TIMEOUT_MS);
+      } finally {
+        await db.start();
+      }
+    },
+    2 * SPAWN_TIMEOUT_MS,
+  );
+});
+
+describe('isDatabaseUnavailable: what counts as an outage (pure logic)', () => {
+  const driverError = (fields: Record<string, unknown>, message = 'driver error') =>
+    Object.assign(new Error(message), fields);
+  // TypeORM wraps driver errors in QueryFailedError under `driverError`.
+  const queryFailed = (driver: Error) => Object.assign(new Error(driver.message), { driverError: driver });
+
+  it.each([
+    ['refused', driverError({ code: 'ECONNREFUSED' })],
+    ['lost under a statement', queryFailed(driverError({ code: 'PROTOCOL_CONNECTION_LOST' }))],
+    ['reset', queryFailed(driverError({ code: 'ECONNRESET' }))],
+    ['connect timeout', driverError({ code: 'ETIMEDOUT' })],
+    ['server shutting down', queryFailed(driverError({ code: 'ER_SERVER_SHUTDOWN', errno: 1053 }))],
+    ['MariaDB connection killed', queryFailed(driverError({ errno: 1927, sqlState: '70100' }))],
+    ['too many connections', driverError({ code: 'ER_CON_COUNT_ERROR' })],
+    [
+      'statement on a connection that just died',
+      queryFailed(driverError({}, "Can't add new command when connection is in closed state")),
+    ],
+    ['unresolvable host for now', driverError({ code: 'EAI_AGAIN' })],
+  ])('%s is UNAVAILABLE and retryable', (_label, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    expect(DomainError.from(error)).toMatchObject({ code: 'UNAVAILABLE', details: { retryable: true } });
+  });
+
+  it.each([
+    ['duplicate key', queryFailed(driverError({ code: 'ER_DUP_ENTRY', errno: 1062 }))],
+    ['access denied', driverError({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 })],
+    ['a bug', new TypeError('x is undefined')],
+  ])('%s is not an outage', (_label, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(false);
+    expect(DomainError.from(error).code).toBe('INTERNAL');
+  });
+});
+
+/** Runs a serving subcommand of the real CLI in development mode on a fresh data dir; never hangs the test. */
+async function runServiceCli(args: string[], env: Record<string, string>) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-outage-cli-'));
+  try {
+    return await new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'services/cli/main.ts', ...args],
+        {
+          env: { ...process.env, STRONGROOM_DATA_DIR: dataDir, NODE_ENV: 'development', ...env },
+          timeout: SPAWN_TIMEOUT_MS,
+        },
+        (error, _stdout, stderr) =>
+          resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+      );
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
