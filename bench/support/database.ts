@@ -1,0 +1,57 @@
+import { createConnection, createPool, type Pool } from 'mysql2/promise';
+import type { DatabaseConfig } from '../../services/core/config/config.js';
+import { createDataSource, runMigrations } from '../../services/storage/data-source.js';
+
+/** The machine's MariaDB; the bench makes its own database there and drops it at the end. */
+export const ADMIN_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql';
+
+/** A migrated bench database: its URL for child processes, a pool for seeding and the bare floors. */
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  config: DatabaseConfig;
+  pool: Pool;
+  /** Empties every table (between benchmarks) so each starts from the same state. */
+  truncate(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(name = 'strongroom_bench'): Promise<BenchDatabase> {
+  const admin = await createConnection(ADMIN_URL);
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const config: DatabaseConfig = { kind: 'mysql', url: url.toString() };
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  await dataSource.destroy();
+  const pool = createPool({ uri: url.toString(), connectionLimit: 16, timezone: 'Z' });
+  return {
+    name,
+    url: url.toString(),
+    config,
+    pool,
+    async truncate() {
+      await pool.query('SET FOREIGN_KEY_CHECKS = 0');
+      for (const table of ['secret_members', 'secret_versions', 'secrets', 'audit_events', 'audit_chains']) {
+        await pool.query(`TRUNCATE TABLE ${table}`);
+      }
+      await pool.query('SET FOREIGN_KEY_CHECKS = 1');
+    },
+    async drop() {
+      await pool.end();
+      const conn = await createConnection(ADMIN_URL);
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await conn.end();
+      }
+    },
+  };
+}
