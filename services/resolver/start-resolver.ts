@@ -9,6 +9,7 @@ import { createResolutionService } from '../core/resolution/resolution-service.j
 import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
 import { createDatabasePing } from '../storage/database-ping.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
+import { createCandidateLookupCoalescer } from '../core/resolution/candidate-lookup-coalescer.js';
 import { instrumentResolverAuditLog } from './audit-metrics.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
@@ -55,7 +56,8 @@ export async function startResolver({
   const store = createResolutionStore({ dataSource });
   const lastUsed = createLastUsedTracker({ store, logger });
   const resolutionService = createResolutionService({
-    store,
+    // Concurrent calls share their candidate SELECTs, as they share their audit commits.
+    store: createCandidateLookupCoalescer({ store }),
     cipher,
     auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
     policy,

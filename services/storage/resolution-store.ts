@@ -18,6 +18,7 @@ export interface CandidateSecret {
 }
 
 interface CandidateRaw {
+  grp: number | string;
   id: string;
   workspaceId: string;
   scope: SecretScope;
@@ -40,23 +41,64 @@ interface PreparingPool {
 
 const truthy = (v: number | boolean | string): boolean => v === true || Number(v) === 1;
 
-/**
- * The candidate statement for `count` names. Plain SQL both databases accept; the
- * membership of the principal rides along (EXISTS on the secret_members primary key)
- * so a resolve is one round trip whether or not a secret is restricted.
- */
-function candidateSql(count: number): string {
-  return `SELECT s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
+/** One lookup of a resolve: the names a principal asks for in a workspace. */
+export interface CandidateQuery {
+  workspaceId: string;
+  principal: string;
+  names: readonly string[];
+}
+
+const CANDIDATE_COLUMNS = `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
       s.name AS name, s.restricted AS restricted, v.version AS version, v.ciphertext AS ciphertext,
       v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
       CASE WHEN s.restricted = 1 AND EXISTS (
         SELECT 1 FROM secret_members m WHERE m.secret_id = s.id AND m.user_id = ?
-      ) THEN 1 ELSE 0 END AS principalIsMember
+      ) THEN 1 ELSE 0 END AS principalIsMember`;
+
+/**
+ * The candidate statement for `count` names, rows tagged with `group`. Plain SQL both
+ * databases accept; the membership of the principal rides along (EXISTS on the
+ * secret_members primary key) so a resolve is one round trip whether or not a secret
+ * is restricted.
+ */
+function candidateSql(count: number, group = 0): string {
+  return `SELECT ${group} AS grp, ${CANDIDATE_COLUMNS}
     FROM secrets s
     INNER JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
     WHERE s.workspace_id = ? AND s.name IN (${Array(count).fill('?').join(', ')})
       AND (s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.owner_id = ?))`;
 }
+
+/**
+ * Name lists are padded (with their last name: IN ignores repeats) to the next power
+ * of two, so a connection prepares at most a dozen statement texts however the
+ * lookups of concurrent calls combine.
+ */
+const paddedLength = (count: number): number => 2 ** Math.ceil(Math.log2(Math.max(count, 1)));
+const padNames = (names: readonly string[]): string[] => {
+  const padded = [...names];
+  while (padded.length < paddedLength(names.length)) padded.push(names[names.length - 1]!);
+  return padded;
+};
+
+const candidateParams = (principal: string, workspaceId: string, names: readonly string[]): unknown[] => [
+  principal,
+  workspaceId,
+  ...names,
+  principal,
+];
+
+const toCandidate = (r: CandidateRaw): CandidateSecret => ({
+  id: r.id,
+  workspaceId: r.workspaceId,
+  scope: r.scope,
+  ownerId: r.ownerId,
+  name: r.name,
+  version: Number(r.version),
+  restricted: truthy(r.restricted),
+  principalIsMember: truthy(r.principalIsMember),
+  sealed: { ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, wrappedKey: r.wrappedKey, keyId: r.keyId },
+});
 
 /** The reads and the one write the resolver needs, shaped for a single round trip each. */
 export function createResolutionStore({ dataSource }: { dataSource: DataSource }) {
@@ -77,37 +119,65 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
     );
   }
 
+  /**
+   * Every workspace secret with one of `names`, and every personal secret of
+   * `principal` with one of them, each joined to its current version in the same
+   * statement so a concurrent rotation is seen whole or not at all, and marked with
+   * whether `principal` is a member of it. One round trip, nothing cached.
+   */
+  async function findCandidates(
+    workspaceId: string,
+    principal: string,
+    names: readonly string[],
+  ): Promise<CandidateSecret[]> {
+    const [candidates] = await findCandidatesForEach([{ workspaceId, principal, names }]);
+    return candidates!;
+  }
+
+  /**
+   * `findCandidates` for several lookups in one statement, answered in order. Lookups of
+   * the same principal in the same workspace share one name list; different ones are
+   * tagged parts of a UNION ALL. One statement is one snapshot, so every lookup in it
+   * sees the same committed state, none older than the moment the statement was sent.
+   */
+  async function findCandidatesForEach(queries: readonly CandidateQuery[]): Promise<CandidateSecret[][]> {
+    const groups = new Map<string, { workspaceId: string; principal: string; names: Set<string> }>();
+    const groupOf = queries.map((q) => {
+      const key = JSON.stringify([q.workspaceId, q.principal]);
+      let group = groups.get(key);
+      if (!group)
+        groups.set(key, (group = { workspaceId: q.workspaceId, principal: q.principal, names: new Set() }));
+      for (const name of q.names) group.names.add(name);
+      return group;
+    });
+    const asked = [...groups.values()].filter((g) => g.names.size > 0);
+    const rowsByGroup = new Map<object, CandidateSecret[]>(asked.map((g) => [g, []]));
+    if (asked.length === 1) {
+      const [group] = asked;
+      const names = padNames([...group!.names]);
+      const rows = await queryPrepared<CandidateRaw>(
+        statementFor(names.length),
+        candidateParams(group!.principal, group!.workspaceId, names),
+      );
+      rowsByGroup.set(group!, rows.map(toCandidate));
+    } else if (asked.length > 1) {
+      // Varying in shape, so sent as text: preparing each shape would fill the server's
+      // prepared-statement table.
+      const rows = (await dataSource.query(
+        asked.map((g, i) => candidateSql(g.names.size, i)).join('\n    UNION ALL\n    '),
+        asked.flatMap((g) => candidateParams(g.principal, g.workspaceId, [...g.names])),
+      )) as CandidateRaw[];
+      for (const row of rows) rowsByGroup.get(asked[Number(row.grp)]!)!.push(toCandidate(row));
+    }
+    return queries.map((q, i) => {
+      const wanted = new Set(q.names);
+      return (rowsByGroup.get(groupOf[i]!) ?? []).filter((c) => wanted.has(c.name));
+    });
+  }
+
   return {
-    /**
-     * Every workspace secret with one of `names`, and every personal secret of
-     * `principal` with one of them, each joined to its current version in the same
-     * statement so a concurrent rotation is seen whole or not at all, and marked with
-     * whether `principal` is a member of it. One round trip, nothing cached.
-     */
-    async findCandidates(
-      workspaceId: string,
-      principal: string,
-      names: string[],
-    ): Promise<CandidateSecret[]> {
-      if (names.length === 0) return [];
-      const rows = await queryPrepared<CandidateRaw>(statementFor(names.length), [
-        principal,
-        workspaceId,
-        ...names,
-        principal,
-      ]);
-      return rows.map((r) => ({
-        id: r.id,
-        workspaceId: r.workspaceId,
-        scope: r.scope,
-        ownerId: r.ownerId,
-        name: r.name,
-        version: Number(r.version),
-        restricted: truthy(r.restricted),
-        principalIsMember: truthy(r.principalIsMember),
-        sealed: { ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, wrappedKey: r.wrappedKey, keyId: r.keyId },
-      }));
-    },
+    findCandidates,
+    findCandidatesForEach,
 
     /** The ids among `secretIds` that list `userId` as a member (any role). */
     async findMemberships(secretIds: string[], userId: string): Promise<Set<string>> {

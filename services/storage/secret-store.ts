@@ -12,6 +12,14 @@ const ROWS_PER_INSERT = 500;
  * Storage of secrets, their sealed versions and members. Every method takes an
  * optional transaction (`tx`); without one it runs on the data source's manager.
  */
+/** What a rewrap reads of a version: its wrapped data key and what that key's AAD binds. */
+export type VersionToRewrap = Pick<
+  SecretVersionRow,
+  'id' | 'secretId' | 'version' | 'keyId' | 'wrappedKey'
+> & {
+  workspaceId: string;
+};
+
 export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
   const m = (tx?: EntityManager): EntityManager => tx ?? dataSource.manager;
   return {
@@ -135,9 +143,12 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       keyId: string,
       afterId: number,
       limit: number,
-    ): Promise<Array<SecretVersionRow & { workspaceId: string }>> {
+    ): Promise<Array<VersionToRewrap>> {
       for (let from = afterId; ;) {
+        // Only the wrapped key and what its AAD binds: a rewrap never touches the
+        // ciphertext, and reading it would churn megabytes per page for nothing.
         const versions = await dataSource.manager.find(SecretVersionEntity, {
+          select: { id: true, secretId: true, version: true, keyId: true, wrappedKey: true },
           where: { keyId: Not(keyId), id: MoreThan(from) },
           order: { id: 'ASC' },
           take: limit,
