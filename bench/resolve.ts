@@ -2,6 +2,7 @@ import { createResolverClient } from '../services/sdk/resolver-client.js';
 import type { RunContext } from '../services/sdk/resolver-client-types.js';
 import { startFloor } from './floors/start-floor.js';
 import type { BenchChild } from './support/child-process.js';
+import { mariadbPid, treeCpuSeconds } from './support/cpu-time.js';
 import { runClosedLoopSample, summarize, type LoadResult, type LoadSample } from './support/closed-loop.js';
 import type { BenchDatabase } from './support/database.js';
 import type { BenchKeys } from './support/keys.js';
@@ -48,7 +49,13 @@ export async function benchResolve({
   pki: BenchPki;
   seconds: number;
   levels: number[];
-}): Promise<{ figures: Figure[]; raw: Record<Server, Record<number, LoadResult>> }> {
+}): Promise<{
+  figures: Figure[];
+  raw: {
+    load: Record<Server, Record<number, LoadResult>>;
+    cpuMsPerCall: Record<Server, Record<number, CpuPerCall>>;
+  };
+}> {
   const secrets = await seedSecrets(db.pool, keys.cipher(), {
     workspaceId: WORKSPACE,
     count: SECRETS,
@@ -59,11 +66,25 @@ export async function benchResolve({
   const children: BenchChild[] = [];
   const clients: Array<ReturnType<typeof createResolverClient>> = [];
   try {
+    const pids = {} as Record<Server, number>;
     const ports: Record<Server, number> = {
-      strongroom: await startResolver(base).then(({ child, port }) => (children.push(child), port)),
-      'bare-work': await startGrpcFloor('bench/floors/bare-work-server.ts', base.env, children),
-      transport: await startGrpcFloor('bench/floors/transport-server.ts', base.env, children),
+      strongroom: await startResolver(base).then(
+        ({ child, port }) => (children.push(child), (pids.strongroom = child.pid), port),
+      ),
+      'bare-work': await startGrpcFloor(
+        'bench/floors/bare-work-server.ts',
+        base.env,
+        children,
+        (pid) => (pids['bare-work'] = pid),
+      ),
+      transport: await startGrpcFloor(
+        'bench/floors/transport-server.ts',
+        base.env,
+        children,
+        (pid) => (pids.transport = pid),
+      ),
     };
+    const mariadb = mariadbPid();
     const calls = {} as Record<Server, () => Promise<void>>;
     for (const server of SERVERS) {
       const client = createResolverClient({
@@ -86,33 +107,77 @@ export async function benchResolve({
       await runClosedLoopSample(calls[server], { inFlight: 8, seconds: Math.min(2, seconds) });
     }
     const raw = Object.fromEntries(SERVERS.map((s) => [s, {}])) as Record<Server, Record<number, LoadResult>>;
+    const cpu = Object.fromEntries(SERVERS.map((s) => [s, {}])) as Record<Server, Record<number, CpuPerCall>>;
     for (const inFlight of levels) {
       const samples = Object.fromEntries(SERVERS.map((s) => [s, [] as LoadSample[]])) as Record<
         Server,
         LoadSample[]
       >;
+      const spent = Object.fromEntries(
+        SERVERS.map((s) => [s, { server: 0, database: 0, client: 0 }]),
+      ) as Record<Server, CpuSeconds>;
       for (let slice = 0; slice < Math.max(1, Math.round(seconds / SLICE_SECONDS)); slice += 1) {
         for (const server of SERVERS) {
+          const before = cpuNow(pids[server], mariadb);
           samples[server].push(
             await runClosedLoopSample(calls[server], { inFlight, seconds: SLICE_SECONDS }),
           );
+          addSpent(spent[server], before, cpuNow(pids[server], mariadb));
         }
       }
-      for (const server of SERVERS)
+      for (const server of SERVERS) {
         raw[server][inFlight] = summarize(`${server} @${inFlight}`, samples[server]);
+        cpu[server][inFlight] = perCall(spent[server], raw[server][inFlight]!.calls);
+      }
+      process.stderr.write(
+        `bench: resolve @${inFlight} CPU ms per call (server / MariaDB / client): ${SERVERS.map(
+          (s) =>
+            `${s} ${cpu[s][inFlight]!.server} / ${cpu[s][inFlight]!.database} / ${cpu[s][inFlight]!.client}`,
+        ).join('; ')}\n`,
+      );
     }
-    return { figures: resolveFigures(raw, levels), raw };
+    return { figures: resolveFigures(raw, levels), raw: { load: raw, cpuMsPerCall: cpu } };
   } finally {
     for (const client of clients) client.close?.();
     for (const child of children) await child.stop();
   }
 }
 
-async function startGrpcFloor(script: string, env: Record<string, string>, children: BenchChild[]) {
+async function startGrpcFloor(
+  script: string,
+  env: Record<string, string>,
+  children: BenchChild[],
+  onPid: (pid: number) => void,
+) {
   const { child, address } = await startFloor(script, env);
   children.push(child);
+  onPid(child.pid);
   return Number(address);
 }
+
+/** CPU seconds spent during a server's slices: by its process tree, by MariaDB, and by this (client) process. */
+type CpuSeconds = { server: number; database: number; client: number };
+/** The same, in milliseconds per call: where each call's CPU went, on a machine whose cores all three share. */
+type CpuPerCall = CpuSeconds;
+
+const cpuNow = (serverPid: number, mariadb: number | undefined): CpuSeconds => {
+  const own = process.cpuUsage();
+  return {
+    server: treeCpuSeconds(serverPid),
+    database: mariadb === undefined ? 0 : treeCpuSeconds(mariadb),
+    client: (own.user + own.system) / 1e6,
+  };
+};
+const addSpent = (into: CpuSeconds, before: CpuSeconds, after: CpuSeconds): void => {
+  into.server += after.server - before.server;
+  into.database += after.database - before.database;
+  into.client += after.client - before.client;
+};
+const perCall = (spent: CpuSeconds, calls: number): CpuPerCall => ({
+  server: Number(((spent.server * 1000) / calls).toFixed(3)),
+  database: Number(((spent.database * 1000) / calls).toFixed(3)),
+  client: Number(((spent.client * 1000) / calls).toFixed(3)),
+});
 
 function resolveFigures(raw: Record<Server, Record<number, LoadResult>>, levels: number[]): Figure[] {
   const figures: Figure[] = [];
