@@ -1,10 +1,5 @@
+import { createSlotBatcher } from '../batching/slot-batcher.js';
 import type { AuditEventInput, ChainedAuditEvent } from './audit-event.js';
-
-interface Waiter {
-  inputs: AuditEventInput[];
-  resolve(events: ChainedAuditEvent[]): void;
-  reject(error: unknown): void;
-}
 
 /**
  * Group commit for audit appends that need their own transaction. There are `lanes`
@@ -30,50 +25,22 @@ export function createAuditGroupCommit({
   /** A batch stops taking callers past this many records (a single larger caller still goes alone). */
   maxBatchEvents?: number;
 }) {
-  const queue: Waiter[] = [];
-  // Lowest lane first, so a quiet process keeps to few chains.
-  const freeLanes = Array.from({ length: lanes }, (_, i) => lanes - 1 - i);
-
-  /** The waiters of the next batch, oldest first. */
-  function takeBatch(): Waiter[] {
-    let events = 0;
-    let count = 0;
-    while (count < queue.length && (count === 0 || events + queue[count]!.inputs.length <= maxBatchEvents)) {
-      events += queue[count]!.inputs.length;
-      count += 1;
-    }
-    return queue.splice(0, count);
-  }
-
-  async function writeBatch(lane: number): Promise<void> {
-    const batch = takeBatch();
-    try {
-      const events = await commitBatch(
-        lane,
-        batch.length === 1 ? batch[0]!.inputs : batch.flatMap((w) => w.inputs),
-      );
+  const batcher = createSlotBatcher<AuditEventInput[], ChainedAuditEvent[]>({
+    slots: lanes,
+    weightOf: (inputs) => inputs.length,
+    maxBatchWeight: maxBatchEvents,
+    async runBatch(lane, callers) {
+      const events = await commitBatch(lane, callers.length === 1 ? callers[0]! : callers.flat());
       let offset = 0;
-      for (const waiter of batch) {
-        waiter.resolve(events.slice(offset, offset + waiter.inputs.length));
-        offset += waiter.inputs.length;
-      }
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
-    } finally {
-      if (queue.length > 0) void writeBatch(lane);
-      else freeLanes.push(lane);
-    }
-  }
+      return callers.map((inputs) => events.slice(offset, (offset += inputs.length)));
+    },
+  });
 
   return {
     /** Resolves once `inputs` are committed (in some batch); rejects if that batch's commit failed. */
     append(inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
       if (inputs.length === 0) return Promise.resolve([]);
-      return new Promise((resolve, reject) => {
-        queue.push({ inputs, resolve, reject });
-        const lane = freeLanes.pop();
-        if (lane !== undefined) void writeBatch(lane);
-      });
+      return batcher.submit(inputs);
     },
   };
 }

@@ -1,10 +1,5 @@
+import { createSlotBatcher } from '../batching/slot-batcher.js';
 import type { CandidateQuery, CandidateSecret, ResolutionStore } from '../../storage/resolution-store.js';
-
-interface Waiter {
-  query: CandidateQuery;
-  resolve(candidates: CandidateSecret[]): void;
-  reject(error: unknown): void;
-}
 
 /**
  * Coalesces the candidate lookups of concurrent resolves, the way group commit
@@ -28,35 +23,12 @@ export function createCandidateLookupCoalescer({
   /** A statement stops taking lookups past this many names (a single larger lookup still goes alone). */
   maxNamesPerStatement?: number;
 }) {
-  const queue: Waiter[] = [];
-  let running = 0;
-
-  /** The waiters of the next statement, oldest first. */
-  function takeBatch(): Waiter[] {
-    let names = 0;
-    let count = 0;
-    while (
-      count < queue.length &&
-      (count === 0 || names + queue[count]!.query.names.length <= maxNamesPerStatement)
-    ) {
-      names += queue[count]!.query.names.length;
-      count += 1;
-    }
-    return queue.splice(0, count);
-  }
-
-  async function runBatch(): Promise<void> {
-    const batch = takeBatch();
-    try {
-      const answers = await store.findCandidatesForEach(batch.map((w) => w.query));
-      batch.forEach((waiter, i) => waiter.resolve(answers[i]!));
-    } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
-    } finally {
-      if (queue.length > 0) void runBatch();
-      else running -= 1;
-    }
-  }
+  const batcher = createSlotBatcher<CandidateQuery, CandidateSecret[]>({
+    slots: concurrency,
+    weightOf: (query) => query.names.length,
+    maxBatchWeight: maxNamesPerStatement,
+    runBatch: (_slot, queries) => store.findCandidatesForEach(queries),
+  });
 
   return {
     /** The same answer as `ResolutionStore.findCandidates`, from a statement sent after this call. */
@@ -66,13 +38,7 @@ export function createCandidateLookupCoalescer({
       names: readonly string[],
     ): Promise<CandidateSecret[]> {
       if (names.length === 0) return Promise.resolve([]);
-      return new Promise((resolve, reject) => {
-        queue.push({ query: { workspaceId, principal, names }, resolve, reject });
-        if (running < concurrency) {
-          running += 1;
-          void runBatch();
-        }
-      });
+      return batcher.submit({ workspaceId, principal, names });
     },
   };
 }

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createSlotBatcher } from '../../services/core/batching/slot-batcher.js';
+
+interface Request {
+  id: number;
+  weight: number;
+}
+
+/** A batcher over a fake runner whose batches finish in the order fast-check's scheduler picks. */
+function observed(
+  s: fc.Scheduler,
+  { slots, maxBatchWeight, failing }: { slots: number; maxBatchWeight: number; failing: Set<number> },
+) {
+  const batches: Array<{ slot: number; ids: number[] }> = [];
+  let running = 0;
+  let mostRunning = 0;
+  const busySlots = new Set<number>();
+  const batcher = createSlotBatcher<Request, string>({
+    slots,
+    maxBatchWeight,
+    weightOf: (r) => r.weight,
+    async runBatch(slot, requests) {
+      expect(busySlots.has(slot)).toBe(false);
+      busySlots.add(slot);
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      batches.push({ slot, ids: requests.map((r) => r.id) });
+      try {
+        await s.schedule(Promise.resolve(), `batch on slot ${slot}`);
+        if (requests.some((r) => failing.has(r.id))) throw new Error(`batch of ${requests[0]!.id} failed`);
+        return requests.map((r) => `answer ${r.id}`);
+      } finally {
+        running -= 1;
+        busySlots.delete(slot);
+      }
+    },
+  });
+  return { batcher, batches, mostRunning: () => mostRunning };
+}
+
+describe('slot batcher', () => {
+  it('answers every request from the batch that carried it, within the slot and weight limits', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.record({ weight: fc.integer({ min: 1, max: 8 }), fails: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (s, slots, maxBatchWeight, specs) => {
+          const requests = specs.map((spec, id) => ({ id, weight: spec.weight }));
+          const failing = new Set(specs.flatMap((spec, id) => (spec.fails && id % 3 === 0 ? [id] : [])));
+          const { batcher, batches, mostRunning } = observed(s, { slots, maxBatchWeight, failing });
+          const outcomes = requests.map((r) =>
+            batcher.submit(r).then(
+              (answer) => ({ ok: true as const, answer }),
+              (error: Error) => ({ ok: false as const, error: error.message }),
+            ),
+          );
+          await s.waitFor(Promise.all(outcomes));
+          const settled = await Promise.all(outcomes);
+
+          expect(mostRunning()).toBeLessThanOrEqual(slots);
+          // Every request rode in exactly one batch, in arrival order within it.
+          expect(batches.flatMap((b) => b.ids).sort((a, b) => a - b)).toEqual(requests.map((r) => r.id));
+          for (const batch of batches) {
+            expect(batch.ids).toEqual([...batch.ids].sort((a, b) => a - b));
+            const weight = batch.ids.reduce((sum, id) => sum + requests[id]!.weight, 0);
+            if (batch.ids.length > 1) expect(weight).toBeLessThanOrEqual(maxBatchWeight);
+            const batchFailed = batch.ids.some((id) => failing.has(id));
+            for (const id of batch.ids) {
+              expect(settled[id]).toEqual(
+                batchFailed
+                  ? { ok: false, error: `batch of ${batch.ids[0]} failed` }
+                  : { ok: true, answer: `answer ${id}` },
+              );
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('starts a request at once on the lowest free slot, and a quiet batcher keeps to slot 0', async () => {
+    const slotsUsed: number[] = [];
+    const batcher = createSlotBatcher<number, number>({
+      slots: 4,
+      async runBatch(slot, requests) {
+        slotsUsed.push(slot);
+        return requests;
+      },
+    });
+    for (let i = 0; i < 5; i += 1) expect(await batcher.submit(i)).toBe(i);
+    expect(slotsUsed).toEqual([0, 0, 0, 0, 0]);
+
+    // Three at once: each finds a free slot, so none waits for another's batch.
+    slotsUsed.length = 0;
+    expect(await Promise.all([batcher.submit(7), batcher.submit(8), batcher.submit(9)])).toEqual([7, 8, 9]);
+    expect(slotsUsed.sort()).toEqual([0, 1, 2]);
+  });
+});
