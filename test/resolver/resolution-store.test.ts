@@ -38,22 +38,38 @@ describe.each(DATABASE_KINDS)('resolution store on %s', (kind) => {
     expect(found[0]?.sealed.ciphertext).toBeInstanceOf(Buffer);
   });
 
-  it('moves last_used_at forward only', async () => {
+  it('moves last_used_at forward only, for many secrets in one call', async () => {
     const deps = {
       secretStore: createSecretStore(db),
       cipher: createEnvelopeCipher({ keyring: createTestKeyring() }),
     };
-    const secret = await seedSecret(deps, { workspaceId: 'w2', name: 'USED', value: 'v' });
+    // More secrets than one statement takes, so the call spans several statements.
+    const secrets = [];
+    for (let i = 0; i < 205; i += 1) {
+      secrets.push(await seedSecret(deps, { workspaceId: 'w2', name: `USED_${i}`, value: 'v' }));
+    }
+    const [first, second, last] = [secrets[0]!, secrets[1]!, secrets[204]!];
     const store = createResolutionStore(db);
-    const lastUsed = async () =>
-      (await db.dataSource.manager.findOneBy(SecretEntity, { id: secret.id }))?.lastUsedAt;
+    const lastUsed = async (id: string) =>
+      (await db.dataSource.manager.findOneBy(SecretEntity, { id }))?.lastUsedAt?.toISOString();
     const t1 = new Date('2030-01-01T10:00:00.000Z');
     const t2 = new Date('2030-01-01T10:00:05.250Z');
-    await store.touchLastUsed(secret.id, t1);
-    expect((await lastUsed())?.toISOString()).toBe(t1.toISOString());
-    await store.touchLastUsed(secret.id, t2);
-    expect((await lastUsed())?.toISOString()).toBe(t2.toISOString());
-    await store.touchLastUsed(secret.id, t1);
-    expect((await lastUsed())?.toISOString()).toBe(t2.toISOString());
+    const t3 = new Date('2030-01-01T10:00:09.500Z');
+    await store.touchLastUsed(secrets.map((s) => ({ secretId: s.id, at: t1 })));
+    expect(await lastUsed(first.id)).toBe(t1.toISOString());
+    expect(await lastUsed(last.id)).toBe(t1.toISOString());
+    // Each its own time: forward for the first and last, back (so untouched) for the second.
+    await store.touchLastUsed([
+      { secretId: first.id, at: t2 },
+      { secretId: second.id, at: new Date('2029-12-31T00:00:00.000Z') },
+      { secretId: last.id, at: t3 },
+    ]);
+    expect(await lastUsed(first.id)).toBe(t2.toISOString());
+    expect(await lastUsed(second.id)).toBe(t1.toISOString());
+    expect(await lastUsed(last.id)).toBe(t3.toISOString());
+    await store.touchLastUsed([{ secretId: first.id, at: t1 }]);
+    expect(await lastUsed(first.id)).toBe(t2.toISOString());
+    // Untouched secrets keep their time.
+    expect(await lastUsed(secrets[100]!.id)).toBe(t1.toISOString());
   });
 });

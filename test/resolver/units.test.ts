@@ -85,7 +85,10 @@ describe('last-used tracker', () => {
     const writes: Array<[string, number]> = [];
     let now = 1_000;
     const tracker = createLastUsedTracker({
-      store: { touchLastUsed: async (id, at) => void writes.push([id, at.getTime()]) },
+      store: {
+        touchLastUsed: async (uses) =>
+          void writes.push(...uses.map((u): [string, number] => [u.secretId, u.at.getTime()])),
+      },
       clock: () => new Date(now),
     });
     tracker.markUsed(['a', 'b']);
@@ -96,6 +99,39 @@ describe('last-used tracker', () => {
     expect(writes).toEqual([
       ['a', 2_000],
       ['b', 1_000],
+    ]);
+  });
+});
+
+describe('last-used tracker on a failing store', () => {
+  it('keeps a failed flush for the next one, unless a newer use replaced it meanwhile', async () => {
+    const writes: Array<Array<[string, number]>> = [];
+    let failNext = true;
+    let now = 1_000;
+    const tracker = createLastUsedTracker({
+      store: {
+        async touchLastUsed(uses) {
+          if (failNext) {
+            failNext = false;
+            // A resolve of b lands while this flush is in flight, then the write fails.
+            now = 2_000;
+            tracker.markUsed(['b']);
+            throw new Error('database unavailable');
+          }
+          writes.push(uses.map((u): [string, number] => [u.secretId, u.at.getTime()]));
+        },
+      },
+      clock: () => new Date(now),
+    });
+    tracker.markUsed(['a', 'b']);
+    await tracker.flush();
+    expect(writes).toEqual([]);
+    await tracker.flush();
+    expect(writes).toEqual([
+      [
+        ['b', 2_000],
+        ['a', 1_000],
+      ],
     ]);
   });
 });

@@ -13,7 +13,7 @@ export function createLastUsedTracker({
   flushIntervalMs = 30_000,
   clock = () => new Date(),
 }: {
-  store: { touchLastUsed(secretId: string, at: Date): Promise<void> };
+  store: { touchLastUsed(uses: Array<{ secretId: string; at: Date }>): Promise<void> };
   logger?: Pick<Logger, 'warn'>;
   flushIntervalMs?: number;
   clock?: () => Date;
@@ -25,14 +25,13 @@ export function createLastUsedTracker({
   async function writePending(): Promise<void> {
     const batch = pending;
     pending = new Map();
-    for (const [secretId, at] of batch) {
-      try {
-        await store.touchLastUsed(secretId, at);
-      } catch (error) {
-        // Keep it for the next flush unless a newer use replaced it meanwhile.
-        if (!pending.has(secretId)) pending.set(secretId, at);
-        logger?.warn({ err: error, secretId }, 'could not record last use of a secret; will retry');
-      }
+    if (batch.size === 0) return;
+    try {
+      await store.touchLastUsed([...batch].map(([secretId, at]) => ({ secretId, at })));
+    } catch (error) {
+      // Keep them for the next flush, except those a newer use replaced meanwhile.
+      for (const [secretId, at] of batch) if (!pending.has(secretId)) pending.set(secretId, at);
+      logger?.warn({ err: error, secrets: batch.size }, 'could not record last use of secrets; will retry');
     }
   }
 
