@@ -8,14 +8,10 @@ export type NewSecretVersion = Omit<SecretVersionRow, 'id'>;
 // Rows per multi-row INSERT: one round trip for many rows, well under any statement limit.
 const ROWS_PER_INSERT = 500;
 
-/**
- * Storage of secrets, their sealed versions and members. Every method takes an
- * optional transaction (`tx`); without one it runs on the data source's manager.
- */
-/** What a rewrap reads of a version: its wrapped data key and what that key's AAD binds. */
 /** Rows per compare-and-swap statement of `replaceWrappedKeys`. */
 const ROWS_PER_KEY_SWAP = 100;
 
+/** What a rewrap reads of a version: its wrapped data key and what that key's AAD binds. */
 export type VersionToRewrap = Pick<
   SecretVersionRow,
   'id' | 'secretId' | 'version' | 'keyId' | 'wrappedKey'
@@ -23,6 +19,10 @@ export type VersionToRewrap = Pick<
   workspaceId: string;
 };
 
+/**
+ * Storage of secrets, their sealed versions and members. Every method takes an
+ * optional transaction (`tx`); without one it runs on the data source's manager.
+ */
 export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
   const m = (tx?: EntityManager): EntityManager => tx ?? dataSource.manager;
   return {
@@ -163,21 +163,10 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       return rows.map((r) => ({ ...r, id: Number(r.id), version: Number(r.version) }));
     },
 
-    /** Swaps a version's wrapped data key, only if it is still wrapped by `expectedKeyId` (safe against races). */
-    async replaceWrappedKey(
-      tx: EntityManager,
-      id: number,
-      expectedKeyId: string,
-      next: { keyId: string; wrappedKey: Buffer },
-    ): Promise<boolean> {
-      const result = await tx.update(SecretVersionEntity, { id, keyId: expectedKeyId }, next);
-      return (result.affected ?? 0) > 0;
-    },
-
     /**
-     * `replaceWrappedKey` for many rows in one statement: each row listed takes `keyId`
-     * and its new wrapped key only if it is still wrapped by `expectedKeyId`. Returns
-     * how many rows were swapped.
+     * Swaps the wrapped data keys of `rows` (safe against races): each row listed takes
+     * `keyId` and its new wrapped key only if it is still wrapped by `expectedKeyId`.
+     * Returns how many rows were swapped.
      */
     async replaceWrappedKeys(
       tx: EntityManager,

@@ -90,7 +90,9 @@ describe.each(DATABASE_KINDS)('keys rotate + rewrap on %s', (kind) => {
             version: first.version,
           });
           await secretStore.transaction((tx) =>
-            secretStore.replaceWrappedKey(tx, first.id, first.keyId, next),
+            secretStore.replaceWrappedKeys(tx, first.keyId, next.keyId, [
+              { id: first.id, wrappedKey: next.wrappedKey },
+            ]),
           );
         }
         return page;
