@@ -1,7 +1,6 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { SealedValue } from '../core/crypto/envelope-cipher.js';
 import { SecretEntity, type SecretScope } from './entities/secret-entity.js';
-import { SecretMemberEntity } from './entities/secret-member-entity.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
 export interface CandidateSecret {
@@ -181,16 +180,6 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
   return {
     findCandidates,
     findCandidatesForEach,
-
-    /** The ids among `secretIds` that list `userId` as a member (any role). */
-    async findMemberships(secretIds: string[], userId: string): Promise<Set<string>> {
-      if (secretIds.length === 0) return new Set();
-      const rows = await dataSource.manager.find(SecretMemberEntity, {
-        select: { secretId: true },
-        where: { secretId: In(secretIds), userId },
-      });
-      return new Set(rows.map((r) => r.secretId));
-    },
 
     /**
      * Moves each secret's last_used_at forward to its time, never back (replicas flush

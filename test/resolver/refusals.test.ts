@@ -116,7 +116,6 @@ describe.each(DATABASE_KINDS)('resolver on %s: refusals', (kind) => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
     const downStore = {
       findCandidates: async () => Promise.reject(refused),
-      findMemberships: async () => Promise.reject(refused),
     };
     const { port: down } = await h.startServer({ store: downStore });
     const { error } = await h.client(down).resolve({ context: context(workspaceId), names: ['GUARDED'] });
@@ -130,7 +129,6 @@ describe.each(DATABASE_KINDS)('resolver on %s: refusals', (kind) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
         return h.store.findCandidates(...args);
       },
-      findMemberships: h.store.findMemberships,
     };
     const { port: slow } = await h.startServer({ store: slowStore });
     const requestId = randomUUID();

@@ -117,7 +117,6 @@ describe.each(DATABASE_KINDS)('createResolverClient against a real resolver on %
         await new Promise((resolve) => setTimeout(resolve, 400));
         return h.store.findCandidates(...args);
       },
-      findMemberships: h.store.findMemberships,
     };
     const { port: slow } = await h.startServer({ store: slowStore });
     const error = await client({ deadlineMs: 150 }, slow)

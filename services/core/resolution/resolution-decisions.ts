@@ -17,12 +17,12 @@ export function decideNames(
   names: string[],
   principal: string,
   candidates: CandidateSecret[],
-  memberOf: ReadonlySet<string>,
 ): NameDecision[] {
   return names.map((name): NameDecision => {
     const workspace = candidates.find((c) => c.scope === 'WORKSPACE' && c.name === name);
     if (workspace) {
-      return workspace.restricted && !memberOf.has(workspace.id)
+      // The candidate lookup reads the principal's membership with the secret.
+      return workspace.restricted && !workspace.principalIsMember
         ? { name, kind: 'denied', secret: workspace }
         : { name, kind: 'found', secret: workspace };
     }

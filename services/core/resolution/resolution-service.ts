@@ -116,8 +116,7 @@ export function createResolutionService({
     throwIfAborted(call.signal);
     // One read: the candidates come with the principal's membership of each.
     const candidates = await store.findCandidates(context.workspaceId, context.principal, request.names);
-    const memberOf = new Set(candidates.filter((c) => c.principalIsMember).map((c) => c.id));
-    const decisions = decideNames(request.names, context.principal, candidates, memberOf);
+    const decisions = decideNames(request.names, context.principal, candidates);
     await refuseUnlessAllFound(decisions, perName);
 
     throwIfAborted(call.signal);

@@ -26,7 +26,7 @@ export function createReferenceCheckService({
   resolutionStore,
   auditLog,
 }: {
-  resolutionStore: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+  resolutionStore: Pick<ResolutionStore, 'findCandidates'>;
   /** Refusals are recorded as `auth.denied` (SPEC §8: every denial). */
   auditLog: Pick<AuditLog, 'appendCommitted'>;
 }) {
@@ -55,10 +55,9 @@ export function createReferenceCheckService({
         throw new DomainError('FORBIDDEN', 'Only workspace admins check references for another user.');
       }
       const unique = [...new Set(names)];
+      // One read: the candidates come with runAs.userId's membership of each.
       const candidates = await resolutionStore.findCandidates(p.workspaceId, runAs.userId, unique);
-      const restricted = candidates.filter((c) => c.restricted).map((c) => c.id);
-      const memberOf = await resolutionStore.findMemberships(restricted, runAs.userId);
-      const decisions = decideNames(unique, runAs.userId, candidates, memberOf);
+      const decisions = decideNames(unique, runAs.userId, candidates);
       return {
         resolvable: decisions.flatMap((d) =>
           d.kind === 'found' ? [{ name: d.name, scope: d.secret.scope as SecretScope }] : [],

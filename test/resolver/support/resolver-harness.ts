@@ -34,7 +34,7 @@ export interface ResolverHarness extends SeedDeps {
   startServer(options?: {
     policy?: RunnerPolicy;
     auditLog?: Pick<AuditLog, 'appendCommitted'>;
-    store?: Pick<ResolutionStore, 'findCandidates' | 'findMemberships'>;
+    store?: Pick<ResolutionStore, 'findCandidates'>;
   }): Promise<{ port: number; lastUsed: LastUsedTracker }>;
   /** A client trusting the test CA, presenting `client` (default: runner alpha). */
   client(port: number, client?: ClientTls['client'] | null): ReturnType<typeof createResolverClient>;
