@@ -7,9 +7,7 @@ export const ADMIN_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:
 
 /** A migrated bench database: its URL for child processes, a pool for seeding and the bare floors. */
 export interface BenchDatabase {
-  name: string;
   url: string;
-  config: DatabaseConfig;
   pool: Pool;
   /** Empties every table (between benchmarks) so each starts from the same state. */
   truncate(): Promise<void>;
@@ -33,9 +31,7 @@ export async function createBenchDatabase(name = 'strongroom_bench'): Promise<Be
   await dataSource.destroy();
   const pool = createPool({ uri: url.toString(), connectionLimit: 16, timezone: 'Z' });
   return {
-    name,
     url: url.toString(),
-    config,
     pool,
     async truncate() {
       await pool.query('SET FOREIGN_KEY_CHECKS = 0');

@@ -4,7 +4,6 @@ import { createLocalKeyring, type MasterKey } from '../../services/core/crypto/k
 
 /** Master keys of one bench run: the seeding process and the servers it starts share them. */
 export interface BenchKeys {
-  keys: MasterKey[];
   /** `STRONGROOM_MASTER_KEYS` for child processes (the last key is the active one). */
   env(): string;
   /** A cipher sealing with the active key, as the API would. */
@@ -17,7 +16,6 @@ export function createBenchKeys(): BenchKeys {
   const keys: MasterKey[] = [{ id: 'bench-k1', key: randomBytes(32) }];
   const keyring = createLocalKeyring(() => ({ keys, activeKeyId: keys.at(-1)!.id }));
   return {
-    keys,
     env: () => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
     cipher: () => createEnvelopeCipher({ keyring }),
     rotate() {

@@ -22,6 +22,11 @@ export function figure(
   return { ...fields, ratio, pass: check ? check({ value: fields.value, ratio }) : undefined };
 }
 
+/** A figure whose target is an absolute limit: the target text and the check come from `limit`. */
+export function belowFigure(fields: Omit<Figure, 'ratio' | 'pass' | 'target'>, limit: number): Figure {
+  return figure({ ...fields, target: `< ${limit} ${fields.unit}` }, ({ value }) => value < limit);
+}
+
 /**
  * Our reading of the issue's "peak memory flat as the count grows": the larger run's
  * peak RSS within 1.25× of the smaller run's.

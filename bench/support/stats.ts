@@ -5,6 +5,3 @@ export function quantile(values: readonly number[], q: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;
 }
-
-/** Rounds for display and JSON: 3 significant decimals are plenty for noisy figures. */
-export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));

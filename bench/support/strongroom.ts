@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startChild, type BenchChild } from './child-process.js';
 import type { BenchDatabase } from './database.js';
 import type { BenchKeys } from './keys.js';
-import { freePort } from './ports.js';
+import { freePort } from '../../test/support/cli-process.js';
 
 /** The real CLI entry point: every Strongroom figure comes from the command an operator runs. */
 export const CLI = 'services/cli/main.ts';
