@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
 import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
 import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
+import { runOnPool } from './mysql2-pool.js';
 
 /** Columns of `audit_events` an append writes, in statement order. */
 const EVENT_COLUMNS: Array<[keyof ChainedAuditEvent, string]> = [
@@ -31,11 +32,6 @@ const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const INSERT_EVENTS = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')}) VALUES `;
 const ROWS_PER_INSERT = 500;
 const HEAD_MOVED = 'audit chain head moved';
-
-/** The callback query API of mysql2's pool (TypeORM's MySQL driver pool). */
-interface RawPool {
-  query(sql: string, params: unknown[], done: (error: (Error & { sqlState?: string }) | null) => void): void;
-}
 
 /** Storage of audit events and the heads of their chains. */
 export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
@@ -156,14 +152,14 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
         COMMIT;
       END`;
       // mysql2 escapes every parameter into the statement text (client-side formatting).
-      const pool = (dataSource.driver as unknown as { pool: RawPool }).pool;
-      return new Promise((resolve, reject) =>
-        pool.query(sql, params, (error) => {
-          if (!error) resolve(true);
-          else if (error.sqlState === '45000' && error.message.includes(HEAD_MOVED)) resolve(false);
-          else reject(error);
-        }),
-      );
+      try {
+        await runOnPool(dataSource, 'query', sql, params);
+        return true;
+      } catch (error) {
+        const { sqlState, message } = error as { sqlState?: string; message?: string };
+        if (sqlState === '45000' && message?.includes(HEAD_MOVED)) return false;
+        throw error;
+      }
     },
 
     async updateChainHead(

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { mysql2PoolOf, type Mysql2Connection } from './mysql2-pool.js';
 
 /**
  * A readiness check: resolves true when the database answers `SELECT 1` within
@@ -74,16 +75,6 @@ export function createDatabasePing(
   };
 }
 
-interface Mysql2Connection {
-  destroy(): void;
-  stream?: { destroy?: () => void };
-}
-
-/** The private field of a mysql2 `Pool` holding its idle connections (as `pool-stats.ts` reads it). */
-interface Mysql2PoolInternals {
-  _freeConnections?: { toArray?: () => Array<Partial<Mysql2Connection>> };
-}
-
 const isMysql = (runner: QueryRunner) => runner.dataSource.driver.options.type === 'mysql';
 
 /** Drops the connection a ping holds. SQLite has no connection to drop. */
@@ -95,7 +86,7 @@ function destroyConnection(runner: QueryRunner): void {
 /** Drops the pool's idle connections; a mysql2 upgrade that renames the field only disables this. */
 function dropIdleConnections(runner: QueryRunner): void {
   if (!isMysql(runner)) return;
-  const pool = (runner.dataSource.driver as { pool?: Mysql2PoolInternals }).pool;
+  const pool = mysql2PoolOf(runner.dataSource);
   for (const connection of pool?._freeConnections?.toArray?.() ?? []) destroy(connection);
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { SealedValue } from '../core/crypto/envelope-cipher.js';
 import { SecretEntity, type SecretScope } from './entities/secret-entity.js';
+import { runOnPool } from './mysql2-pool.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
 export interface CandidateSecret {
@@ -31,11 +32,6 @@ interface CandidateRaw {
   tag: Buffer;
   wrappedKey: Buffer;
   keyId: string;
-}
-
-/** A prepared statement's callback API, as mysql2's pool (TypeORM's MySQL driver pool) offers it. */
-interface PreparingPool {
-  execute(sql: string, params: unknown[], done: (error: Error | null, rows: unknown) => void): void;
 }
 
 const truthy = (v: number | boolean | string): boolean => v === true || Number(v) === 1;
@@ -115,10 +111,7 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
   /** Runs a read as a server-side prepared statement on MariaDB (text SQL on SQLite). */
   function queryPrepared<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (dataSource.options.type !== 'mysql') return dataSource.query(sql, params);
-    const pool = (dataSource.driver as unknown as { pool: PreparingPool }).pool;
-    return new Promise((resolve, reject) =>
-      pool.execute(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T[]))),
-    );
+    return runOnPool<T[]>(dataSource, 'execute', sql, params);
   }
 
   /**

@@ -1,15 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { mysql2PoolOf } from '../../storage/mysql2-pool.js';
 
 /** Connections of the database pool at one instant. */
 export interface PoolStats {
   used: number;
   idle: number;
-}
-
-/** The private fields of a mysql2 `Pool` we read: mysql2 has no public pool statistics. */
-interface Mysql2PoolInternals {
-  _allConnections?: { length: number };
-  _freeConnections?: { length: number };
 }
 
 /**
@@ -22,12 +17,11 @@ export function readPoolStats(
   dataSource: Pick<DataSource, 'isInitialized' | 'driver'>,
 ): PoolStats | undefined {
   if (!dataSource.isInitialized) return undefined;
-  const driver = dataSource.driver as { options: { type: string }; pool?: Mysql2PoolInternals };
-  if (driver.options.type === 'better-sqlite3' || driver.options.type === 'sqlite') {
-    return { used: 1, idle: 0 };
-  }
-  const all = driver.pool?._allConnections?.length;
-  const free = driver.pool?._freeConnections?.length;
+  const type: string = dataSource.driver.options.type;
+  if (type === 'better-sqlite3' || type === 'sqlite') return { used: 1, idle: 0 };
+  const pool = mysql2PoolOf(dataSource);
+  const all = pool?._allConnections?.length;
+  const free = pool?._freeConnections?.length;
   if (typeof all !== 'number' || typeof free !== 'number') return undefined;
   return { used: all - free, idle: free };
 }
