@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createApiServer, createVerifierFor } from '../../services/api/api-server.js';
 import {
   loadOrCreateDevJwtKeys,
@@ -12,10 +11,10 @@ import type { Runtime } from '../../services/cli/runtime.js';
 import { openAuditLog } from '../../services/core/audit/audit-log.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
-import { createLogger } from '../../services/core/logging/logger.js';
 import { createMetrics } from '../../services/core/metrics/metrics.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
+import { captureLogger } from '../support/capture-logger.js';
 import { openMigratedDataSource, type DatabaseKind } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 
@@ -27,9 +26,10 @@ export interface GraphQLResult {
     errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
   };
   text: string;
+  /** The `x-request-id` the API answered with (the caller's, or the one it made). */
+  requestId: string | null;
 }
 
-/** A real API on an ephemeral port over a fresh database, with every log line captured. */
 /** POSTs `body` as JSON to a GraphQL URL; the body is parsed when it is JSON, kept as text either way. */
 export async function postGraphQL(
   url: string,
@@ -48,9 +48,10 @@ export async function postGraphQL(
   } catch {
     parsed = {};
   }
-  return { status: response.status, body: parsed, text };
+  return { status: response.status, body: parsed, text, requestId: response.headers.get('x-request-id') };
 }
 
+/** A real API on an ephemeral port over a fresh database, with every log line captured. */
 export async function startApi(
   kind: DatabaseKind,
   options: {
@@ -61,17 +62,7 @@ export async function startApi(
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
   const handle = await openMigratedDataSource(kind);
-  const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    name: 'test-api',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  });
+  const { logger, logLines } = captureLogger('test-api');
   const config = {
     ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
     mode: options.production ? ('production' as const) : ('development' as const),

@@ -2,7 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { outcomeOf, startApi, type ApiHarness } from '../api/api-harness.js';
-import { DATABASE_KINDS } from '../support/databases.js';
+import { countRows, DATABASE_KINDS } from '../support/databases.js';
 import { pollUntil } from './support/crash-process.js';
 
 const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id version } }`;
@@ -22,13 +22,12 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   });
   afterAll(() => api?.close());
 
-  const auditCount = async (action: string, secretId?: string): Promise<number> => {
-    const [row] = (await api.dataSource.query(
+  const auditCount = (action: string, secretId?: string): Promise<number> =>
+    countRows(
+      api.dataSource,
       `SELECT COUNT(*) AS n FROM audit_events WHERE action = ? AND outcome = 'SUCCESS'${secretId ? ' AND secret_id = ?' : ''}`,
       secretId ? [action, secretId] : [action],
-    )) as Array<{ n: number | string }>;
-    return Number(row!.n);
-  };
+    );
 
   it(`${WRITERS} parallel updateSecretValue: versions 1..${WRITERS + 1} without gap or duplicate, the last one current`, async () => {
     const created = await api.gql(admin, CREATE, { input: { name: 'RACED', value: 'value-initial' } });
@@ -88,10 +87,12 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
     expect(rows[0]!.id).toBe(winner);
     expect(await api.runtime.secretStore.listVersions(winner)).toHaveLength(1);
     expect(await auditCount('secret.create', winner)).toBe(1);
-    const [named] = (await api.dataSource.query(
-      "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.create' AND secret_name = 'ONLY_ONCE'",
-    )) as Array<{ n: number | string }>;
-    expect(Number(named!.n)).toBe(1);
+    expect(
+      await countRows(
+        api.dataSource,
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.create' AND secret_name = 'ONLY_ONCE'",
+      ),
+    ).toBe(1);
     expect(await verifyAuditLog(api.runtime.auditStore)).toMatchObject({ ok: true });
   });
 
@@ -214,11 +215,13 @@ describe('a deadlock chosen as victim on mariadb', () => {
       await watcher.end();
     }
     expect((await api.runtime.secretStore.listVersions(id)).map((v) => Number(v.version))).toEqual([1, 2]);
-    const [row] = (await api.dataSource.query(
-      "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.update_value' AND secret_id = ?",
-      [id],
-    )) as Array<{ n: number | string }>;
-    expect(Number(row!.n)).toBe(1);
+    expect(
+      await countRows(
+        api.dataSource,
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.update_value' AND secret_id = ?",
+        [id],
+      ),
+    ).toBe(1);
     expect(await verifyAuditLog(api.runtime.auditStore)).toMatchObject({ ok: true });
   });
 });

@@ -2,20 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/api/auth/dev-jwt-keys.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { loadKeyring } from '../../services/core/config/load-keyring.js';
 import { createDataSource } from '../../services/storage/data-source.js';
-import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
+import type { Keyring } from '../../services/core/crypto/keyring.js';
+import { countRows, createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../support/databases.js';
 import {
   databaseUrlOf,
   inspectAfterCrash,
   openWriteWatcher,
   type WriteProgress,
 } from './support/crash-database.js';
-import { freePort, spawnCli, type CliProcess } from '../support/cli-process.js';
-import { cliEnv, pollUntil } from './support/crash-process.js';
+import type { CliProcess } from '../support/cli-process.js';
+import { pollUntil, startCliApi, type CliApi } from './support/crash-process.js';
 
 const LINES = 1_000;
 const PREFIX = 'CRASH_IMPORT_';
@@ -52,35 +53,42 @@ describe.concurrent.each(DATABASE_KINDS)(
     });
 
     /** `strongroom api` on the test database, ready, with a workspace admin's token. */
-    async function startApi() {
-      const port = await freePort();
-      const env = cliEnv(dataDir, databaseUrlOf(db.config), { STRONGROOM_API_PORT: String(port) });
-      const started = spawnCli(['api'], env);
-      api = started;
-      await pollUntil(() => (started.stdout().includes('listening on') ? true : undefined), {
-        timeoutMs: 45_000,
-        intervalMs: 50,
-        what: 'the API to listen',
-      }).catch((error: Error) => {
-        throw new Error(`${error.message}; its stderr: ${started.stderr().slice(-2_000)}`);
+    async function startApi(): Promise<CliApi> {
+      const started = await startCliApi(dataDir, databaseUrlOf(db.config), {
+        sub: 'alice',
+        wid: 'ws-crash',
+        role: 'admin',
       });
-      const config = loadConfig({ STRONGROOM_DATA_DIR: dataDir });
-      const token = await signDevToken(
-        await loadOrCreateDevJwtKeys(dataDir),
-        { sub: 'alice', wid: 'ws-crash', role: 'admin' },
-        { issuer: config.jwt.issuer, audience: config.jwt.audience },
-      );
-      const gql = (query: string, variables: object): Promise<Response> =>
-        fetch(`http://127.0.0.1:${port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        });
-      return { process: started, gql };
+      api = started.process;
+      return started;
     }
 
-    const countImported = async (dataSource: { query: (sql: string) => Promise<unknown> }) =>
-      Number(((await dataSource.query(COUNT_IMPORTED)) as Array<{ n: number | string }>)[0]!.n);
+    /**
+     * Opens the database on a new connection; `checkImported` checks it first and returns how
+     * many of the import's lines it holds. Then the two secrets made before the import and
+     * those lines must all be there and intact, and the audit log must verify.
+     */
+    async function expectIntact(
+      keyring: Keyring,
+      checkImported: (dataSource: DataSource) => Promise<number>,
+    ): Promise<number> {
+      const dataSource = createDataSource(db.config);
+      await dataSource.initialize();
+      try {
+        const imported = await checkImported(dataSource);
+        expect(await inspectAfterCrash(dataSource, keyring)).toMatchObject({
+          secrets: 2 + imported,
+          versions: 2 + imported,
+          orphanVersions: 0,
+          brokenVersionRuns: 0,
+          undecryptable: 0,
+          audit: { ok: true },
+        });
+        return imported;
+      } finally {
+        await dataSource.destroy();
+      }
+    }
 
     it(
       'leaves all or none of the import, every secret decryptable, no orphan version, a verifying audit log; a restart re-runs it',
@@ -89,7 +97,7 @@ describe.concurrent.each(DATABASE_KINDS)(
         // The import can outrun the watcher (both databases' cases share this process, and a
         // busy shared machine can stall it past the whole window). Such a try proves nothing,
         // so it is thrown away with its database and the crash is tried again.
-        let first!: Awaited<ReturnType<typeof startApi>>;
+        let first!: CliApi;
         let request!: Promise<number | Error>;
         let midway: (WriteProgress & { baselineSeen: number }) | undefined;
         let answered = false;
@@ -106,14 +114,15 @@ describe.concurrent.each(DATABASE_KINDS)(
           // Committed before the crash, and must come through it untouched.
           for (const name of ['BEFORE_ONE', 'BEFORE_TWO']) {
             const created = await first.gql(CREATE, { input: { name, value: `${name}-value` } });
-            expect(((await created.json()) as { data?: unknown }).data).toBeTruthy();
+            expect(created.data).toBeTruthy();
           }
 
           const watcher = await openWriteWatcher(db.config, COUNT_IMPORTED);
           const baseline = await watcher.progress();
           expect(baseline.writing).toBe(false);
           answered = false;
-          request = first.gql(IMPORT, { i: { dotenv } }).then(
+          // The bare Response: it counts as answered as soon as it arrives, body unread.
+          request = first.post(IMPORT, { i: { dotenv } }).then(
             (response) => {
               answered = true;
               return response.status;
@@ -159,40 +168,28 @@ describe.concurrent.each(DATABASE_KINDS)(
         }
 
         const keyring = loadKeyring(loadConfig({ STRONGROOM_DATA_DIR: dataDir }));
-        const dataSource = createDataSource(db.config);
-        await dataSource.initialize();
-        let imported: number;
-        try {
+        const imported = await expectIntact(keyring, async (dataSource) => {
           if (kind === 'sqlite') {
             expect(await dataSource.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
           }
-          imported = await countImported(dataSource);
+          const count = await countRows(dataSource, COUNT_IMPORTED);
           // All or none. Killed before its commit it is none; only a commit landing in the
           // microseconds between the last look and the kill could make it all.
-          expect([0, LINES]).toContain(imported);
-          const [events] = (await dataSource.query(
-            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.import'",
-          )) as Array<{ n: number | string }>;
-          expect(Number(events!.n)).toBe(imported);
-          expect(await inspectAfterCrash(dataSource, keyring)).toMatchObject({
-            secrets: 2 + imported,
-            versions: 2 + imported,
-            orphanVersions: 0,
-            brokenVersionRuns: 0,
-            undecryptable: 0,
-            audit: { ok: true },
-          });
-        } finally {
-          await dataSource.destroy();
-        }
+          expect([0, LINES]).toContain(count);
+          expect(
+            await countRows(
+              dataSource,
+              "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'secret.import'",
+            ),
+          ).toBe(count);
+          return count;
+        });
         if (db.config.kind === 'sqlite') expect(existsSync(`${db.config.path}-wal`)).toBe(false);
 
         // The same database, a new process: it serves, and the same import now goes through
         // (SKIP, as a client re-sending an import whose answer it lost should).
         const second = await startApi();
-        const rerun = (await (await second.gql(IMPORT, { i: { dotenv, onConflict: 'SKIP' } })).json()) as {
-          data?: { importSecrets: unknown };
-        };
+        const rerun = await second.gql(IMPORT, { i: { dotenv, onConflict: 'SKIP' } });
         expect(rerun.data?.importSecrets).toEqual({
           created: LINES - imported,
           updated: 0,
@@ -202,21 +199,10 @@ describe.concurrent.each(DATABASE_KINDS)(
         expect(await second.process.exited).toEqual({ code: 0, signal: null });
         api = undefined;
 
-        const after = createDataSource(db.config);
-        await after.initialize();
-        try {
-          expect(await countImported(after)).toBe(LINES);
-          expect(await inspectAfterCrash(after, keyring)).toMatchObject({
-            secrets: 2 + LINES,
-            versions: 2 + LINES,
-            orphanVersions: 0,
-            brokenVersionRuns: 0,
-            undecryptable: 0,
-            audit: { ok: true },
-          });
-        } finally {
-          await after.destroy();
-        }
+        await expectIntact(keyring, async (dataSource) => {
+          expect(await countRows(dataSource, COUNT_IMPORTED)).toBe(LINES);
+          return LINES;
+        });
       },
     );
   },

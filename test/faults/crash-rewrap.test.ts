@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntitySchema, ObjectLiteral, QueryDeepPartialEntity } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../services/core/audit/audit-log.js';
 import { loadConfig } from '../../services/core/config/config.js';
@@ -12,18 +12,18 @@ import { rewrapDataKeys } from '../../services/core/crypto/rewrap-data-keys.js';
 import { ensureKeyringFile, readKeyringFile } from '../../services/core/crypto/keyring-file.js';
 import { createLocalKeyring } from '../../services/core/crypto/keyring.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
-import { createDataSource, runMigrations } from '../../services/storage/data-source.js';
-import { SecretEntity, type SecretRow } from '../../services/storage/entities/secret-entity.js';
+import { createDataSource } from '../../services/storage/data-source.js';
+import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { SecretVersionEntity } from '../../services/storage/entities/secret-version-entity.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { runCli } from '../support/cli.js';
 import {
-  createTestDatabase,
+  countRows,
   DATABASE_KINDS,
   openMigratedDataSource,
   type TestDatabase,
 } from '../support/databases.js';
-import { rotateSecret, seedSecret } from '../support/seed-secret.js';
+import { rotateSecret, secretRow, seedSecret } from '../support/seed-secret.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 import { databaseUrlOf, inspectAfterCrash } from './support/crash-database.js';
 import { spawnCli, type CliProcess } from '../support/cli-process.js';
@@ -33,6 +33,23 @@ const SECRETS = 400;
 const VERSIONS_EACH = 5;
 const TOTAL = SECRETS * VERSIONS_EACH;
 const BATCH = 10;
+const ROWS_PER_INSERT = 200;
+
+/** Writes `rows` with multi-row inserts of up to ROWS_PER_INSERT rows each. */
+async function insertInChunks<Row extends ObjectLiteral>(
+  dataSource: DataSource,
+  entity: EntitySchema<Row>,
+  rows: QueryDeepPartialEntity<Row>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .execute();
+  }
+}
 
 /**
  * Several thousand sealed versions, written with multi-row inserts: sealed by the real
@@ -43,33 +60,15 @@ async function seedVersions(dataSource: DataSource, keyringPath: string): Promis
   const contents = readKeyringFile(keyringPath);
   const cipher = createEnvelopeCipher({ keyring: createLocalKeyring(() => contents) });
   const now = new Date();
-  const secrets: SecretRow[] = Array.from({ length: SECRETS }, (_, i) => ({
-    id: randomUUID(),
-    workspaceId: `ws-${i % 4}`,
-    scope: 'WORKSPACE',
-    ownerId: '',
-    name: `REWRAP_${i}`,
-    displayName: '',
-    description: '',
-    systemManaged: false,
-    integration: '',
-    maskedPreview: '********',
-    currentVersion: VERSIONS_EACH,
-    restricted: false,
-    createdAt: now,
-    createdBy: 'seed',
-    updatedAt: now,
-    updatedBy: 'seed',
-    lastUsedAt: null,
-  }));
-  for (let i = 0; i < secrets.length; i += 200) {
-    await dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(SecretEntity)
-      .values(secrets.slice(i, i + 200))
-      .execute();
-  }
+  const secrets = Array.from({ length: SECRETS }, (_, i) =>
+    secretRow({
+      workspaceId: `ws-${i % 4}`,
+      name: `REWRAP_${i}`,
+      currentVersion: VERSIONS_EACH,
+      createdAt: now,
+    }),
+  );
+  await insertInChunks(dataSource, SecretEntity, secrets);
   const versions = [];
   for (const s of secrets) {
     for (let version = 1; version <= VERSIONS_EACH; version++) {
@@ -81,14 +80,7 @@ async function seedVersions(dataSource: DataSource, keyringPath: string): Promis
       versions.push({ secretId: s.id, version, ...sealed, createdAt: now, createdBy: 'seed' });
     }
   }
-  for (let i = 0; i < versions.length; i += 200) {
-    await dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(SecretVersionEntity)
-      .values(versions.slice(i, i + 200))
-      .execute();
-  }
+  await insertInChunks(dataSource, SecretVersionEntity, versions);
   // An audit trail for the crash to leave intact.
   const auditLog = await openAuditLog({ auditStore: createAuditStore({ dataSource }) });
   await auditLog.appendCommitted(
@@ -114,11 +106,8 @@ describe.concurrent.each(DATABASE_KINDS)('kill -9 of `strongroom keys rewrap` ha
   let rewrap: CliProcess | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind);
+    ({ db, dataSource } = await openMigratedDataSource(kind));
     dataDir = mkdtempSync(join(tmpdir(), 'strongroom-crash-rewrap-'));
-    dataSource = createDataSource(db.config);
-    await dataSource.initialize();
-    await runMigrations(dataSource);
   });
   afterAll(async () => {
     await rewrap?.kill();
@@ -167,16 +156,8 @@ describe.concurrent.each(DATABASE_KINDS)('kill -9 of `strongroom keys rewrap` ha
         expect(await dataSource.query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
       }
       const keyring = loadKeyring(loadConfig({ STRONGROOM_DATA_DIR: dataDir }));
-      const rewrapRuns = async () =>
-        Number(
-          (
-            (await dataSource.query(
-              "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'keys.rewrap'",
-            )) as Array<{
-              n: number | string;
-            }>
-          )[0]!.n,
-        );
+      const rewrapRuns = () =>
+        countRows(dataSource, "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'keys.rewrap'");
       const afterCrash = await inspectAfterCrash(dataSource, keyring);
       expect(afterCrash).toMatchObject({
         secrets: SECRETS,

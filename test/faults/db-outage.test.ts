@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { DomainError, isDatabaseUnavailable } from '../../services/core/errors/d
 import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
 import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { outcomeOf, type GraphQLResult } from '../api/api-harness.js';
+import { spawnCli, waitFor } from '../support/cli-process.js';
 import { createPrivateMariaDb, type PrivateMariaDb } from './support/private-mariadb.js';
 import { startOutageServices, type OutageServices } from './support/outage-services.js';
 
@@ -47,18 +47,6 @@ async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: performance.now() - started };
 }
 
-async function eventually<T>(check: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 /**
  * Writers creating and rotating secrets without pause, so that a database stopped
  * under them stops some of them mid-transaction. Every acknowledged write is kept.
@@ -93,14 +81,14 @@ function startWriters(s: OutageServices, bearer: string, prefix: string, count =
     }
   };
   const running = Array.from({ length: count }, () => worker());
-  const waitFor = async (condition: () => boolean) => {
+  const until = async (condition: () => boolean) => {
     while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
   };
   return {
     acknowledged,
     errors,
-    untilSucceeded: (n: number) => waitFor(() => succeeded >= n),
-    untilFailed: (n: number) => waitFor(() => failed >= n),
+    untilSucceeded: (n: number) => until(() => succeeded >= n),
+    untilFailed: (n: number) => until(() => failed >= n),
     async stop() {
       stopped = true;
       await Promise.all(running);
@@ -175,10 +163,10 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
 
       // The database comes back; the very same processes serve again.
       await db.start();
-      await eventually(async () => {
+      await waitFor(async () => {
         expect(await s.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 });
       }, RECOVERY_MS);
-      await eventually(async () => {
+      await waitFor(async () => {
         expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
       }, RECOVERY_MS);
       const after = await s.gql(bearer, CREATE, { i: { name: 'AFTER', value: valueOf('AFTER', 1) } });
@@ -272,7 +260,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     } finally {
       db.thaw();
     }
-    await eventually(async () => {
+    await waitFor(async () => {
       expect(await s.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 });
       expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
     }, RECOVERY_MS);
@@ -302,7 +290,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
           );
           expect(run.stderr).not.toContain('pw-canary-4e1f');
         }
-        // Exits: a process that kept waiting would be stopped by the child's own timeout.
+        // Exits: a process that kept waiting would be killed by runServiceCli's timer.
         expect(started.ms).toBeLessThan(SPAWN_TIMEOUT_MS);
       } finally {
         await db.start();
@@ -347,22 +335,18 @@ describe('isDatabaseUnavailable: what counts as an outage (pure logic)', () => {
 });
 
 /** Runs a serving subcommand of the real CLI in development mode on a fresh data dir; never hangs the test. */
-async function runServiceCli(args: string[], env: Record<string, string>) {
+async function runServiceCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ exitCode: number | null; stderr: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-outage-cli-'));
+  const cli = spawnCli(args, { STRONGROOM_DATA_DIR: dataDir, ...env });
+  const killer = setTimeout(() => void cli.kill(), SPAWN_TIMEOUT_MS);
   try {
-    return await new Promise<{ exitCode: number | null; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'services/cli/main.ts', ...args],
-        {
-          env: { ...process.env, STRONGROOM_DATA_DIR: dataDir, NODE_ENV: 'development', ...env },
-          timeout: SPAWN_TIMEOUT_MS,
-        },
-        (error, _stdout, stderr) =>
-          resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
-      );
-    });
+    const { code } = await cli.exited;
+    return { exitCode: code, stderr: cli.stderr() };
   } finally {
+    clearTimeout(killer);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiHarness, type GraphQLResult } from '../api/api-harness.js';
+import { countRows } from '../support/databases.js';
 
 /**
  * Document abuse that test/api/hardening.test.ts does not cover: each abusive request
@@ -127,8 +128,7 @@ describe('GraphQL document abuse over HTTP (production API)', () => {
       query: `mutation { createSecret(input: { name: "B", value: "${CANARY}" }) { id } }`,
     }));
     expectRefused(await alongsideNormal(() => api.post(batch, auth())), 'BAD_REQUEST', 400);
-    const count = (await api.dataSource.query('SELECT COUNT(*) AS n FROM secrets')) as Array<{ n: unknown }>;
-    expect(Number(count[0]!.n)).toBe(0);
+    expect(await countRows(api.dataSource, 'SELECT COUNT(*) AS n FROM secrets')).toBe(0);
   });
 
   it('a 50 MiB body is refused at the body limit (413) and the API keeps serving', async () => {

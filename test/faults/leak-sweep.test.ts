@@ -4,24 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadOrCreateDevJwtKeys,
-  signDevToken,
-  type TokenClaims,
-} from '../../services/api/auth/dev-jwt-keys.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { loadKeyring } from '../../services/core/config/load-keyring.js';
-import { createDataSource, runMigrations } from '../../services/storage/data-source.js';
 import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createResolverClient, type CallResult } from '../resolver/support/resolver-client.js';
 import { createTestPki, RUNNER_ALPHA, type TestPki } from '../resolver/support/test-pki.js';
 import { runCli } from '../support/cli.js';
-import {
-  createTestDatabase,
-  DATABASE_KINDS,
-  type DatabaseKind,
-  type TestDatabase,
-} from '../support/databases.js';
+import { DATABASE_KINDS, openMigratedDataSource, type DatabaseKind } from '../support/databases.js';
+import { devToken } from '../support/dev-token.js';
+import { databaseUrlOf } from './support/crash-database.js';
 import { dumpEveryTable, sqliteFiles } from './support/leak-database-dump.js';
 import { freePort, spawnCli, untilReady, type CliProcess } from '../support/cli-process.js';
 import { canaryForms, findCanaries, newCanary, type Haystack } from './support/leak-search.js';
@@ -54,7 +45,9 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
   const haystacks: Haystack[] = [];
   const keep = (where: string, content: string | Buffer) => haystacks.push({ where, content });
 
-  const db: TestDatabase = await createTestDatabase(kind);
+  // Migrated up front (and keyed, below), so the two processes can start side by side.
+  const { db, dataSource: migrator, close: dropDatabase } = await openMigratedDataSource(kind);
+  await migrator.destroy();
   const dataDir = join(dir, 'data');
   const file = (name: string, text: string) => {
     const path = join(dir, name);
@@ -74,7 +67,7 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     NODE_ENV: 'development',
     STRONGROOM_LOG_LEVEL: 'debug',
     STRONGROOM_DATA_DIR: dataDir,
-    DATABASE_URL: db.config.kind === 'sqlite' ? `sqlite:${db.config.path}` : db.config.url,
+    DATABASE_URL: databaseUrlOf(db.config),
     STRONGROOM_API_PORT: String(apiPort),
     STRONGROOM_RESOLVER_PORT: String(grpcPort),
     STRONGROOM_RESOLVER_METRICS_PORT: String(opsPort),
@@ -93,11 +86,7 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     return { status: response.status, text };
   };
   try {
-    // Migrated and keyed up front, so the two processes can start side by side.
-    const migrator = createDataSource(db.config);
-    await migrator.initialize();
-    await runMigrations(migrator);
-    await migrator.destroy();
+    // Keyed up front, like the migration, so the two processes can start side by side.
     loadKeyring(loadConfig({ STRONGROOM_DATA_DIR: dataDir }), () => {});
     const api = spawnCli(['api'], env);
     processes.push(['api', api]);
@@ -105,14 +94,10 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     processes.push(['resolver', resolver]);
     await Promise.all([untilReady(api, apiPort, 60_000), untilReady(resolver, opsPort, 60_000)]);
 
-    const jwt = loadConfig({ STRONGROOM_DATA_DIR: dataDir }).jwt;
-    const keys = await loadOrCreateDevJwtKeys(dataDir);
-    const token = (claims: TokenClaims) =>
-      signDevToken(keys, claims, { issuer: jwt.issuer, audience: jwt.audience });
-    const admin = await token({ sub: 'alice', wid: 'ws1', role: 'admin' });
-    const member = await token({ sub: 'bob', wid: 'ws1', role: 'member' });
-    const system = await token({ sub: 'svc', wid: 'ws1', scope: 'secrets:system' });
-    const auditor = await token({ sub: 'audrey', wid: 'ws1', scope: 'audit:read' });
+    const admin = await devToken(dataDir, { sub: 'alice', wid: 'ws1', role: 'admin' });
+    const member = await devToken(dataDir, { sub: 'bob', wid: 'ws1', role: 'member' });
+    const system = await devToken(dataDir, { sub: 'svc', wid: 'ws1', scope: 'secrets:system' });
+    const auditor = await devToken(dataDir, { sub: 'audrey', wid: 'ws1', scope: 'audit:read' });
     let step = 0;
     const gql = async (
       bearer: string | undefined,
@@ -303,7 +288,7 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     };
   } finally {
     await Promise.all(processes.map(([, proc]) => proc.stop()));
-    await db.drop();
+    await dropDatabase();
   }
 }
 

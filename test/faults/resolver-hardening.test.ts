@@ -15,7 +15,6 @@ import {
   unfinishedStreamClient,
   type WatchedConnection,
 } from './support/resolver-flood-clients.js';
-import { startLimitedResolver } from './support/resolver-flood-server.js';
 
 // The production limits with the timers shortened so the test can watch them fire.
 const LIMITS: Partial<ResolverLimits> = {
@@ -52,7 +51,7 @@ beforeAll(async () => {
 function withLimitedResolver(kind: DatabaseKind) {
   const state = {} as {
     h: ResolverHarness;
-    server: Awaited<ReturnType<typeof startLimitedResolver>>;
+    server: Awaited<ReturnType<ResolverHarness['startServer']>>;
     runner: ReturnType<ResolverHarness['client']>;
   };
   const workspaceId = `ws-${randomUUID().slice(0, 8)}`;
@@ -83,18 +82,37 @@ function withLimitedResolver(kind: DatabaseKind) {
     } while (!finished);
     return answers;
   };
+  /**
+   * Opens the connections `open` pushes, then resolves as a good runner until the server
+   * has closed every one of them: every answer must be the value, and every connection
+   * must have been cut well before any default limit would have. The connections are
+   * destroyed however it ends, including when opening one of them fails.
+   */
+  const expectCutWhileRunnersServed = async (
+    open: (connections: WatchedConnection[]) => Promise<void> | void,
+  ) => {
+    const connections: WatchedConnection[] = [];
+    try {
+      await open(connections);
+      const closed = Promise.all(connections.map((c) => c.closed));
+      const answers = await resolveUntil(closed);
+      expect(new Set(answers)).toEqual(new Set([VALUE]));
+      for (const { openMs } of await closed) expect(openMs).toBeLessThan(CUT_WELL_BEFORE_MS);
+    } finally {
+      for (const c of connections) c.destroy();
+    }
+  };
 
   beforeAll(async () => {
     state.h = await createResolverHarness(kind, pki);
     await seedSecret(state.h, { workspaceId, name: 'GUARDED', value: VALUE });
-    state.server = await startLimitedResolver(state.h, pki, LIMITS);
+    state.server = await state.h.startServer({ limits: LIMITS });
     state.runner = state.h.client(state.server.port);
   });
   afterAll(async () => {
-    await state.server?.close();
-    await state.h?.close();
+    await state.h?.close(); // closes the runner's client and the server too
   });
-  return { state, context, goodResolve, resolveUntil };
+  return { state, context, goodResolve, resolveUntil, expectCutWhileRunnersServed };
 }
 
 describe.each(DATABASE_KINDS)('resolver on %s: oversized requests', (kind) => {
@@ -142,41 +160,28 @@ describe.each(DATABASE_KINDS)('resolver on %s: oversized requests', (kind) => {
 // These exercise the TLS and HTTP/2 layers, which are the same whatever the database; one
 // database keeps the suite's time down.
 describe('resolver on sqlite: slow clients and a certificate-less flood', () => {
-  const { state, goodResolve, resolveUntil } = withLimitedResolver('sqlite');
+  const { state, goodResolve, resolveUntil, expectCutWhileRunnersServed } = withLimitedResolver('sqlite');
 
   it('cuts TCP clients that never send a ClientHello after the handshake timeout; runners are served meanwhile', async () => {
-    const silent = Array.from({ length: 20 }, () => silentTcpClient(state.server.port));
-    try {
-      const closed = Promise.all(silent.map((c) => c.closed));
-      const answers = await resolveUntil(closed);
-      expect(new Set(answers)).toEqual(new Set([VALUE]));
-      for (const { openMs } of await closed) expect(openMs).toBeLessThan(CUT_WELL_BEFORE_MS);
-    } finally {
-      for (const c of silent) c.destroy();
-    }
+    await expectCutWhileRunnersServed((connections) => {
+      for (let i = 0; i < 20; i++) connections.push(silentTcpClient(state.server.port));
+    });
   });
 
   it('closes a TLS connection that never speaks HTTP/2 and one whose stream never finishes', async () => {
     const tls = { caPem: pki.caPem, client: pki.runnerAlpha };
-    const connections: WatchedConnection[] = [];
-    try {
-      const silent = await silentTlsClient(state.server.port, tls);
+    await expectCutWhileRunnersServed(async (connections) => {
+      connections.push(await silentTlsClient(state.server.port, tls));
       const unfinished = await unfinishedStreamClient(state.server.port, tls);
-      connections.push(silent, unfinished);
+      connections.push(unfinished);
       expect(unfinished.maxConcurrentStreams).toBe(LIMITS.maxConcurrentStreams);
-      const closed = Promise.all([silent.closed, unfinished.closed]);
-      const answers = await resolveUntil(closed);
-      expect(new Set(answers)).toEqual(new Set([VALUE]));
-      for (const { openMs } of await closed) expect(openMs).toBeLessThan(CUT_WELL_BEFORE_MS);
-    } finally {
-      for (const c of connections) c.destroy();
-    }
+    });
   });
 
   it('refuses a flood of 200 connections without certificates; a runner resolves during and after it', async () => {
     // The production limits: here every refusal must come from the certificate check, not
     // from the short timers the other tests watch.
-    const server = await startLimitedResolver(state.h, pki, {});
+    const server = await state.h.startServer();
     const runner = state.h.client(server.port);
     try {
       const flood = floodFromAnotherProcess(server.port, pki.caPem, 200);

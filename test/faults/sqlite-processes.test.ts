@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/api/auth/dev-jwt-keys.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { loadKeyring } from '../../services/core/config/load-keyring.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { inspectAfterCrash } from './support/crash-database.js';
-import { freePort, spawnCli, type CliProcess } from '../support/cli-process.js';
-import { cliEnv, pollUntil } from './support/crash-process.js';
+import { startCliApi, type CliApi } from './support/crash-process.js';
 
 const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id version } }`;
 const ROTATE = `mutation($input: UpdateSecretValueInput!) { updateSecretValue(input: $input) { id version } }`;
@@ -18,13 +16,13 @@ const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { c
 // transactions, so what is left to prove is the waiting between processes.
 describe('two `strongroom api` processes on one SQLite file', () => {
   let dataDir: string;
-  const apis: CliProcess[] = [];
+  const apis: CliApi[] = [];
 
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'strongroom-sqlite-procs-'));
   });
   afterAll(async () => {
-    await Promise.all(apis.map((a) => a.kill()));
+    await Promise.all(apis.map((a) => a.process.kill()));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -33,48 +31,30 @@ describe('two `strongroom api` processes on one SQLite file', () => {
     { timeout: 60_000 },
     async () => {
       const dbPath = join(dataDir, 'shared.sqlite');
-      const ports = [await freePort(), await freePort()];
-      for (const port of ports) {
-        const api = spawnCli(
-          ['api'],
-          cliEnv(dataDir, `sqlite:${dbPath}`, { STRONGROOM_API_PORT: String(port) }),
+      // One at a time: the first applies the migrations.
+      for (let i = 0; i < 2; i++)
+        apis.push(
+          await startCliApi(dataDir, `sqlite:${dbPath}`, { sub: 'alice', wid: 'ws-mp', role: 'admin' }),
         );
-        apis.push(api);
-        // One at a time: the first applies the migrations.
-        await pollUntil(() => (api.stdout().includes('listening on') ? true : undefined), {
-          timeoutMs: 45_000,
-          intervalMs: 50,
-          what: 'the API to listen',
-        });
-      }
-      const config = loadConfig({ STRONGROOM_DATA_DIR: dataDir });
-      const token = await signDevToken(
-        await loadOrCreateDevJwtKeys(dataDir),
-        { sub: 'alice', wid: 'ws-mp', role: 'admin' },
-        { issuer: config.jwt.issuer, audience: config.jwt.audience },
-      );
-      const gql = async (port: number, query: string, variables: object) => {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-        });
-        return (await response.json()) as { data?: Record<string, { version?: number }>; errors?: unknown[] };
-      };
+      const gql = (processIndex: number, query: string, variables: object) =>
+        apis[processIndex]!.gql<{ data?: Record<string, { version?: number }>; errors?: unknown[] }>(
+          query,
+          variables,
+        );
 
-      const created = await gql(ports[0]!, CREATE, { input: { name: 'SHARED', value: 'v0' } });
+      const created = await gql(0, CREATE, { input: { name: 'SHARED', value: 'v0' } });
       const id = (created.data!.createSecret as { id: string }).id;
       const names = Array.from({ length: 30 }, (_, i) => `MP_${i}`);
-      await gql(ports[1]!, IMPORT, { i: { dotenv: names.map((n) => `${n}=first`).join('\n') } });
+      await gql(1, IMPORT, { i: { dotenv: names.map((n) => `${n}=first`).join('\n') } });
 
       // Rotations through both processes, and imports overwriting in opposite orders. An
       // import reads before it writes: without taking SQLite's write lock first it got
       // SQLITE_BUSY at once whenever the other process was writing.
       const rotations = Array.from({ length: 40 }, (_, i) =>
-        gql(ports[i % 2]!, ROTATE, { input: { id, value: `v${i + 1}` } }),
+        gql(i % 2, ROTATE, { input: { id, value: `v${i + 1}` } }),
       );
       const imports = [names, [...names].reverse()].map((order, i) =>
-        gql(ports[i]!, IMPORT, {
+        gql(i, IMPORT, {
           i: { dotenv: order.map((n) => `${n}=p${i}`).join('\n'), onConflict: 'OVERWRITE' },
         }),
       );
@@ -86,7 +66,9 @@ describe('two `strongroom api` processes on one SQLite file', () => {
       const dataSource = createDataSource({ kind: 'sqlite', path: dbPath });
       await dataSource.initialize();
       try {
-        expect(await inspectAfterCrash(dataSource, loadKeyring(config))).toMatchObject({
+        expect(
+          await inspectAfterCrash(dataSource, loadKeyring(loadConfig({ STRONGROOM_DATA_DIR: dataDir }))),
+        ).toMatchObject({
           secrets: 31,
           versions: 41 + 30 * 3,
           brokenVersionRuns: 0,

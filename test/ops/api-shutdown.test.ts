@@ -11,7 +11,7 @@ import { loadConfig } from '../../services/core/config/config.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { freePort, spawnCli, untilReady, waitFor, type CliProcess } from '../support/cli-process.js';
-import { devToken } from './support/dev-token.js';
+import { devToken } from '../support/dev-token.js';
 import { httpGet } from '../support/http-get.js';
 
 const CREATE = `mutation Slow($i: CreateSecretInput!) { createSecret(input: $i) { id name version } }`;

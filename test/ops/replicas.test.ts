@@ -6,14 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
-import { createDataSource, runMigrations } from '../../services/storage/data-source.js';
 import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';
+import { postGraphQL } from '../api/api-harness.js';
 import { createResolverClient } from '../resolver/support/resolver-client.js';
 import { createTestPki, RUNNER_ALPHA } from '../resolver/support/test-pki.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { openMigratedDataSource } from '../support/databases.js';
 import { freePort, spawnCli, untilReady, type CliProcess } from '../support/cli-process.js';
-import { devToken } from './support/dev-token.js';
-import { graphqlPost } from './support/graphql-post.js';
+import { devToken } from '../support/dev-token.js';
 
 const WS = 'ws-replicas';
 const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id version } }`;
@@ -25,17 +24,18 @@ const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input:
  * other's writes on its next call, and the audit log they write together verifies as one.
  */
 describe('replicas: two API and two resolver processes on one MariaDB', () => {
-  let db: TestDatabase;
+  let database: Awaited<ReturnType<typeof openMigratedDataSource>>;
   let dir: string;
   const processes: CliProcess[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('mariadb');
+    // The schema exists before the replicas start, as the migration job makes it in production.
+    database = await openMigratedDataSource('mariadb');
     dir = mkdtempSync(join(tmpdir(), 'strongroom-replicas-'));
   });
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.kill()));
-    await db?.drop();
+    await database?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -45,11 +45,8 @@ describe('replicas: two API and two resolver processes on one MariaDB', () => {
     'a rotation through one replica is served by the others at once, and the audit log verifies as one',
     { timeout: 120_000 },
     async () => {
+      const { db, dataSource } = database;
       if (db.config.kind !== 'mysql') throw new Error('expected a MariaDB database');
-      // The schema exists before the replicas start, as the migration job makes it in production.
-      const dataSource = createDataSource(db.config);
-      await dataSource.initialize();
-      await runMigrations(dataSource);
 
       // What every replica shares: the database, the master keys, the JWT key pair (in the
       // data dir), the resolver's certificate and runner CA, the runner policy.
@@ -92,10 +89,17 @@ describe('replicas: two API and two resolver processes on one MariaDB', () => {
       await Promise.all(processes.map((p, n) => untilReady(p, readyPorts[n]!, 75_000)));
 
       const token = await devToken(dir, { sub: 'alice', wid: WS, role: 'admin' });
-      const asAlice = (requestId: string) => ({
-        authorization: `Bearer ${token}`,
-        'x-request-id': requestId,
-      });
+      /** One GraphQL call to the API replica on `port`, as alice, tagged with `requestId`. */
+      const gqlAsAlice = (
+        port: number,
+        requestId: string,
+        query: string,
+        variables: Record<string, unknown>,
+      ) =>
+        postGraphQL(`http://127.0.0.1:${port}/graphql`, JSON.stringify({ query, variables }), {
+          authorization: `Bearer ${token}`,
+          'x-request-id': requestId,
+        });
       const tls = { caPem: pki.caPem, client: pki.runnerAlpha };
       const r1 = createResolverClient(r1Port, tls);
       const r2 = createResolverClient(r2Port, tls);
@@ -107,28 +111,20 @@ describe('replicas: two API and two resolver processes on one MariaDB', () => {
       };
 
       try {
-        const created = await graphqlPost(
-          api1Port,
-          CREATE,
-          { i: { name: 'DB_PASSWORD', value: 'v1' } },
-          asAlice('api1-create'),
-        );
+        const created = await gqlAsAlice(api1Port, 'api1-create', CREATE, {
+          i: { name: 'DB_PASSWORD', value: 'v1' },
+        });
         expect(created.body.errors).toBeUndefined();
         const id = created.body.data!.createSecret.id as string;
         expect(await resolveVia(r2, 'r2-first')).toBe('v1');
 
-        const rotated = await graphqlPost(
-          api1Port,
-          ROTATE,
-          { i: { id, value: 'v2' } },
-          asAlice('api1-rotate'),
-        );
+        const rotated = await gqlAsAlice(api1Port, 'api1-rotate', ROTATE, { i: { id, value: 'v2' } });
         expect(rotated.body.data?.updateSecretValue).toEqual({ id, version: 2 });
         // The very next call on the other resolver replica already serves the new value.
         expect(await resolveVia(r2, 'r2-second')).toBe('v2');
         expect(await resolveVia(r1, 'r1-first')).toBe('v2');
 
-        const again = await graphqlPost(api2Port, ROTATE, { i: { id, value: 'v3' } }, asAlice('api2-rotate'));
+        const again = await gqlAsAlice(api2Port, 'api2-rotate', ROTATE, { i: { id, value: 'v3' } });
         expect(again.body.data?.updateSecretValue).toEqual({ id, version: 3 });
         expect(await resolveVia(r1, 'r1-second')).toBe('v3');
         expect(await resolveVia(r2, 'r2-third')).toBe('v3');
@@ -166,7 +162,6 @@ describe('replicas: two API and two resolver processes on one MariaDB', () => {
       expect(verification).toMatchObject({ ok: true, problem: null });
 
       const events = await dataSource.manager.findBy(AuditEventEntity, { workspaceId: WS });
-      await dataSource.destroy();
       expect(verification.checked).toBeGreaterThanOrEqual(events.length);
       const chainOf = (requestId: string) => {
         const chains = new Set(events.filter((e) => e.requestId === requestId).map((e) => e.chainId));

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';
-import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { outcomeOf, startApi, type ApiHarness } from '../api/api-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -31,23 +31,15 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
     variables: Record<string, unknown> = {},
   ) {
     const from = api.logLines.length;
-    const response = await fetch(api.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as {
-      data?: Record<string, { id: string }> | null;
-      errors?: Array<{ extensions?: { code?: string } }>;
-    };
+    const result = await api.post({ query, variables }, headers);
     // The closing line is written as the response ends; let that turn of the event loop finish.
     await new Promise((resolve) => setImmediate(resolve));
     const raw = api.logLines.slice(from);
     return {
-      status: response.status,
-      data: body.data,
-      code: body.errors?.[0]?.extensions?.code ?? 'OK',
-      echoed: response.headers.get('x-request-id'),
+      status: result.status,
+      data: result.body.data,
+      code: outcomeOf(result),
+      echoed: result.requestId,
       raw,
       lines: raw.map((line) => JSON.parse(line) as LogLine),
     };

@@ -74,3 +74,14 @@ export async function openMigratedDataSource(
     },
   };
 }
+
+/** Something that runs SQL: a TypeORM data source, or a query runner on one. */
+interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
+/** The `n` of a `SELECT COUNT(*) AS n …`, as a number whichever way the driver returns it. */
+export async function countRows(queryable: Queryable, sql: string, parameters?: unknown[]): Promise<number> {
+  const rows = (await queryable.query(sql, parameters)) as Array<{ n: number | string }>;
+  return Number(rows[0]!.n);
+}

@@ -9,6 +9,39 @@ export interface SeedDeps {
   cipher: EnvelopeCipher;
 }
 
+/** A secret row as seeding writes it: the fields given, every other one at its plain default. */
+export function secretRow(fields: {
+  workspaceId: string;
+  name: string;
+  scope?: SecretRow['scope'];
+  ownerId?: string;
+  currentVersion?: number;
+  restricted?: boolean;
+  /** Also its updatedAt; now when not given. */
+  createdAt?: Date;
+}): SecretRow {
+  const createdAt = fields.createdAt ?? new Date();
+  return {
+    id: randomUUID(),
+    workspaceId: fields.workspaceId,
+    scope: fields.scope ?? 'WORKSPACE',
+    ownerId: fields.ownerId ?? '',
+    name: fields.name,
+    displayName: '',
+    description: '',
+    systemManaged: false,
+    integration: '',
+    maskedPreview: '********',
+    currentVersion: fields.currentVersion ?? 1,
+    restricted: fields.restricted ?? false,
+    createdAt,
+    createdBy: 'seed',
+    updatedAt: createdAt,
+    updatedBy: 'seed',
+    lastUsedAt: null,
+  };
+}
+
 /** Writes a secret with its first version (and members) straight through the secret store. */
 export async function seedSecret(
   { secretStore, cipher }: SeedDeps,
@@ -22,25 +55,14 @@ export async function seedSecret(
   },
 ): Promise<SecretRow> {
   const now = new Date();
-  const row: SecretRow = {
-    id: randomUUID(),
+  const row = secretRow({
     workspaceId: fields.workspaceId,
-    scope: fields.scope ?? 'WORKSPACE',
-    ownerId: fields.ownerId ?? '',
     name: fields.name,
-    displayName: '',
-    description: '',
-    systemManaged: false,
-    integration: '',
-    maskedPreview: '********',
-    currentVersion: 1,
+    scope: fields.scope,
+    ownerId: fields.ownerId,
     restricted: (fields.members?.length ?? 0) > 0,
     createdAt: now,
-    createdBy: 'seed',
-    updatedAt: now,
-    updatedBy: 'seed',
-    lastUsedAt: null,
-  };
+  });
   const sealed = await cipher.seal(fields.value, {
     workspaceId: row.workspaceId,
     secretId: row.id,

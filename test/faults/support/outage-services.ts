@@ -1,16 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createApiServer, createVerifierFor } from '../../../services/api/api-server.js';
 import { loadOrCreateDevJwtKeys, signDevToken } from '../../../services/api/auth/dev-jwt-keys.js';
 import { openRuntime, type Runtime } from '../../../services/cli/runtime.js';
 import { loadConfig } from '../../../services/core/config/config.js';
-import { createLogger } from '../../../services/core/logging/logger.js';
 import { createOpsHttpServer } from '../../../services/resolver/ops-http-server.js';
 import { startResolver } from '../../../services/resolver/start-resolver.js';
 import { postGraphQL, type GraphQLResult } from '../../api/api-harness.js';
 import { createResolverClient } from '../../resolver/support/resolver-client.js';
+import { captureLogger } from '../../support/capture-logger.js';
 
 /**
  * The API and the resolver (with its ops port) wired exactly as `strongroom start`
@@ -19,17 +18,7 @@ import { createResolverClient } from '../../resolver/support/resolver-client.js'
  */
 export async function startOutageServices(databaseUrl: string) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-outage-'));
-  const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    name: 'outage',
-    destination: new Writable({
-      write(chunk, _enc, done) {
-        logLines.push(chunk.toString());
-        done();
-      },
-    }),
-  });
+  const { logger, logLines } = captureLogger('outage');
   const config = {
     ...loadConfig({ STRONGROOM_DATA_DIR: dataDir, DATABASE_URL: databaseUrl }),
     apiPort: 0,

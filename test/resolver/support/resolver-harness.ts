@@ -11,7 +11,7 @@ import {
   createPermissiveRunnerPolicy,
   type RunnerPolicy,
 } from '../../../services/core/resolution/runner-policy.js';
-import { createResolverServer } from '../../../services/resolver/resolver-server.js';
+import { createResolverServer, type ResolverLimits } from '../../../services/resolver/resolver-server.js';
 import { createAuditStore } from '../../../services/storage/audit-store.js';
 import {
   AuditEventEntity,
@@ -30,12 +30,17 @@ export interface ResolverHarness extends SeedDeps {
   dataSource: DataSource;
   store: ResolutionStore;
   auditLog: AuditLog;
-  /** Starts a resolver on an ephemeral port; every server started is closed by `close`. */
+  /**
+   * Starts a resolver on an ephemeral port; every server started is closed by `close`,
+   * and the one returned `close` lets a test stop its server sooner.
+   */
   startServer(options?: {
     policy?: RunnerPolicy;
     auditLog?: Pick<AuditLog, 'appendCommitted'>;
     store?: Pick<ResolutionStore, 'findCandidates'>;
-  }): Promise<{ port: number; lastUsed: LastUsedTracker }>;
+    /** Overrides some of the production limits (tests shorten the timers to watch them fire). */
+    limits?: Partial<ResolverLimits>;
+  }): Promise<{ port: number; lastUsed: LastUsedTracker; close(): Promise<void> }>;
   /** A client trusting the test CA, presenting `client` (default: runner alpha). */
   client(port: number, client?: ClientTls['client'] | null): ReturnType<typeof createResolverClient>;
   auditEvents(requestId: string): Promise<AuditEventRow[]>;
@@ -74,10 +79,14 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
           keyPem: Buffer.from(pki.server.keyPem),
           runnerCaPem: Buffer.from(pki.caPem),
         },
+        limits: options.limits,
       });
       const port = await server.listen(0, '127.0.0.1');
-      closers.push(() => server.close(1_000));
-      return { port, lastUsed };
+      // Idempotent: a server the test already closed is closed again by the harness's `close`.
+      let closing: Promise<void> | undefined;
+      const close = () => (closing ??= server.close(1_000));
+      closers.push(close);
+      return { port, lastUsed, close };
     },
     client(port, client = pki.runnerAlpha) {
       const c = createResolverClient(port, { caPem: pki.caPem, client: client ?? undefined });
