@@ -1,9 +1,45 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { httpGet } from './http-get.js';
 
-/** A port nobody listens on right now (the OS picks it; we release it for the child). */
-export function freePort(): Promise<number> {
+/** Whether something may listen on `port` on every interface right now (it is released at once). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The first port of the kernel's ephemeral range, or undefined when it cannot be read. */
+function ephemeralRangeStart(): number | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOWEST_TEST_PORT = 10_000;
+
+/**
+ * A port nobody listens on right now, for a child process to listen on. It is taken
+ * below the kernel's ephemeral range when that range is known: a port the OS hands out
+ * for `listen(0)` comes from that range, and once released it can be taken as the
+ * local port of any outgoing connection (every database client opens some) before the
+ * child binds it, which failed runs with EADDRINUSE. Outside that range only another
+ * caller of this function could pick the same port, at random, in the same instant.
+ */
+export async function freePort(): Promise<number> {
+  const ephemeralStart = ephemeralRangeStart();
+  if (ephemeralStart !== undefined && ephemeralStart > LOWEST_TEST_PORT + 1_000) {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const candidate = LOWEST_TEST_PORT + Math.floor(Math.random() * (ephemeralStart - LOWEST_TEST_PORT));
+      if (await canListen(candidate)) return candidate;
+    }
+  }
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
