@@ -14,8 +14,8 @@ export function instrumentResolverAuditLog(
 ): Pick<AuditLog, 'appendCommitted'> {
   const timed = timeAuditWrites(auditLog, metrics);
   return {
-    async appendCommitted(inputs) {
-      const events = await timed.appendCommitted(inputs);
+    async appendCommitted(inputs, options) {
+      const events = await timed.appendCommitted(inputs, options);
       for (const event of events) {
         if (event.action === 'secret.resolve') metrics.resolvesTotal.inc({ outcome: event.outcome });
       }

@@ -9,6 +9,7 @@ import { createResolutionService } from '../core/resolution/resolution-service.j
 import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
 import { createDatabasePing } from '../storage/database-ping.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
+import { createCandidateCache } from '../core/resolution/candidate-cache.js';
 import { createCandidateLookupCoalescer } from '../core/resolution/candidate-lookup-coalescer.js';
 import { instrumentResolverAuditLog } from './audit-metrics.js';
 import { createResolverServer } from './resolver-server.js';
@@ -56,8 +57,9 @@ export async function startResolver({
   const store = createResolutionStore({ dataSource });
   const lastUsed = createLastUsedTracker({ store, logger });
   const resolutionService = createResolutionService({
-    // Concurrent calls share their candidate SELECTs, as they share their audit commits.
-    store: createCandidateLookupCoalescer({ store }),
+    // Candidates are kept per workspace and proven current in the audit commit; misses
+    // share their SELECTs across concurrent calls, as the calls share their audit commits.
+    candidates: createCandidateCache({ lookup: createCandidateLookupCoalescer({ store }) }),
     cipher,
     auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
     policy,

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
+import { WorkspaceChangedError, type WorkspaceGeneration } from '../core/secrets/workspace-generation.js';
 import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
 import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
 import { runOnPool } from './mysql2-pool.js';
@@ -32,6 +33,15 @@ const EVENT_ROW = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
 const INSERT_EVENTS = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')}) VALUES `;
 const ROWS_PER_INSERT = 500;
 const HEAD_MOVED = 'audit chain head moved';
+const WORKSPACE_CHANGED = 'workspace generation moved';
+
+/** True when every workspace is still at its generation (no row yet means 0). */
+const GENERATIONS_HOLD = (count: number) =>
+  Array(count)
+    .fill('COALESCE((SELECT generation FROM secret_generations WHERE workspace_id = ?), 0) = ?')
+    .join(' AND ');
+const generationParams = (unchanged: readonly WorkspaceGeneration[]) =>
+  unchanged.flatMap((u) => [u.workspaceId, u.generation]);
 
 /** Storage of audit events and the heads of their chains. */
 export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
@@ -49,6 +59,23 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
           chunk.flatMap((event) => EVENT_COLUMNS.map(([field]) => event[field])),
         );
     }
+  }
+
+  /**
+   * Throws WorkspaceChangedError unless every workspace in `unchanged` is still at its
+   * generation, as this transaction sees it. Its first read, so on InnoDB it sees every
+   * commit made before it ran.
+   */
+  async function requireUnchanged(
+    tx: EntityManager,
+    unchanged: readonly WorkspaceGeneration[],
+  ): Promise<void> {
+    if (unchanged.length === 0) return;
+    const rows = (await tx.query(
+      `SELECT CASE WHEN ${GENERATIONS_HOLD(unchanged.length)} THEN 1 ELSE 0 END AS holds`,
+      generationParams(unchanged),
+    )) as Array<{ holds: number | string }>;
+    if (Number(rows[0]?.holds) !== 1) throw new WorkspaceChangedError();
   }
 
   // Anonymous compound statements (BEGIN NOT ATOMIC) are MariaDB's; MySQL and SQLite
@@ -92,12 +119,15 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
     },
 
     insertEvents,
+    requireUnchanged,
 
     /**
      * Appends `events` to a chain with one writer, in a transaction of their own:
      * moves the head from `expected` to `next` only if it is still at `expected` (taking
      * the head row's lock), inserts the events, commits. Returns false, with nothing
      * written, when the head was elsewhere; the caller must then lock and re-read.
+     * With `unchanged`, it first checks that those workspaces are still at those
+     * generations, and throws WorkspaceChangedError, with nothing written, if not.
      * On MariaDB the whole transaction is one anonymous compound statement, one round
      * trip: the check runs under the lock on the server, and any failure inside rolls
      * the transaction back before the error is returned. Elsewhere it is an ordinary
@@ -108,9 +138,12 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       expected: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
       next: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
       events: ChainedAuditEvent[],
+      unchanged: readonly WorkspaceGeneration[] = [],
     ): Promise<boolean> {
       if (!(await supportsCompoundStatements())) {
         return dataSource.transaction(async (tx) => {
+          // The head's UPDATE first: on SQLite it takes the write lock, so no other
+          // process can commit between the generation check and this transaction's end.
           const moved = await tx
             .createQueryBuilder()
             .update(AuditChainEntity)
@@ -122,12 +155,14 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
             })
             .execute();
           if ((moved.affected ?? 0) === 0) return false;
+          await requireUnchanged(tx, unchanged);
           await insertEvents(tx, events);
           return true;
         });
       }
       const inserts: string[] = [];
       const params: unknown[] = [
+        ...generationParams(unchanged),
         next.lastSeq,
         next.lastHash,
         new Date(),
@@ -143,6 +178,13 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       const sql = `BEGIN NOT ATOMIC
         DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
         START TRANSACTION;
+        ${
+          unchanged.length === 0
+            ? ''
+            : `IF NOT (${GENERATIONS_HOLD(unchanged.length)}) THEN
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${WORKSPACE_CHANGED}';
+        END IF;`
+        }
         UPDATE audit_chains SET last_seq = ?, last_hash = ?, updated_at = ?
           WHERE chain_id = ? AND last_seq = ? AND last_hash = ?;
         IF ROW_COUNT() <> 1 THEN
@@ -158,6 +200,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       } catch (error) {
         const { sqlState, message } = error as { sqlState?: string; message?: string };
         if (sqlState === '45000' && message?.includes(HEAD_MOVED)) return false;
+        if (sqlState === '45000' && message?.includes(WORKSPACE_CHANGED)) throw new WorkspaceChangedError();
         throw error;
       }
     },

@@ -11,6 +11,7 @@ import { SecretVersionEntity } from './entities/secret-version-entity.js';
 import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-schema.js';
 import { AuditQueryIndexes1763780000000 } from './migrations/1763780000000-audit-query-indexes.js';
 import { SecretListingIndex1763790000000 } from './migrations/1763790000000-secret-listing-index.js';
+import { SecretGenerations1763800000000 } from './migrations/1763800000000-secret-generations.js';
 
 export const entities = [
   SecretEntity,
@@ -23,6 +24,7 @@ export const migrations = [
   InitialSchema1763770000000,
   AuditQueryIndexes1763780000000,
   SecretListingIndex1763790000000,
+  SecretGenerations1763800000000,
 ];
 
 /**

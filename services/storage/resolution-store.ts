@@ -19,7 +19,9 @@ export interface CandidateSecret {
 
 interface CandidateRaw {
   grp: number | string;
-  id: string;
+  generation: number | string;
+  /** Null on the row of a lookup that matched nothing. */
+  id: string | null;
   workspaceId: string;
   scope: SecretScope;
   ownerId: string;
@@ -39,6 +41,15 @@ const truthy = (v: number | boolean | string): boolean => v === true || Number(v
 /** Secrets per `touchLastUsed` statement. */
 const TOUCHES_PER_STATEMENT = 200;
 
+/**
+ * What a lookup found, and the generation of its workspace in the same snapshot: the
+ * candidates are exactly current for as long as the generation has not moved.
+ */
+export interface CandidateSnapshot {
+  generation: number;
+  candidates: CandidateSecret[];
+}
+
 /** One lookup of a resolve: the names a principal asks for in a workspace. */
 export interface CandidateQuery {
   workspaceId: string;
@@ -57,14 +68,19 @@ const CANDIDATE_COLUMNS = `s.id AS id, s.workspace_id AS workspaceId, s.scope AS
  * The candidate statement for `count` names, rows tagged with `group`. Plain SQL both
  * databases accept; the membership of the principal rides along (EXISTS on the
  * secret_members primary key) so a resolve is one round trip whether or not a secret
- * is restricted.
+ * is restricted. The workspace's generation (see the secret-generations migration) is
+ * read in the same statement, so it is exactly the generation the rows belong to; the
+ * one-row side of the LEFT JOIN carries it even when no name matched.
  */
 function candidateSql(count: number, group = 0): string {
-  return `SELECT ${group} AS grp, ${CANDIDATE_COLUMNS}
-    FROM secrets s
-    INNER JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
-    WHERE s.workspace_id = ? AND s.name IN (${Array(count).fill('?').join(', ')})
-      AND (s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.owner_id = ?))`;
+  return `SELECT ${group} AS grp, g.generation AS generation, c.*
+    FROM (SELECT COALESCE(
+        (SELECT generation FROM secret_generations WHERE workspace_id = ?), 0) AS generation) g
+    LEFT JOIN (SELECT ${CANDIDATE_COLUMNS}
+      FROM secrets s
+      INNER JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
+      WHERE s.workspace_id = ? AND s.name IN (${Array(count).fill('?').join(', ')})
+        AND (s.scope = 'WORKSPACE' OR (s.scope = 'PERSONAL' AND s.owner_id = ?))) c ON 1 = 1`;
 }
 
 /**
@@ -80,13 +96,14 @@ const padNames = (names: readonly string[]): string[] => {
 };
 
 const candidateParams = (principal: string, workspaceId: string, names: readonly string[]): unknown[] => [
+  workspaceId,
   principal,
   workspaceId,
   ...names,
   principal,
 ];
 
-const toCandidate = (r: CandidateRaw): CandidateSecret => ({
+const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   id: r.id,
   workspaceId: r.workspaceId,
   scope: r.scope,
@@ -125,17 +142,18 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
     principal: string,
     names: readonly string[],
   ): Promise<CandidateSecret[]> {
-    const [candidates] = await findCandidatesForEach([{ workspaceId, principal, names }]);
-    return candidates!;
+    const [snapshot] = await findCandidateSnapshots([{ workspaceId, principal, names }]);
+    return snapshot!.candidates;
   }
 
   /**
-   * `findCandidates` for several lookups in one statement, answered in order. Lookups of
-   * the same principal in the same workspace share one name list; different ones are
-   * tagged parts of a UNION ALL. One statement is one snapshot, so every lookup in it
-   * sees the same committed state, none older than the moment the statement was sent.
+   * `findCandidates` for several lookups in one statement, answered in order, each with
+   * its workspace's generation. Lookups of the same principal in the same workspace
+   * share one name list; different ones are tagged parts of a UNION ALL. One statement
+   * is one snapshot, so every lookup in it sees the same committed state, none older
+   * than the moment the statement was sent.
    */
-  async function findCandidatesForEach(queries: readonly CandidateQuery[]): Promise<CandidateSecret[][]> {
+  async function findCandidateSnapshots(queries: readonly CandidateQuery[]): Promise<CandidateSnapshot[]> {
     const groups = new Map<string, { workspaceId: string; principal: string; names: Set<string> }>();
     const groupOf = queries.map((q) => {
       const key = JSON.stringify([q.workspaceId, q.principal]);
@@ -146,33 +164,43 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
       return group;
     });
     const asked = [...groups.values()].filter((g) => g.names.size > 0);
-    const rowsByGroup = new Map<object, CandidateSecret[]>(asked.map((g) => [g, []]));
+    const found = new Map<object, CandidateSnapshot>();
+    let rows: CandidateRaw[] = [];
     if (asked.length === 1) {
       const [group] = asked;
       const names = padNames([...group!.names]);
-      const rows = await queryPrepared<CandidateRaw>(
+      rows = await queryPrepared<CandidateRaw>(
         statementFor(names.length),
         candidateParams(group!.principal, group!.workspaceId, names),
       );
-      rowsByGroup.set(group!, rows.map(toCandidate));
     } else if (asked.length > 1) {
       // Varying in shape, so sent as text: preparing each shape would fill the server's
       // prepared-statement table.
-      const rows = (await dataSource.query(
+      rows = (await dataSource.query(
         asked.map((g, i) => candidateSql(g.names.size, i)).join('\n    UNION ALL\n    '),
         asked.flatMap((g) => candidateParams(g.principal, g.workspaceId, [...g.names])),
       )) as CandidateRaw[];
-      for (const row of rows) rowsByGroup.get(asked[Number(row.grp)]!)!.push(toCandidate(row));
+    }
+    for (const row of rows) {
+      const group = asked[Number(row.grp)]!;
+      let snapshot = found.get(group);
+      if (!snapshot) found.set(group, (snapshot = { generation: Number(row.generation), candidates: [] }));
+      if (row.id !== null) snapshot.candidates.push(toCandidate(row as CandidateRaw & { id: string }));
     }
     return queries.map((q, i) => {
       const wanted = new Set(q.names);
-      return (rowsByGroup.get(groupOf[i]!) ?? []).filter((c) => wanted.has(c.name));
+      const snapshot = found.get(groupOf[i]!);
+      if (!snapshot) return { generation: 0, candidates: [] };
+      return {
+        generation: snapshot.generation,
+        candidates: snapshot.candidates.filter((c) => wanted.has(c.name)),
+      };
     });
   }
 
   return {
     findCandidates,
-    findCandidatesForEach,
+    findCandidateSnapshots,
 
     /**
      * Moves each secret's last_used_at forward to its time, never back (replicas flush

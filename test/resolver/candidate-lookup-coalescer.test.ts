@@ -21,13 +21,13 @@ const summary = (candidates: CandidateSecret[]) =>
 /** The real store, counting statements and able to hold the next one's answer until released. */
 function instrumented(store: ResolutionStore) {
   const state = { statements: 0, lookups: [] as number[], hold: undefined as Promise<void> | undefined };
-  const wrapped: Pick<ResolutionStore, 'findCandidatesForEach'> = {
-    async findCandidatesForEach(queries: readonly CandidateQuery[]) {
+  const wrapped: Pick<ResolutionStore, 'findCandidateSnapshots'> = {
+    async findCandidateSnapshots(queries: readonly CandidateQuery[]) {
       state.statements += 1;
       state.lookups.push(queries.length);
       const hold = state.hold;
       state.hold = undefined;
-      const answer = await store.findCandidatesForEach(queries);
+      const answer = await store.findCandidateSnapshots(queries);
       await hold;
       return answer;
     },
@@ -77,6 +77,18 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     await db?.close();
   });
 
+  const generationsByWorkspace = async () =>
+    new Map(
+      (
+        (await db.dataSource.query(
+          'SELECT workspace_id AS w, generation AS g FROM secret_generations',
+        )) as Array<{
+          w: string;
+          g: number | string;
+        }>
+      ).map((r) => [r.w, Number(r.g)]),
+    );
+
   const lookups: CandidateQuery[] = [
     { workspaceId: 'w1', principal: 'alice', names: ['S1', 'S2', 'MINE'] },
     { workspaceId: 'w1', principal: 'bob', names: ['MINE', 'S0', 'NOPE'] },
@@ -91,8 +103,15 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     const alone = await Promise.all(
       lookups.map((q) => store.findCandidates(q.workspaceId, q.principal, q.names)),
     );
-    const together = await store.findCandidatesForEach(lookups);
-    expect(together.map(summary)).toEqual(alone.map(summary));
+    const together = await store.findCandidateSnapshots(lookups);
+    expect(together.map((s) => summary(s.candidates))).toEqual(alone.map(summary));
+    // Each comes with its workspace's generation, read in the same statement.
+    const generations = await generationsByWorkspace();
+    expect(together.map((s) => s.generation)).toEqual(
+      lookups.map((q) => generations.get(q.workspaceId) ?? 0),
+    );
+    expect(generations.get('w1')).toBeGreaterThan(0);
+    expect(together[5]).toEqual({ generation: 0, candidates: [] });
     // Spot checks that the reference answers are themselves right.
     expect(summary(alone[1]!)).toEqual([
       'w1/PERSONAL/bob/MINE@1:false',
@@ -103,7 +122,9 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     expect(summary(alone[3]!)).toEqual(['w2/WORKSPACE//LOCKED@1:false']);
     expect(alone[5]).toEqual([]);
     // Name lists padded to a power of two (3 names, 4 slots) bring no row twice.
-    expect(summary((await store.findCandidatesForEach([lookups[0]!]))[0]!)).toEqual(summary(alone[0]!));
+    expect(summary((await store.findCandidateSnapshots([lookups[0]!]))[0]!.candidates)).toEqual(
+      summary(alone[0]!),
+    );
   });
 
   it('sends one statement for lookups that arrive while others are in flight, each answered as alone', async () => {
@@ -111,7 +132,7 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     const coalescer = createCandidateLookupCoalescer({ store: wrapped, concurrency: 2 });
     const many = Array.from({ length: 60 }, (_, i) => lookups[i % lookups.length]!);
     const answers = await Promise.all(
-      many.map((q) => coalescer.findCandidates(q.workspaceId, q.principal, q.names)),
+      many.map(async (q) => (await coalescer.findSnapshot(q.workspaceId, q.principal, q.names)).candidates),
     );
     const alone = await Promise.all(
       many.map((q) => store.findCandidates(q.workspaceId, q.principal, q.names)),
@@ -131,14 +152,16 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     );
     let release!: () => void;
     state.hold = new Promise((resolve) => (release = resolve));
-    const before = coalescer.findCandidates('w2', 'alice', ['S5']);
+    const before = coalescer.findSnapshot('w2', 'alice', ['S5']);
     // The first statement has read its rows and is held; the rotation commits after it.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const version = await rotateSecret(deps, secret!, 'rotated');
-    const after = coalescer.findCandidates('w2', 'alice', ['S5']);
+    const after = coalescer.findSnapshot('w2', 'alice', ['S5']);
     release();
-    expect((await before)[0]!.version).toBe(version - 1);
-    expect((await after)[0]!.version).toBe(version);
+    expect((await before).candidates[0]!.version).toBe(version - 1);
+    expect((await after).candidates[0]!.version).toBe(version);
+    // The rotation moved the workspace's generation, so whatever was kept of `before` is known stale.
+    expect((await after).generation).toBeGreaterThan((await before).generation);
     expect(state.statements).toBe(2);
   });
 
@@ -147,23 +170,23 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
     const coalescer = createCandidateLookupCoalescer({
       concurrency: 1,
       store: {
-        async findCandidatesForEach(queries) {
+        async findCandidateSnapshots(queries) {
           statement += 1;
           // The first is slow, so the next two queue behind it and share the second, which fails.
           if (statement === 1) await new Promise((resolve) => setTimeout(resolve, 30));
           if (statement === 2) throw new Error('connection lost');
-          return store.findCandidatesForEach(queries);
+          return store.findCandidateSnapshots(queries);
         },
       },
     });
-    const first = coalescer.findCandidates('w1', 'alice', ['S1']);
+    const first = coalescer.findSnapshot('w1', 'alice', ['S1']);
     const queued = [
-      coalescer.findCandidates('w1', 'alice', ['S2']),
-      coalescer.findCandidates('w2', 'bob', ['S3']),
+      coalescer.findSnapshot('w1', 'alice', ['S2']),
+      coalescer.findSnapshot('w2', 'bob', ['S3']),
     ];
-    expect(summary(await first)).toEqual(['w1/WORKSPACE//S1@1:false']);
+    expect(summary((await first).candidates)).toEqual(['w1/WORKSPACE//S1@1:false']);
     for (const lookup of queued) await expect(lookup).rejects.toThrow('connection lost');
-    expect(summary(await coalescer.findCandidates('w1', 'alice', ['S4']))).toEqual([
+    expect(summary((await coalescer.findSnapshot('w1', 'alice', ['S4'])).candidates)).toEqual([
       'w1/WORKSPACE//S4@1:false',
     ]);
     expect(statement).toBe(3);

@@ -115,7 +115,7 @@ describe.each(DATABASE_KINDS)('resolver on %s: refusals', (kind) => {
   it('answers UNAVAILABLE when the database cannot be reached', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
     const downStore = {
-      findCandidates: async () => Promise.reject(refused),
+      findCandidateSnapshots: async () => Promise.reject(refused),
     };
     const { port: down } = await h.startServer({ store: downStore });
     const { error } = await h.client(down).resolve({ context: context(workspaceId), names: ['GUARDED'] });
@@ -125,9 +125,9 @@ describe.each(DATABASE_KINDS)('resolver on %s: refusals', (kind) => {
 
   it('sends nothing and records no success once the deadline has passed', async () => {
     const slowStore = {
-      findCandidates: async (...args: Parameters<typeof h.store.findCandidates>) => {
+      findCandidateSnapshots: async (...args: Parameters<typeof h.store.findCandidateSnapshots>) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
-        return h.store.findCandidates(...args);
+        return h.store.findCandidateSnapshots(...args);
       },
     };
     const { port: slow } = await h.startServer({ store: slowStore });

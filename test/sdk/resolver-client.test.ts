@@ -113,9 +113,11 @@ describe.each(DATABASE_KINDS)('createResolverClient against a real resolver on %
 
   it('maps a passed deadline to DEADLINE_EXCEEDED', async () => {
     const slowStore = {
-      findCandidates: async (...args: Parameters<ResolverHarness['store']['findCandidates']>) => {
+      findCandidateSnapshots: async (
+        ...args: Parameters<ResolverHarness['store']['findCandidateSnapshots']>
+      ) => {
         await new Promise((resolve) => setTimeout(resolve, 400));
-        return h.store.findCandidates(...args);
+        return h.store.findCandidateSnapshots(...args);
       },
     };
     const { port: slow } = await h.startServer({ store: slowStore });

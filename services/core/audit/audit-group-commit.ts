@@ -1,5 +1,12 @@
 import { createSlotBatcher } from '../batching/slot-batcher.js';
+import type { WorkspaceGeneration } from '../secrets/workspace-generation.js';
 import type { AuditEventInput, ChainedAuditEvent } from './audit-event.js';
+
+/** One caller's append: its records, and the workspace generations they are conditional on. */
+interface AppendRequest {
+  inputs: AuditEventInput[];
+  unchanged: readonly WorkspaceGeneration[];
+}
 
 /**
  * Group commit for audit appends that need their own transaction. There are `lanes`
@@ -11,38 +18,67 @@ import type { AuditEventInput, ChainedAuditEvent } from './audit-event.js';
  * for many calls. Each caller is answered only by the commit that holds its records,
  * with exactly its records; if that commit fails, every caller in the batch gets the
  * failure (fail closed). A lane runs one batch at a time, so its chain has exactly
- * one writer.
+ * one writer. A batch is conditional on every generation its callers named: if any
+ * workspace moved, none of it is written and every caller in it gets the
+ * WorkspaceChangedError (each then reads again; callers whose workspace did not move
+ * simply find their reads still current).
  */
 export function createAuditGroupCommit({
   commitBatch,
   lanes = 4,
   maxBatchEvents = 2_000,
 }: {
-  /** Writes and commits `inputs` in one transaction on `lane`'s chain; resolves with the chained events in input order. */
-  commitBatch: (lane: number, inputs: AuditEventInput[]) => Promise<ChainedAuditEvent[]>;
+  /**
+   * Writes and commits `inputs` in one transaction on `lane`'s chain, only if every
+   * workspace in `unchanged` is still at its generation; resolves with the chained
+   * events in input order.
+   */
+  commitBatch: (
+    lane: number,
+    inputs: AuditEventInput[],
+    unchanged: readonly WorkspaceGeneration[],
+  ) => Promise<ChainedAuditEvent[]>;
   /** Batches written at once, each on its own lane (chain). */
   lanes?: number;
   /** A batch stops taking callers past this many records (a single larger caller still goes alone). */
   maxBatchEvents?: number;
 }) {
-  const batcher = createSlotBatcher<AuditEventInput[], ChainedAuditEvent[]>({
+  const batcher = createSlotBatcher<AppendRequest, ChainedAuditEvent[]>({
     slots: lanes,
-    weightOf: (inputs) => inputs.length,
+    weightOf: (request) => request.inputs.length,
     maxBatchWeight: maxBatchEvents,
     async runBatch(lane, callers) {
-      const events = await commitBatch(lane, callers.length === 1 ? callers[0]! : callers.flat());
+      const events = await commitBatch(
+        lane,
+        callers.length === 1 ? callers[0]!.inputs : callers.flatMap((c) => c.inputs),
+        distinctGenerations(callers.flatMap((c) => c.unchanged)),
+      );
       let offset = 0;
-      return callers.map((inputs) => events.slice(offset, (offset += inputs.length)));
+      return callers.map(({ inputs }) => events.slice(offset, (offset += inputs.length)));
     },
   });
 
   return {
-    /** Resolves once `inputs` are committed (in some batch); rejects if that batch's commit failed. */
-    append(inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
+    /**
+     * Resolves once `inputs` are committed (in some batch); rejects if that batch's
+     * commit failed, or with WorkspaceChangedError if a workspace of `unchanged` (or of
+     * another caller in the batch) had moved past its generation.
+     */
+    append(
+      inputs: AuditEventInput[],
+      unchanged: readonly WorkspaceGeneration[] = [],
+    ): Promise<ChainedAuditEvent[]> {
       if (inputs.length === 0) return Promise.resolve([]);
-      return batcher.submit(inputs);
+      return batcher.submit({ inputs, unchanged });
     },
   };
 }
 
 export type AuditGroupCommit = ReturnType<typeof createAuditGroupCommit>;
+
+/** Each (workspace, generation) pair once; two generations of one workspace both stay (one must fail). */
+function distinctGenerations(all: readonly WorkspaceGeneration[]): WorkspaceGeneration[] {
+  const seen = new Map<string, WorkspaceGeneration>();
+  for (const g of all) seen.set(`${g.generation}:${g.workspaceId}`, g);
+  return [...seen.values()];
+}

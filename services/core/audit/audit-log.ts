@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditStore } from '../../storage/audit-store.js';
 import { DomainError } from '../errors/domain-error.js';
+import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
 import {
   auditEventHash,
   chainGenesisHash,
@@ -25,7 +26,13 @@ export async function openAuditLog({
 }: {
   auditStore: Pick<
     AuditStore,
-    'createChain' | 'lockChainHead' | 'appendToOwnChain' | 'insertEvents' | 'updateChainHead' | 'transaction'
+    | 'createChain'
+    | 'lockChainHead'
+    | 'appendToOwnChain'
+    | 'insertEvents'
+    | 'updateChainHead'
+    | 'transaction'
+    | 'requireUnchanged'
   >;
   chainId?: string;
   /** Chains of the group committer (`appendCommitted`): batches on different chains commit in parallel. */
@@ -70,14 +77,16 @@ export async function openAuditLog({
     return { events, next: { lastSeq: seq, lastHash: prevHash } };
   }
 
-  /** Appends to `chain` in `tx` after reading its head under lock. */
+  /** Appends to `chain` in `tx` after reading its head under lock (and checking `unchanged`). */
   async function appendLocked(
     tx: EntityManager,
     chain: string,
     inputs: AuditEventInput[],
+    unchanged: readonly WorkspaceGeneration[] = [],
   ): Promise<ChainedAuditEvent[]> {
     const head = await auditStore.lockChainHead(tx, chain);
     if (!head) throw new DomainError('INTERNAL', 'The audit chain of this process is missing.');
+    await auditStore.requireUnchanged(tx, unchanged);
     const { events, next } = chainAfter(
       chain,
       { lastSeq: Number(head.lastSeq), lastHash: head.lastHash },
@@ -111,19 +120,31 @@ export async function openAuditLog({
     return { chainId: laneChainId, head: await createChain(laneChainId) };
   }
 
-  async function commitOnLane(index: number, inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
+  async function commitOnLane(
+    index: number,
+    inputs: AuditEventInput[],
+    unchanged: readonly WorkspaceGeneration[],
+  ): Promise<ChainedAuditEvent[]> {
     const lane = (lanes[index] ??= await createLane());
     const known = lane.head;
     // Unknown until this batch's outcome is: a failure leaves it unknown.
     lane.head = null;
     if (known) {
       const { events, next } = chainAfter(lane.chainId, known, inputs);
-      if (await auditStore.appendToOwnChain(lane.chainId, known, next, events)) {
+      let appended: boolean;
+      try {
+        appended = await auditStore.appendToOwnChain(lane.chainId, known, next, events, unchanged);
+      } catch (error) {
+        // Refused before anything moved: the head is where it was.
+        if (error instanceof WorkspaceChangedError) lane.head = known;
+        throw error;
+      }
+      if (appended) {
         lane.head = next;
         return events;
       }
     }
-    const events = await auditStore.transaction((tx) => appendLocked(tx, lane.chainId, inputs));
+    const events = await auditStore.transaction((tx) => appendLocked(tx, lane.chainId, inputs, unchanged));
     const last = events.at(-1)!;
     lane.head = { lastSeq: last.chainSeq, lastHash: last.hash };
     return events;
@@ -137,10 +158,15 @@ export async function openAuditLog({
     append,
     /**
      * Appends in a transaction of its own (shared with callers arriving meanwhile) and
-     * returns once it is committed (fail closed: throws if not).
+     * returns once it is committed (fail closed: throws if not). With `unchanged`, the
+     * records are written only if those workspaces are still at those generations when
+     * the transaction checks; otherwise nothing is and WorkspaceChangedError is thrown.
      */
-    appendCommitted(inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
-      return groupCommit.append(inputs);
+    appendCommitted(
+      inputs: AuditEventInput[],
+      { unchanged = [] }: { unchanged?: readonly WorkspaceGeneration[] } = {},
+    ): Promise<ChainedAuditEvent[]> {
+      return groupCommit.append(inputs, unchanged);
     },
   };
 }

@@ -1,9 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { AuditEventInput, ChainedAuditEvent } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Metrics } from './metrics.js';
 
 type Append = (tx: EntityManager, inputs: AuditEventInput[]) => Promise<ChainedAuditEvent[]>;
-type AppendCommitted = (inputs: AuditEventInput[]) => Promise<ChainedAuditEvent[]>;
+type AppendCommitted = (
+  inputs: AuditEventInput[],
+  options?: Parameters<AuditLog['appendCommitted']>[1],
+) => Promise<ChainedAuditEvent[]>;
 
 /**
  * Wraps an audit log so every append is timed into `auditWriteDuration` (failed ones
@@ -32,7 +36,7 @@ export function timeAuditWrites<T extends { append?: Append; appendCommitted?: A
       append: (tx: EntityManager, inputs: AuditEventInput[]) => timed(() => append(tx, inputs)),
     }),
     ...(appendCommitted && {
-      appendCommitted: (inputs: AuditEventInput[]) => timed(() => appendCommitted(inputs)),
+      appendCommitted: (...args: Parameters<AppendCommitted>) => timed(() => appendCommitted(...args)),
     }),
   } as T;
 }

@@ -2,7 +2,9 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { DomainError } from '../errors/domain-error.js';
-import type { ResolutionStore } from '../../storage/resolution-store.js';
+import type { CandidateSecret } from '../../storage/resolution-store.js';
+import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
+import type { CandidateCache } from './candidate-cache.js';
 import type { LastUsedTracker } from './last-used-tracker.js';
 import { decideNames, type NameDecision } from './resolution-decisions.js';
 import type { ResolveCallInfo, ResolvedValue, RunContextInput, RunnerIdentity } from './resolution-types.js';
@@ -21,25 +23,34 @@ type RecordFor = (
  * Hands decrypted values to runners (SPEC §6, §8). Every call writes one audit
  * record per requested name — resolved or refused — and commits them before any
  * value is returned: when the audit write fails, the call fails and nothing leaves.
+ *
+ * Candidates may come from the candidate cache; a call served from it commits its
+ * records only if the workspace's generation has not moved since (checked in the
+ * audit transaction). If it has, nothing was written or sent, and the call is decided
+ * again from a lookup sent after it arrived, which needs no such check.
  */
 export function createResolutionService({
-  store,
+  candidates,
   cipher,
   auditLog,
   policy,
   lastUsed,
 }: {
-  store: Pick<ResolutionStore, 'findCandidates'>;
+  candidates: Pick<CandidateCache, 'find' | 'invalidate'>;
   cipher: Pick<EnvelopeCipher, 'open'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
   lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
 }) {
-  /** Fail closed: a resolve whose records are not committed is not served. */
-  async function audit(records: AuditEventInput[]): Promise<void> {
+  /**
+   * Fail closed: a resolve whose records are not committed is not served. With
+   * `unchanged`, WorkspaceChangedError passes through for the caller to decide again.
+   */
+  async function audit(records: AuditEventInput[], unchanged?: WorkspaceGeneration[]): Promise<void> {
     try {
-      await auditLog.appendCommitted(records);
+      await auditLog.appendCommitted(records, unchanged && { unchanged });
     } catch (error) {
+      if (error instanceof WorkspaceChangedError) throw error;
       throw new DomainError(
         'UNAVAILABLE',
         'The audit log could not be written, so nothing was resolved; retry later.',
@@ -113,25 +124,64 @@ export function createResolutionService({
       );
     }
 
-    throwIfAborted(call.signal);
-    // One read: the candidates come with the principal's membership of each.
-    const candidates = await store.findCandidates(context.workspaceId, context.principal, request.names);
-    const decisions = decideNames(request.names, context.principal, candidates);
-    await refuseUnlessAllFound(decisions, perName);
+    // Kept candidates first; if the workspace moved meanwhile, once more from a fresh lookup.
+    for (const fresh of [false, true]) {
+      throwIfAborted(call.signal);
+      // One read: the candidates come with the principal's membership of each.
+      const read = await candidates.find(context.workspaceId, context.principal, request.names, { fresh });
+      const unchanged = read.cached
+        ? [{ workspaceId: context.workspaceId, generation: read.generation }]
+        : undefined;
+      try {
+        return await serve(
+          request.names,
+          context.principal,
+          read.candidates,
+          perName,
+          call.signal,
+          unchanged,
+        );
+      } catch (error) {
+        if (!(error instanceof WorkspaceChangedError)) throw error;
+        candidates.invalidate(context.workspaceId);
+      }
+    }
+    // Unreachable: a fresh read carries no condition, so it cannot be refused as changed.
+    throw new DomainError('INTERNAL', 'The resolve could not be decided.');
+  }
 
-    throwIfAborted(call.signal);
+  /** Decides, decrypts and audits one call from one read of its candidates. */
+  async function serve(
+    names: string[],
+    principal: string,
+    read: CandidateSecret[],
+    perName: RecordFor,
+    signal: AbortSignal | undefined,
+    unchanged: WorkspaceGeneration[] | undefined,
+  ): Promise<ResolvedValue[]> {
+    const decisions = decideNames(names, principal, read);
+    await refuseUnlessAllFound(decisions, perName, unchanged);
+
+    throwIfAborted(signal);
     const found = decisions.filter((d): d is NameDecision & { kind: 'found' } => d.kind === 'found');
-    const values = await openAll(found, perName);
+    const values = await openAll(found, perName, unchanged);
 
     // The records are committed before the values are returned to the transport.
-    throwIfAborted(call.signal);
-    await audit(found.map((d) => perName(d.name, { outcome: 'SUCCESS' }, d)));
+    throwIfAborted(signal);
+    await audit(
+      found.map((d) => perName(d.name, { outcome: 'SUCCESS' }, d)),
+      unchanged,
+    );
     lastUsed?.markUsed(found.map((d) => d.secret.id));
     return values;
   }
 
   /** Denied names win over missing ones; either way every name is audited and nothing is returned. */
-  async function refuseUnlessAllFound(decisions: NameDecision[], perName: RecordFor): Promise<void> {
+  async function refuseUnlessAllFound(
+    decisions: NameDecision[],
+    perName: RecordFor,
+    unchanged: WorkspaceGeneration[] | undefined,
+  ): Promise<void> {
     const denied = decisions.filter((d) => d.kind === 'denied').map((d) => d.name);
     const missing = decisions.filter((d) => d.kind === 'missing').map((d) => d.name);
     if (denied.length === 0 && missing.length === 0) return;
@@ -144,6 +194,7 @@ export function createResolutionService({
             ? perName(d.name, { outcome: 'NOT_FOUND' })
             : perName(d.name, { outcome: 'ERROR', reason: `NOT_SENT: call refused ${refusal}` }, d),
       ),
+      unchanged,
     );
     if (denied.length > 0) {
       throw new DomainError(
@@ -161,6 +212,7 @@ export function createResolutionService({
   async function openAll(
     found: Array<NameDecision & { kind: 'found' }>,
     perName: RecordFor,
+    unchanged: WorkspaceGeneration[] | undefined,
   ): Promise<ResolvedValue[]> {
     const results = await Promise.allSettled(
       found.map(({ secret }) =>
@@ -191,6 +243,7 @@ export function createResolutionService({
           d,
         ),
       ),
+      unchanged,
     );
     throw DomainError.from(failure.reason);
   }

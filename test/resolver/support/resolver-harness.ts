@@ -6,6 +6,8 @@ import {
   createLastUsedTracker,
   type LastUsedTracker,
 } from '../../../services/core/resolution/last-used-tracker.js';
+import { createCandidateCache } from '../../../services/core/resolution/candidate-cache.js';
+import { createCandidateLookupCoalescer } from '../../../services/core/resolution/candidate-lookup-coalescer.js';
 import { createResolutionService } from '../../../services/core/resolution/resolution-service.js';
 import {
   createPermissiveRunnerPolicy,
@@ -37,7 +39,8 @@ export interface ResolverHarness extends SeedDeps {
   startServer(options?: {
     policy?: RunnerPolicy;
     auditLog?: Pick<AuditLog, 'appendCommitted'>;
-    store?: Pick<ResolutionStore, 'findCandidates'>;
+    /** Replaces the candidate statements (behind the production cache and coalescer). */
+    store?: Pick<ResolutionStore, 'findCandidateSnapshots'>;
     /** Overrides some of the production limits (tests shorten the timers to watch them fire). */
     limits?: Partial<ResolverLimits>;
   }): Promise<{ port: number; lastUsed: LastUsedTracker; close(): Promise<void> }>;
@@ -65,7 +68,10 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
     async startServer(options = {}) {
       const lastUsed = createLastUsedTracker({ store, flushIntervalMs: 60_000 });
       const resolutionService = createResolutionService({
-        store: options.store ?? store,
+        // The production wiring: kept candidates, misses coalesced.
+        candidates: createCandidateCache({
+          lookup: createCandidateLookupCoalescer({ store: options.store ?? store }),
+        }),
         cipher,
         auditLog: options.auditLog ?? auditLog,
         policy: options.policy ?? createPermissiveRunnerPolicy(),
