@@ -162,6 +162,48 @@ describe.each(DATABASE_KINDS)('resolver on %s: kept candidates are proven curren
     await expect(verifyAuditLog(createAuditStore(h))).resolves.toMatchObject({ ok: true });
   });
 
+  it('never serves a version older than a rotation that committed before the call began, under load', async () => {
+    const secret = await seedSecret(h, { workspaceId, name: 'HOT', value: 'hot-v1' });
+    // Each rotation's version, and when its commit had returned.
+    const committed: Array<{ version: number; at: number }> = [];
+    const calls: Array<{ startedAt: number; version: number; value: string; requestId: string }> = [];
+    let rotating = true;
+    const rotations = (async () => {
+      for (let i = 0; i < 12; i += 1) {
+        // Rotate only once calls have been served since the last one, on either database.
+        const served = calls.length;
+        while (calls.length < served + 3) await new Promise((resolve) => setTimeout(resolve, 2));
+        const version = await rotateSecret(h, secret, `hot-v${i + 2}`);
+        committed.push({ version, at: performance.now() });
+      }
+      rotating = false;
+    })();
+    const workers = Array.from({ length: 8 }, async () => {
+      while (rotating) {
+        const startedAt = performance.now();
+        const { response, error, requestId } = await resolve(['HOT']);
+        expect(error).toBeUndefined();
+        const served = response!.secrets[0]!;
+        calls.push({ startedAt, version: served.version, value: served.value, requestId });
+      }
+    });
+    await Promise.all([rotations, ...workers]);
+
+    expect(calls.length).toBeGreaterThanOrEqual(36);
+    // Calls saw most of the versions, not only the first and last.
+    expect(new Set(calls.map((c) => c.version)).size).toBeGreaterThan(6);
+    for (const call of calls) {
+      const newestBefore = committed.filter((c) => c.at < call.startedAt).at(-1)?.version ?? 1;
+      expect(call.version).toBeGreaterThanOrEqual(newestBefore);
+      expect(call.value).toBe(`hot-v${call.version}`);
+    }
+    // Each call's audit record names exactly the version it was sent.
+    for (const call of calls.slice(-10)) {
+      const records = await h.auditEvents(call.requestId);
+      expect(records.map((r) => [r.outcome, r.version])).toEqual([['SUCCESS', call.version]]);
+    }
+  });
+
   it('finds a name created after it was kept as missing', async () => {
     const missing = await resolve(['LATE_COMER']);
     expect(missing.error?.code).toBe(status.NOT_FOUND);
