@@ -15,8 +15,21 @@ import { rotateSecret, seedSecret } from '../support/seed-secret.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';
 import { createTestPki, type TestPki } from './support/test-pki.js';
 
-const candidate = (name: string, version = 1): CandidateSecret =>
-  ({ id: `id-${name}`, name, version, scope: 'WORKSPACE' }) as CandidateSecret;
+/** A candidate whose sealed value is `valueBytes` long. */
+const candidate = (name: string, version = 1, valueBytes = 16): CandidateSecret =>
+  ({
+    id: `id-${name}`,
+    name,
+    version,
+    scope: 'WORKSPACE',
+    sealed: {
+      ciphertext: Buffer.alloc(valueBytes),
+      iv: Buffer.alloc(12),
+      tag: Buffer.alloc(16),
+      wrappedKey: Buffer.alloc(60),
+      keyId: 'k',
+    },
+  }) as CandidateSecret;
 
 /** A lookup answering from a script, counting what it was asked. */
 function scriptedLookup(answer: (names: readonly string[]) => CandidateSnapshot) {
@@ -48,7 +61,8 @@ describe('candidate cache', () => {
     await cache.find('w', 'p', ['A', 'B']);
     await cache.find('w', 'p', ['A'], { fresh: true });
     expect(asked).toEqual([['A', 'MISSING'], ['A'], ['A', 'B'], ['A']]);
-    expect(cache.size()).toBe(4);
+    // Kept: A and MISSING for p, A for other, then B for p.
+    expect(cache.bytes()).toBeGreaterThan(3 * (256 + 16 + 60 + 12 + 16));
   });
 
   it('forgets a workspace on invalidate, and entries older than the TTL', async () => {
@@ -87,20 +101,22 @@ describe('candidate cache', () => {
     expect((await cache.find('w', 'p', ['A'])).cached).toBe(false);
   });
 
-  it('keeps at most maxNames names, dropping the oldest entries first', async () => {
+  it('keeps about maxBytes of sealed values at most, dropping the oldest entries first', async () => {
+    // Two 1 KiB values per entry: about 2.8 KiB kept per entry with the allowances.
     const { lookup } = scriptedLookup((names) => ({
       generation: 1,
-      candidates: names.map((n) => candidate(n)),
+      candidates: names.map((n) => candidate(n, 1, 1_024)),
     }));
-    const cache = createCandidateCache({ lookup, maxNames: 3 });
+    const cache = createCandidateCache({ lookup, maxBytes: 4_000 });
     await cache.find('w1', 'p', ['A', 'B']);
     await cache.find('w2', 'p', ['C', 'D']);
-    expect(cache.size()).toBe(2);
+    expect(cache.bytes()).toBeLessThanOrEqual(4_000);
     expect((await cache.find('w2', 'p', ['C'])).cached).toBe(true);
     expect((await cache.find('w1', 'p', ['A'])).cached).toBe(false);
     // One lookup larger than the cap is answered but not kept.
-    await cache.find('w3', 'p', ['E', 'F', 'G', 'H']);
-    expect(cache.size()).toBeLessThanOrEqual(3);
+    const big = await cache.find('w3', 'p', ['E', 'F', 'G', 'H']);
+    expect(big.candidates).toHaveLength(4);
+    expect(cache.bytes()).toBeLessThanOrEqual(4_000);
     expect((await cache.find('w3', 'p', ['E'])).cached).toBe(false);
   });
 });

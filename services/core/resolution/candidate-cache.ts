@@ -17,6 +17,21 @@ interface Entry {
   loadedAt: number;
   /** Candidates per name; an empty list records that the name matched nothing. */
   byName: Map<string, CandidateSecret[]>;
+  /** What `byName` holds, by `keptBytes`. */
+  bytes: number;
+}
+
+/**
+ * About what keeping a name costs: its sealed bytes (a value may be up to 64 KiB, so a
+ * count of names alone would not bound memory) and a fixed allowance for the strings
+ * and objects around them.
+ */
+function keptBytes(name: string, candidates: CandidateSecret[]): number {
+  let bytes = 64 + name.length;
+  for (const { sealed } of candidates) {
+    bytes += 256 + sealed.ciphertext.length + sealed.wrappedKey.length + sealed.iv.length + sealed.tag.length;
+  }
+  return bytes;
 }
 
 /**
@@ -28,30 +43,29 @@ interface Entry {
  * exact — a rotation committed on any replica is seen by the next call — and a wrong
  * guess costs one retry, never a stale value. Entries also expire after `ttlMs`, which
  * bounds how long the ciphertext of a deleted secret can stay in this process's
- * memory, and the total number of names kept is capped at `maxNames` (oldest entries
- * go first).
+ * memory, and what is kept is capped at about `maxBytes` (oldest entries go first).
  */
 export function createCandidateCache({
   lookup,
   ttlMs = 30_000,
-  maxNames = 50_000,
+  maxBytes = 64 * 1024 * 1024,
   now = () => Date.now(),
 }: {
   lookup: Pick<CandidateLookupCoalescer, 'findSnapshot'>;
   ttlMs?: number;
-  maxNames?: number;
+  maxBytes?: number;
   now?: () => number;
 }) {
   // Workspace → principal → entry. Map order is load order, so the oldest go first.
   const workspaces = new Map<string, Map<string, Entry>>();
   const loadOrder = new Map<Entry, { workspaceId: string; principal: string }>();
-  let namesKept = 0;
+  let bytesKept = 0;
 
   function drop(workspaceId: string, principal: string): void {
     const principals = workspaces.get(workspaceId);
     const entry = principals?.get(principal);
     if (!entry) return;
-    namesKept -= entry.byName.size;
+    bytesKept -= entry.bytes;
     loadOrder.delete(entry);
     principals!.delete(principal);
     if (principals!.size === 0) workspaces.delete(workspaceId);
@@ -81,21 +95,22 @@ export function createCandidateCache({
       entry = undefined;
     }
     if (!entry) {
-      entry = { generation: found.generation, loadedAt: now(), byName: new Map() };
+      entry = { generation: found.generation, loadedAt: now(), byName: new Map(), bytes: 0 };
       let principals = workspaces.get(workspaceId);
       if (!principals) workspaces.set(workspaceId, (principals = new Map()));
       principals.set(principal, entry);
       loadOrder.set(entry, { workspaceId, principal });
     }
     for (const name of names) {
-      if (!entry.byName.has(name)) namesKept += 1;
-      entry.byName.set(
-        name,
-        found.candidates.filter((c) => c.name === name),
-      );
+      if (entry.byName.has(name)) continue;
+      const candidates = found.candidates.filter((c) => c.name === name);
+      const bytes = keptBytes(name, candidates);
+      entry.byName.set(name, candidates);
+      entry.bytes += bytes;
+      bytesKept += bytes;
     }
     for (const [oldest, owner] of loadOrder) {
-      if (namesKept <= maxNames) break;
+      if (bytesKept <= maxBytes) break;
       drop(owner.workspaceId, owner.principal);
       // The entry just filled may itself be over the cap; it is then not kept at all.
       if (oldest === entry) break;
@@ -131,9 +146,9 @@ export function createCandidateCache({
       for (const principal of [...(workspaces.get(workspaceId)?.keys() ?? [])]) drop(workspaceId, principal);
     },
 
-    /** How many names are kept, for tests and metrics. */
-    size(): number {
-      return namesKept;
+    /** About how many bytes are kept, for tests and metrics. */
+    bytes(): number {
+      return bytesKept;
     },
   };
 }
