@@ -12,6 +12,7 @@ import { createResolutionStore } from '../storage/resolution-store.js';
 import { createCandidateCache } from '../core/resolution/candidate-cache.js';
 import { createCandidateLookupCoalescer } from '../core/resolution/candidate-lookup-coalescer.js';
 import { instrumentResolverAuditLog } from './audit-metrics.js';
+import { instrumentCandidateCache } from './candidate-metrics.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
 
@@ -56,10 +57,11 @@ export async function startResolver({
   const policy = loadRunnerPolicy(config);
   const store = createResolutionStore({ dataSource });
   const lastUsed = createLastUsedTracker({ store, logger });
+  const candidates = createCandidateCache({ lookup: createCandidateLookupCoalescer({ store }) });
   const resolutionService = createResolutionService({
     // Candidates are kept per workspace and proven current in the audit commit; misses
     // share their SELECTs across concurrent calls, as the calls share their audit commits.
-    candidates: createCandidateCache({ lookup: createCandidateLookupCoalescer({ store }) }),
+    candidates: metrics ? instrumentCandidateCache(candidates, metrics) : candidates,
     cipher,
     auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
     policy,

@@ -23,6 +23,9 @@ describe('createMetrics', () => {
       'strongroom_resolves_total',
       'strongroom_audit_write_duration_seconds',
       'strongroom_db_pool_connections',
+      'strongroom_candidate_reads_total',
+      'strongroom_candidate_stale_reads_total',
+      'strongroom_candidate_cache_bytes',
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }

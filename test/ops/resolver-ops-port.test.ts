@@ -26,12 +26,13 @@ let resolver: StartedResolver;
 let ops: OpsHttpServer;
 let opsPort: number;
 let client: ReturnType<typeof createResolverClient>;
+let cipher: ReturnType<typeof createEnvelopeCipher>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'strongroom-ops-'));
   const config = { ...loadConfig({ STRONGROOM_DATA_DIR: dir }), resolverPort: 0 };
   db = await openMigratedDataSource('sqlite');
-  const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+  cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
   const auditLog = await openAuditLog({ auditStore: createAuditStore(db) });
   const metrics = createMetrics({ readPoolStats: () => readPoolStats(db.dataSource) });
   const logger = pino({ level: 'silent' });
@@ -94,6 +95,48 @@ describe('the resolver ops port (plain HTTP)', () => {
     expect(body).toContain('process_resident_memory_bytes');
     // Nothing a resolve returned appears in the metrics.
     expect(body).not.toContain('a-value');
+  });
+
+  it('counts candidate reads by source, stale cached reads, and the cache size', async () => {
+    const secretStore = createSecretStore(db);
+    const counters = async () => {
+      const { body } = await httpGet(opsPort, '/metrics');
+      const value = (line: string) => Number(new RegExp(`^${line} (\\S+)$`, 'm').exec(body)?.[1] ?? 0);
+      return {
+        cache: value('strongroom_candidate_reads_total\\{source="cache"\\}'),
+        lookup: value('strongroom_candidate_reads_total\\{source="lookup"\\}'),
+        stale: value('strongroom_candidate_stale_reads_total'),
+        bytes: value('strongroom_candidate_cache_bytes'),
+      };
+    };
+    await seedSecret({ secretStore, cipher }, { workspaceId: 'w-metrics', name: 'B', value: 'b-value' });
+    const metricsContext = { ...context, workspaceId: 'w-metrics' };
+    const before = await counters();
+    for (let i = 0; i < 2; i += 1) {
+      expect(
+        (await client.resolve({ context: metricsContext, names: ['B'] })).response?.secrets[0]?.value,
+      ).toBe('b-value');
+    }
+    const kept = await counters();
+    expect(kept.lookup - before.lookup).toBe(1);
+    expect(kept.cache - before.cache).toBe(1);
+    expect(kept.bytes).toBeGreaterThan(0);
+    // Any write to the workspace makes the next cached read stale: decided again from a lookup.
+    await db.dataSource.query(
+      "UPDATE secrets SET current_version = current_version + 1 WHERE workspace_id = 'w-metrics'",
+    );
+    await db.dataSource.query(
+      "UPDATE secrets SET current_version = current_version - 1 WHERE workspace_id = 'w-metrics'",
+    );
+    const third = await client.resolve({ context: metricsContext, names: ['B'] });
+    expect(third.error).toBeUndefined();
+    expect(third.response?.secrets[0]?.value).toBe('b-value');
+    const after = await counters();
+    expect(after.stale - kept.stale).toBe(1);
+    expect(after.cache - kept.cache).toBe(1);
+    expect(after.lookup - kept.lookup).toBe(1);
+    const { body } = await httpGet(opsPort, '/metrics');
+    expect(body).not.toContain('b-value');
   });
 
   it('is not served on the mTLS port', async () => {

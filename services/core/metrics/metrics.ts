@@ -15,6 +15,9 @@ export type RequestLabel = 'service' | 'operation' | 'outcome';
  * | `strongroom_resolves_total` | counter | outcome | resolver, once per requested name (audit outcome) |
  * | `strongroom_audit_write_duration_seconds` | histogram | — | every audit append (see `timeAuditWrites`) |
  * | `strongroom_db_pool_connections` | gauge | state (`used`, `idle`) | read at scrape time from `readPoolStats` |
+ * | `strongroom_candidate_reads_total` | counter | source (`cache`, `lookup`) | resolver, once per read of a call's candidates (see `instrumentCandidateCache`) |
+ * | `strongroom_candidate_stale_reads_total` | counter | — | resolver, once per cached read refused at commit (the workspace had changed) |
+ * | `strongroom_candidate_cache_bytes` | gauge | — | resolver, after each read (see `instrumentCandidateCache`) |
  *
  * plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`).
  * `service` is `api` or `resolver`; `operation` the GraphQL operation or gRPC method
@@ -28,6 +31,9 @@ export interface Metrics {
   resolvesTotal: Counter<'outcome'>;
   auditWriteDuration: Histogram<string>;
   dbPoolConnections: Gauge<'state'>;
+  candidateReadsTotal: Counter<'source'>;
+  candidateStaleReadsTotal: Counter<string>;
+  candidateCacheBytes: Gauge<string>;
 }
 
 // Resolves are milliseconds when healthy; the long tail is a slow database or audit commit.
@@ -84,6 +90,22 @@ export function createMetrics({
         this.set({ state: 'used' }, stats.used);
         this.set({ state: 'idle' }, stats.idle);
       },
+    }),
+    candidateReadsTotal: new Counter({
+      name: 'strongroom_candidate_reads_total',
+      help: "Reads of a resolve call's candidates, from the candidate cache or a database lookup.",
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    candidateStaleReadsTotal: new Counter({
+      name: 'strongroom_candidate_stale_reads_total',
+      help: 'Cached candidate reads refused at the audit commit because the workspace had changed (the call was decided again).',
+      registers,
+    }),
+    candidateCacheBytes: new Gauge({
+      name: 'strongroom_candidate_cache_bytes',
+      help: "About how many bytes of sealed candidates the resolver's candidate cache holds.",
+      registers,
     }),
   };
 }
