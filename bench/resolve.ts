@@ -119,12 +119,13 @@ export async function benchResolve({
       }
       for (const server of SERVERS) {
         raw[server][inFlight] = summarize(`${server} @${inFlight}`, samples[server]);
-        cpu[server][inFlight] = perCall(spent[server], raw[server][inFlight]!.calls);
+        const wallSeconds = samples[server].reduce((sum, sample) => sum + sample.seconds, 0);
+        cpu[server][inFlight] = perCall(spent[server], raw[server][inFlight]!.calls, wallSeconds);
       }
       process.stderr.write(
-        `bench: resolve @${inFlight} CPU ms per call (server / MariaDB / client): ${SERVERS.map(
+        `bench: resolve @${inFlight} CPU ms per call (server / MariaDB / client; cores busy): ${SERVERS.map(
           (s) =>
-            `${s} ${cpu[s][inFlight]!.server} / ${cpu[s][inFlight]!.database} / ${cpu[s][inFlight]!.client}`,
+            `${s} ${cpu[s][inFlight]!.server} / ${cpu[s][inFlight]!.database} / ${cpu[s][inFlight]!.client}; ${cpu[s][inFlight]!.coresBusy}`,
         ).join('; ')}\n`,
       );
     }
@@ -147,8 +148,12 @@ async function startGrpcFloor(script: string, env: Record<string, string>) {
 
 /** CPU seconds spent during a server's slices: by its process tree, by MariaDB, and by this (client) process. */
 type CpuSeconds = { server: number; database: number; client: number };
-/** The same, in milliseconds per call: where each call's CPU went, on a machine whose cores all three share. */
-type CpuPerCall = CpuSeconds;
+/**
+ * The same, in milliseconds per call: where each call's CPU went, on a machine whose
+ * cores all three share; and how many cores the three kept busy together (CPU seconds
+ * per wall second), which shows whether calls/s was bound by CPU or by waiting.
+ */
+type CpuPerCall = CpuSeconds & { coresBusy: number };
 
 const cpuNow = (serverPid: number, mariadb: number | undefined): CpuSeconds => {
   const own = process.cpuUsage();
@@ -163,10 +168,11 @@ const addSpent = (into: CpuSeconds, before: CpuSeconds, after: CpuSeconds): void
   into.database += after.database - before.database;
   into.client += after.client - before.client;
 };
-const perCall = (spent: CpuSeconds, calls: number): CpuPerCall => ({
+const perCall = (spent: CpuSeconds, calls: number, wallSeconds: number): CpuPerCall => ({
   server: Number(((spent.server * 1000) / calls).toFixed(3)),
   database: Number(((spent.database * 1000) / calls).toFixed(3)),
   client: Number(((spent.client * 1000) / calls).toFixed(3)),
+  coresBusy: Number(((spent.server + spent.database + spent.client) / wallSeconds).toFixed(2)),
 });
 
 function resolveFigures(raw: Record<Server, Record<number, LoadResult>>, levels: number[]): Figure[] {
