@@ -25,7 +25,7 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   const auditCount = (action: string, secretId?: string): Promise<number> =>
     countRows(
       api.dataSource,
-      `SELECT COUNT(*) AS n FROM audit_events WHERE action = ? AND outcome = 'SUCCESS'${secretId ? ' AND secret_id = ?' : ''}`,
+      `SELECT COUNT(*) AS n FROM audit_events WHERE workspace_id = 'ws-c' AND action = ? AND outcome = 'SUCCESS'${secretId ? ' AND secret_id = ?' : ''}`,
       secretId ? [action, secretId] : [action],
     );
 
@@ -112,6 +112,45 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
       .map((r) => r.body.data!.registerSystemSecret.version as number)
       .sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it("mixed writes to one workspace all go through, though each moves the workspace's one generation row", async () => {
+    const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+    // A workspace of its own: the other tests count this suite's audit records.
+    const owner = await api.token({ sub: 'alice', wid: 'ws-mixed', role: 'admin' });
+    const shared = await api.gql(owner, CREATE, { input: { name: 'MIXED_SHARED', value: 'v0' } });
+    expect(outcomeOf(shared)).toBe('OK');
+    const id = shared.body.data!.createSecret.id as string;
+    const generationBefore = await countRows(
+      api.dataSource,
+      "SELECT generation AS n FROM secret_generations WHERE workspace_id = 'ws-mixed'",
+    );
+    // Creates of new names, rotations of one secret, and imports that overwrite it
+    // and create more: every one takes the generation row in its own transaction, some
+    // after row locks the others hold.
+    const writes = [
+      ...Array.from({ length: 20 }, (_, i) =>
+        api.gql(owner, CREATE, { input: { name: `MIXED_NEW_${i}`, value: `new-${i}` } }),
+      ),
+      ...Array.from({ length: 20 }, (_, i) =>
+        api.gql(owner, ROTATE, { input: { id, value: `rotated-${i}` } }),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        api.gql(owner, IMPORT, {
+          i: { dotenv: `MIXED_SHARED=imported-${i}\nMIXED_IMPORTED_${i}=x`, onConflict: 'OVERWRITE' },
+        }),
+      ),
+    ];
+    const outcomes = (await Promise.all(writes)).map(outcomeOf);
+    expect(outcomes).toEqual(writes.map(() => 'OK'));
+    const secret = (await api.runtime.secretStore.findSecretById(id))!;
+    expect(Number(secret.currentVersion)).toBe(1 + 20 + 4);
+    const generationAfter = await countRows(
+      api.dataSource,
+      "SELECT generation AS n FROM secret_generations WHERE workspace_id = 'ws-mixed'",
+    );
+    expect(generationAfter).toBeGreaterThan(generationBefore + writes.length);
+    expect(await verifyAuditLog(api.runtime.auditStore)).toMatchObject({ ok: true });
   });
 
   it('two OVERWRITE imports of the same names in opposite orders both go through', async () => {
