@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { Server, type handleUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type handleUnaryCall } from '@grpc/grpc-js';
 import type {
   ResolveRequest,
   ResolveResponse,
 } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { secretResolverDefinition } from '../../services/resolver/service-definitions.js';
-import { createRunnerServerCredentials } from '../../services/resolver/tls/server-credentials.js';
 
 /**
- * Serves `resolve` on the resolver's own service definition and mTLS credentials (the
- * TLS files of `STRONGROOM_TLS_*`), on a free port, and prints `ready <port>`: the
- * floors differ from the real resolver only in what the handler does.
+ * Serves `resolve` on the resolver's own service definition and the same mTLS files
+ * (`STRONGROOM_TLS_*`, client certificates required), on a free port, and prints
+ * `ready <port>`. A bare grpc-js server: its TLS is grpc-js's own, and the handler never
+ * reads the peer certificate.
  */
 export async function serveFloor(
   resolve: handleUnaryCall<ResolveRequest, ResolveResponse>,
@@ -19,11 +19,17 @@ export async function serveFloor(
   const env = process.env;
   const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 });
   server.addService(secretResolverDefinition, { resolve });
-  const credentials = createRunnerServerCredentials({
-    certPem: readFileSync(env.STRONGROOM_TLS_CERT!),
-    keyPem: readFileSync(env.STRONGROOM_TLS_KEY!),
-    runnerCaPem: readFileSync(env.STRONGROOM_RUNNER_CA!),
-  });
+  const requireClientCertificate = true;
+  const credentials = ServerCredentials.createSsl(
+    readFileSync(env.STRONGROOM_RUNNER_CA!),
+    [
+      {
+        cert_chain: readFileSync(env.STRONGROOM_TLS_CERT!),
+        private_key: readFileSync(env.STRONGROOM_TLS_KEY!),
+      },
+    ],
+    requireClientCertificate,
+  );
   const port = await new Promise<number>((resolvePort, reject) =>
     server.bindAsync('127.0.0.1:0', credentials, (error, bound) =>
       error ? reject(error) : resolvePort(bound),

@@ -1,9 +1,10 @@
 import { create } from '@bufbuild/protobuf';
-import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
 import { DomainError } from '../core/errors/domain-error.js';
 import { acceptRequestId } from '../core/logging/request-id.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { ResolutionService } from '../core/resolution/resolution-service.js';
+import type { RunnerIdentity } from '../core/resolution/resolution-types.js';
 import {
   ResolveResponseSchema,
   type ResolveRequest,
@@ -21,14 +22,22 @@ import { toGrpcStatus } from './status-mapping.js';
 export function createResolveHandler({
   resolutionService,
   logger,
+  runnerOf,
 }: {
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
+  /**
+   * The runner of a call's connection, read at its TLS handshake; undefined when the
+   * connection is not known there, and the certificate is then read from the call.
+   */
+  runnerOf?: (call: ServerUnaryCall<ResolveRequest, ResolveResponse>) => RunnerIdentity | null | undefined;
 }): handleUnaryCall<ResolveRequest, ResolveResponse> {
   return (call, callback) => {
     // The caller's x-request-id ties audit records to runner logs; same rules as the API's.
     const requestId = acceptRequestId(call.metadata.get('x-request-id').filter((v) => typeof v === 'string'));
-    const runner = runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
+    const known = runnerOf?.(call);
+    const runner =
+      known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
     // grpc-js cancels the call (and emits 'cancelled') when the deadline passes or the client goes away.
     const aborter = new AbortController();
     const onCancelled = () => aborter.abort();

@@ -1,4 +1,4 @@
-import { Server } from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from '../core/logging/logger.js';
 import type { Metrics } from '../core/metrics/metrics.js';
 import type { ResolutionService } from '../core/resolution/resolution-service.js';
@@ -6,7 +6,7 @@ import { instrumentUnary } from './call-metrics.js';
 import { createHealthCheckHandler } from './health-handler.js';
 import { createResolveHandler } from './resolve-handler.js';
 import { healthDefinition, secretResolverDefinition } from './service-definitions.js';
-import { createRunnerServerCredentials, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './tls/server-credentials.js';
+import { createRunnerConnections, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './tls/runner-connections.js';
 
 /** A running (or ready to run) resolver. */
 export interface ResolverServer {
@@ -51,7 +51,7 @@ export const DEFAULT_RESOLVER_LIMITS: ResolverLimits = {
   keepaliveTimeoutMs: 20_000,
 };
 
-/** The grpc-js server options for `limits` (the handshake timeout lives in the credentials). */
+/** The grpc-js server options for `limits` (the handshake timeout is the TLS listener's). */
 export function grpcServerOptions(limits: ResolverLimits) {
   return {
     'grpc.max_receive_message_length': limits.maxRequestBytes,
@@ -86,7 +86,19 @@ export function createResolverServer({
 }): ResolverServer {
   const limits = { ...DEFAULT_RESOLVER_LIMITS, ...overrides };
   const server = new Server(grpcServerOptions(limits));
-  const resolve = createResolveHandler({ resolutionService, logger });
+  // TLS is ours (see runner-connections.ts): grpc-js speaks HTTP/2 over the verified
+  // sockets it is handed, so its side of the connection is plaintext by construction.
+  const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const connections = createRunnerConnections({
+    tls,
+    handshakeTimeoutMs: limits.handshakeTimeoutMs,
+    onConnection: (socket) => injector.injectConnection(socket),
+  });
+  const resolve = createResolveHandler({
+    resolutionService,
+    logger,
+    runnerOf: (call) => connections.runnerOf(call.getPeer()),
+  });
   const check = createHealthCheckHandler({ isReady });
   server.addService(secretResolverDefinition, {
     resolve: metrics ? instrumentUnary(resolve, { metrics, operation: 'Resolve' }) : resolve,
@@ -94,22 +106,21 @@ export function createResolverServer({
   server.addService(healthDefinition, {
     check: metrics ? instrumentUnary(check, { metrics, operation: 'Check' }) : check,
   });
-  const credentials = createRunnerServerCredentials(tls, { handshakeTimeoutMs: limits.handshakeTimeoutMs });
 
   return {
-    listen: (port, host = '0.0.0.0') =>
-      new Promise((resolve, reject) => {
-        const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-        server.bindAsync(address, credentials, (error, boundPort) =>
-          error ? reject(error) : resolve(boundPort),
-        );
-      }),
+    listen: (port, host = '0.0.0.0') => connections.listen(port, host),
     close: (graceMs = 10_000) =>
       new Promise((resolve) => {
-        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        void connections.stopAccepting();
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          void connections.stopAccepting({ cutAll: true });
+        }, graceMs);
         force.unref();
         server.tryShutdown(() => {
           clearTimeout(force);
+          // Connections still handshaking (bounded by the handshake timeout) go too.
+          void connections.stopAccepting({ cutAll: true });
           resolve();
         });
       }),

@@ -1,0 +1,115 @@
+import { createServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { RunnerIdentity } from '../../core/resolution/resolution-types.js';
+import { runnerIdentityFromCertificate } from '../runner-identity.js';
+
+/** Node's default is 120 s: that long a silent TCP client would hold a socket. */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** A connection's peer as grpc-js's `call.getPeer()` spells it: `address:port`. */
+const peerOf = (socket: Pick<TLSSocket, 'remoteAddress' | 'remotePort'>): string =>
+  `${socket.remoteAddress}:${socket.remotePort}`;
+
+/**
+ * The resolver's mTLS listener. It terminates TLS itself and hands each verified
+ * connection to grpc-js (through `Server.createConnectionInjector`), so the runner's
+ * identity is read from its certificate once per connection, at the handshake,
+ * instead of on every call: grpc-js's `getAuthContext()` rebuilds the whole peer
+ * certificate object, fingerprints included, each time it is asked, which was about a
+ * tenth of the resolver's CPU per call.
+ *
+ * A call finds its runner by its peer's address and port (`call.getPeer()`, the only
+ * connection detail grpc-js gives a handler). Two open connections can share a peer
+ * only in odd set-ups (one client address reaching two of the server's addresses);
+ * such a peer is marked ambiguous and its calls read the certificate from the call, as
+ * before. An entry goes when its last socket closes, so a later connection reusing the
+ * port never sees another's runner.
+ *
+ * Only clients whose certificate chains to the runner CA complete the handshake, within
+ * `handshakeTimeoutMs`; the CA is never empty (Node would otherwise fall back to the
+ * public roots, SPEC §12) and client certificates are always required. HTTP/2 is the
+ * only protocol offered (ALPN `h2`), as grpc-js's own secure server does.
+ */
+export function createRunnerConnections({
+  tls,
+  handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  onConnection,
+}: {
+  tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
+  handshakeTimeoutMs?: number;
+  /** Receives each verified connection (grpc-js's connection injector). */
+  onConnection: (socket: TLSSocket) => void;
+}) {
+  if (tls.runnerCaPem.length === 0)
+    throw new Error('the runner CA is empty; refusing to accept any client certificate');
+  // Per peer: the runner of each of its open sockets (almost always exactly one).
+  const peers = new Map<string, Map<TLSSocket, RunnerIdentity | null>>();
+  // Every TCP connection until it closes, handshaking or not, so close() can cut them all.
+  const sockets = new Set<Socket>();
+
+  const server: TlsServer = createServer(
+    {
+      cert: tls.certPem,
+      key: tls.keyPem,
+      ca: tls.runnerCaPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+      handshakeTimeout: handshakeTimeoutMs,
+      // grpc-js honours GRPC_SSL_CIPHER_SUITES for its own TLS; so does this listener.
+      ...(process.env.GRPC_SSL_CIPHER_SUITES ? { ciphers: process.env.GRPC_SSL_CIPHER_SUITES } : {}),
+    },
+    (socket) => {
+      const peer = peerOf(socket);
+      let sockets = peers.get(peer);
+      if (!sockets) peers.set(peer, (sockets = new Map()));
+      sockets.set(socket, runnerIdentityFromCertificate(socket.getPeerCertificate()));
+      const mine = sockets;
+      socket.once('close', () => {
+        mine.delete(socket);
+        if (mine.size === 0 && peers.get(peer) === mine) peers.delete(peer);
+      });
+      onConnection(socket);
+    },
+  );
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  // A failed or timed-out handshake ends the connection: once anyone listens for this
+  // event, Node leaves closing the socket to the listener.
+  server.on('tlsClientError', (_error, socket) => socket.destroy());
+
+  return {
+    /** Listens on `host:port`; resolves to the bound port (useful with port 0). */
+    listen(port: number, host: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+
+    /**
+     * The runner of the connection of `peer` (a call's `getPeer()`): its identity, null
+     * when its certificate names none, undefined when no single open connection of
+     * ours has that peer (the caller must then read the call's certificate).
+     */
+    runnerOf(peer: string): RunnerIdentity | null | undefined {
+      const sockets = peers.get(peer);
+      if (sockets?.size !== 1) return undefined;
+      return sockets.values().next().value as RunnerIdentity | null;
+    },
+
+    /** Stops accepting connections; `cutAll` also destroys every connection still open. */
+    stopAccepting({ cutAll = false }: { cutAll?: boolean } = {}): Promise<void> {
+      if (cutAll) for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type RunnerConnections = ReturnType<typeof createRunnerConnections>;
