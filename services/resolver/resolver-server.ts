@@ -66,7 +66,8 @@ export function grpcServerOptions(limits: ResolverLimits) {
 
 /**
  * The gRPC resolver: SecretResolver and grpc.health.v1.Health on one mTLS port. With
- * `metrics`, every call is counted and timed (operations `Resolve` and `Check`).
+ * `metrics`, every call is counted and timed (operations `Resolve` and `Check`), and
+ * every connection refused at the TLS handshake is counted by reason.
  * `limits` overrides some of DEFAULT_RESOLVER_LIMITS (tests shorten the timers).
  */
 export function createResolverServer({
@@ -81,7 +82,7 @@ export function createResolverServer({
   logger: Logger;
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
   isReady?: () => Promise<boolean>;
-  metrics?: Pick<Metrics, 'requestsTotal' | 'requestDuration'>;
+  metrics?: Pick<Metrics, 'requestsTotal' | 'requestDuration' | 'tlsRefusalsTotal'>;
   limits?: Partial<ResolverLimits>;
 }): ResolverServer {
   const limits = { ...DEFAULT_RESOLVER_LIMITS, ...overrides };
@@ -93,6 +94,7 @@ export function createResolverServer({
     tls,
     handshakeTimeoutMs: limits.handshakeTimeoutMs,
     onConnection: (socket) => injector.injectConnection(socket),
+    onRefused: metrics && ((reason) => metrics.tlsRefusalsTotal.inc({ reason })),
   });
   const resolve = createResolveHandler({
     resolutionService,

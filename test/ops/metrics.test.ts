@@ -26,6 +26,7 @@ describe('createMetrics', () => {
       'strongroom_candidate_reads_total',
       'strongroom_candidate_stale_reads_total',
       'strongroom_candidate_cache_bytes',
+      'strongroom_tls_refusals_total',
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }

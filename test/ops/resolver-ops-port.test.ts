@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditLog } from '../../services/core/audit/audit-log.js';
@@ -18,6 +19,7 @@ import { createTestKeyring } from '../support/test-keyring.js';
 import { createResolverClient } from '../resolver/support/resolver-client.js';
 import { seedSecret } from '../support/seed-secret.js';
 import { httpGet } from '../support/http-get.js';
+import { waitFor } from '../support/cli-process.js';
 
 // The real wiring of `strongroom resolver` (startResolver + ops port) on SQLite, with dev TLS.
 let dir: string;
@@ -137,6 +139,24 @@ describe('the resolver ops port (plain HTTP)', () => {
     expect(after.lookup - kept.lookup).toBe(1);
     const { body } = await httpGet(opsPort, '/metrics');
     expect(body).not.toContain('b-value');
+  });
+
+  it('counts connections refused at the TLS handshake by reason', async () => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: resolver.port,
+      servername: 'localhost',
+      rejectUnauthorized: false,
+    });
+    const refused = await new Promise<string>((resolve) => {
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? ''));
+      socket.once('data', () => resolve('served'));
+    });
+    expect(refused).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    await waitFor(async () => {
+      const { body } = await httpGet(opsPort, '/metrics');
+      expect(body).toContain('strongroom_tls_refusals_total{reason="no_certificate"} 1');
+    }, 5_000);
   });
 
   it('is not served on the mTLS port', async () => {

@@ -5,6 +5,7 @@ import { freePort, waitFor } from '../support/cli-process.js';
 import {
   createRunnerConnections,
   type RunnerConnections,
+  type TlsRefusalReason,
 } from '../../services/resolver/tls/runner-connections.js';
 import { createTestPki, RUNNER_ALPHA, RUNNER_BETA, type TestPki } from './support/test-pki.js';
 
@@ -17,7 +18,8 @@ describe('runner connections', () => {
   let connections: RunnerConnections;
   let port: number;
   const accepted: TLSSocket[] = [];
-  const opened: TLSSocket[] = [];
+  const opened: Array<{ destroy(): void }> = [];
+  const refusals: TlsRefusalReason[] = [];
 
   beforeAll(async () => {
     pki = await createTestPki();
@@ -27,7 +29,10 @@ describe('runner connections', () => {
         keyPem: Buffer.from(pki.server.keyPem),
         runnerCaPem: Buffer.from(pki.caPem),
       },
+      // Short, so a silent client is cut quickly; long enough for a real handshake on a busy machine.
+      handshakeTimeoutMs: 1_000,
       onConnection: (socket) => accepted.push(socket),
+      onRefused: (reason) => refusals.push(reason),
     });
     port = await connections.listen(0, '0.0.0.0');
   });
@@ -100,6 +105,35 @@ describe('runner connections', () => {
       socket.once('data', () => resolve('got data'));
     });
     expect(failure).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    await until(() => refusals.includes('no_certificate'));
+  });
+
+  it('tells why it refused a connection: a silent client, plain HTTP, an untrusted certificate', async () => {
+    refusals.length = 0;
+    const ended = (socket: ReturnType<typeof connectTcp>) =>
+      new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.once('error', () => undefined);
+      });
+    const silent = connectTcp({ host: '127.0.0.1', port });
+    opened.push(silent);
+    await ended(silent);
+    const plain = connectTcp({ host: '127.0.0.1', port }, () => plain.write('GET / HTTP/1.1\r\n\r\n'));
+    opened.push(plain);
+    await ended(plain);
+    const foreign = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: pki.caPem,
+      cert: pki.foreignRunner.certPem,
+      key: pki.foreignRunner.keyPem,
+    });
+    opened.push(foreign);
+    foreign.once('error', () => undefined);
+    await until(() => refusals.length === 3);
+    expect(refusals).toEqual(['handshake_timeout', 'not_tls', 'other']);
+    expect(accepted.some((s) => s.remotePort === foreign.localPort)).toBe(false);
   });
 });
 

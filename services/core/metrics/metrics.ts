@@ -18,6 +18,7 @@ export type RequestLabel = 'service' | 'operation' | 'outcome';
  * | `strongroom_candidate_reads_total` | counter | source (`cache`, `lookup`) | resolver, once per read of a call's candidates (see `instrumentCandidateCache`) |
  * | `strongroom_candidate_stale_reads_total` | counter | — | resolver, once per cached read refused at commit (the workspace had changed) |
  * | `strongroom_candidate_cache_bytes` | gauge | — | resolver, after each read (see `instrumentCandidateCache`) |
+ * | `strongroom_tls_refusals_total` | counter | reason (`no_certificate`, `handshake_timeout`, `not_tls`, `other`) | resolver, once per connection refused at the TLS handshake |
  *
  * plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`).
  * `service` is `api` or `resolver`; `operation` the GraphQL operation or gRPC method
@@ -34,6 +35,7 @@ export interface Metrics {
   candidateReadsTotal: Counter<'source'>;
   candidateStaleReadsTotal: Counter<string>;
   candidateCacheBytes: Gauge<string>;
+  tlsRefusalsTotal: Counter<'reason'>;
 }
 
 // Resolves are milliseconds when healthy; the long tail is a slow database or audit commit.
@@ -105,6 +107,12 @@ export function createMetrics({
     candidateCacheBytes: new Gauge({
       name: 'strongroom_candidate_cache_bytes',
       help: "About how many bytes of sealed candidates the resolver's candidate cache holds.",
+      registers,
+    }),
+    tlsRefusalsTotal: new Counter({
+      name: 'strongroom_tls_refusals_total',
+      help: 'Resolver connections refused at the TLS handshake, before any request: no client certificate, handshake timeout, not TLS, other (such as an untrusted certificate).',
+      labelNames: ['reason'] as const,
       registers,
     }),
   };

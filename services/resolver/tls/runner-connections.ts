@@ -10,6 +10,28 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const peerOf = (socket: Pick<TLSSocket, 'remoteAddress' | 'remotePort'>): string =>
   `${socket.remoteAddress}:${socket.remotePort}`;
 
+/** Why a connection never got past TLS, in a small fixed set (a metric label). */
+export type TlsRefusalReason = 'no_certificate' | 'handshake_timeout' | 'not_tls' | 'other';
+
+/**
+ * The reason for a failed handshake, from Node's error code. A certificate from another
+ * CA or an expired one shows on the server only as the client hanging up (`other`).
+ */
+export function tlsRefusalReason(error: { code?: string }): TlsRefusalReason {
+  switch (error.code) {
+    case 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE':
+      return 'no_certificate';
+    case 'ERR_TLS_HANDSHAKE_TIMEOUT':
+      return 'handshake_timeout';
+    case 'ERR_SSL_HTTP_REQUEST':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_UNSUPPORTED_PROTOCOL':
+      return 'not_tls';
+    default:
+      return 'other';
+  }
+}
+
 /**
  * The resolver's mTLS listener. It terminates TLS itself and hands each verified
  * connection to grpc-js (through `Server.createConnectionInjector`), so the runner's
@@ -34,11 +56,14 @@ export function createRunnerConnections({
   tls,
   handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS,
   onConnection,
+  onRefused,
 }: {
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
   handshakeTimeoutMs?: number;
   /** Receives each verified connection (grpc-js's connection injector). */
   onConnection: (socket: TLSSocket) => void;
+  /** Told of each connection refused at the handshake (before any request exists). */
+  onRefused?: (reason: TlsRefusalReason) => void;
 }) {
   if (tls.runnerCaPem.length === 0)
     throw new Error('the runner CA is empty; refusing to accept any client certificate');
@@ -78,7 +103,10 @@ export function createRunnerConnections({
   });
   // A failed or timed-out handshake ends the connection: once anyone listens for this
   // event, Node leaves closing the socket to the listener.
-  server.on('tlsClientError', (_error, socket) => socket.destroy());
+  server.on('tlsClientError', (error: NodeJS.ErrnoException, socket) => {
+    socket.destroy();
+    onRefused?.(tlsRefusalReason(error));
+  });
 
   return {
     /** Listens on `host:port`; resolves to the bound port (useful with port 0). */
