@@ -86,13 +86,13 @@ export function createRunnerConnections({
     },
     (socket) => {
       const peer = peerOf(socket);
-      let sockets = peers.get(peer);
-      if (!sockets) peers.set(peer, (sockets = new Map()));
-      sockets.set(socket, runnerIdentityFromCertificate(socket.getPeerCertificate()));
-      const mine = sockets;
+      let samePeer = peers.get(peer);
+      if (!samePeer) peers.set(peer, (samePeer = new Map()));
+      samePeer.set(socket, runnerIdentityFromCertificate(socket.getPeerCertificate()));
+      const ofThisPeer = samePeer;
       socket.once('close', () => {
-        mine.delete(socket);
-        if (mine.size === 0 && peers.get(peer) === mine) peers.delete(peer);
+        ofThisPeer.delete(socket);
+        if (ofThisPeer.size === 0 && peers.get(peer) === ofThisPeer) peers.delete(peer);
       });
       onConnection(socket);
     },
@@ -127,9 +127,9 @@ export function createRunnerConnections({
      * ours has that peer (the caller must then read the call's certificate).
      */
     runnerOf(peer: string): RunnerIdentity | null | undefined {
-      const sockets = peers.get(peer);
-      if (sockets?.size !== 1) return undefined;
-      return sockets.values().next().value as RunnerIdentity | null;
+      const samePeer = peers.get(peer);
+      if (samePeer?.size !== 1) return undefined;
+      return samePeer.values().next().value as RunnerIdentity | null;
     },
 
     /** Stops accepting connections; `cutAll` also destroys every connection still open. */
