@@ -30,12 +30,12 @@ export function createResolveHandler({
    * The runner of a call's connection, read at its TLS handshake; undefined when the
    * connection is not known there, and the certificate is then read from the call.
    */
-  runnerOf?: (call: ServerUnaryCall<ResolveRequest, ResolveResponse>) => RunnerIdentity | null | undefined;
+  runnerOf: (call: ServerUnaryCall<ResolveRequest, ResolveResponse>) => RunnerIdentity | null | undefined;
 }): handleUnaryCall<ResolveRequest, ResolveResponse> {
   return (call, callback) => {
     // The caller's x-request-id ties audit records to runner logs; same rules as the API's.
     const requestId = acceptRequestId(call.metadata.get('x-request-id').filter((v) => typeof v === 'string'));
-    const known = runnerOf?.(call);
+    const known = runnerOf(call);
     const runner =
       known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
     // grpc-js cancels the call (and emits 'cancelled') when the deadline passes or the client goes away.

@@ -35,8 +35,8 @@ const ROWS_PER_INSERT = 500;
 const HEAD_MOVED = 'audit chain head moved';
 const WORKSPACE_CHANGED = 'workspace generation moved';
 
-/** True when every workspace is still at its generation (no row yet means 0). */
-const GENERATIONS_HOLD = (count: number) =>
+/** SQL that is true when each of `count` workspaces is still at its generation (no row yet means 0). */
+const generationsHoldSql = (count: number) =>
   Array(count)
     .fill('COALESCE((SELECT generation FROM secret_generations WHERE workspace_id = ?), 0) = ?')
     .join(' AND ');
@@ -63,8 +63,8 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
 
   /**
    * Throws WorkspaceChangedError unless every workspace in `unchanged` is still at its
-   * generation, as this transaction sees it. Its first read, so on InnoDB it sees every
-   * commit made before it ran.
+   * generation, as this transaction sees it. It is the transaction's first plain
+   * (non-locking) read, so on InnoDB its snapshot holds every commit made before it ran.
    */
   async function requireUnchanged(
     tx: EntityManager,
@@ -72,7 +72,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
   ): Promise<void> {
     if (unchanged.length === 0) return;
     const rows = (await tx.query(
-      `SELECT CASE WHEN ${GENERATIONS_HOLD(unchanged.length)} THEN 1 ELSE 0 END AS holds`,
+      `SELECT CASE WHEN ${generationsHoldSql(unchanged.length)} THEN 1 ELSE 0 END AS holds`,
       generationParams(unchanged),
     )) as Array<{ holds: number | string }>;
     if (Number(rows[0]?.holds) !== 1) throw new WorkspaceChangedError();
@@ -126,8 +126,9 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
      * moves the head from `expected` to `next` only if it is still at `expected` (taking
      * the head row's lock), inserts the events, commits. Returns false, with nothing
      * written, when the head was elsewhere; the caller must then lock and re-read.
-     * With `unchanged`, it first checks that those workspaces are still at those
-     * generations, and throws WorkspaceChangedError, with nothing written, if not.
+     * With `unchanged`, it also checks, before any event is written, that those
+     * workspaces are still at those generations, and throws WorkspaceChangedError,
+     * with nothing written, if not.
      * On MariaDB the whole transaction is one anonymous compound statement, one round
      * trip: the check runs under the lock on the server, and any failure inside rolls
      * the transaction back before the error is returned. Elsewhere it is an ordinary
@@ -181,7 +182,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
         ${
           unchanged.length === 0
             ? ''
-            : `IF NOT (${GENERATIONS_HOLD(unchanged.length)}) THEN
+            : `IF NOT (${generationsHoldSql(unchanged.length)}) THEN
           SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${WORKSPACE_CHANGED}';
         END IF;`
         }

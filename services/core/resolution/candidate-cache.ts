@@ -13,6 +13,7 @@ export interface CandidateRead extends CandidateSnapshot {
 }
 
 interface Entry {
+  workspaceId: string;
   generation: number;
   loadedAt: number;
   /** Candidates per name; an empty list records that the name matched nothing. */
@@ -56,25 +57,22 @@ export function createCandidateCache({
   maxBytes?: number;
   now?: () => number;
 }) {
-  // Workspace → principal → entry. Map order is load order, so the oldest go first.
-  const workspaces = new Map<string, Map<string, Entry>>();
-  const loadOrder = new Map<Entry, { workspaceId: string; principal: string }>();
+  // One entry per (workspace, principal). Map order is load order, so the oldest go first.
+  const entries = new Map<string, Entry>();
   let bytesKept = 0;
+  const keyOf = (workspaceId: string, principal: string) => JSON.stringify([workspaceId, principal]);
 
-  function drop(workspaceId: string, principal: string): void {
-    const principals = workspaces.get(workspaceId);
-    const entry = principals?.get(principal);
+  function drop(key: string): void {
+    const entry = entries.get(key);
     if (!entry) return;
     bytesKept -= entry.bytes;
-    loadOrder.delete(entry);
-    principals!.delete(principal);
-    if (principals!.size === 0) workspaces.delete(workspaceId);
+    entries.delete(key);
   }
 
-  function live(workspaceId: string, principal: string): Entry | undefined {
-    const entry = workspaces.get(workspaceId)?.get(principal);
+  function live(key: string): Entry | undefined {
+    const entry = entries.get(key);
     if (entry && now() - entry.loadedAt >= ttlMs) {
-      drop(workspaceId, principal);
+      drop(key);
       return undefined;
     }
     return entry;
@@ -83,23 +81,20 @@ export function createCandidateCache({
   /** Keeps what a lookup found, unless a newer generation is kept already. */
   function remember(
     workspaceId: string,
-    principal: string,
+    key: string,
     names: readonly string[],
     found: CandidateSnapshot,
   ): void {
-    let entry = live(workspaceId, principal);
+    let entry = live(key);
     // A slower statement sent earlier can answer after a newer one: keep the newer.
     if (entry && entry.generation > found.generation) return;
     if (entry && entry.generation < found.generation) {
-      drop(workspaceId, principal);
+      drop(key);
       entry = undefined;
     }
     if (!entry) {
-      entry = { generation: found.generation, loadedAt: now(), byName: new Map(), bytes: 0 };
-      let principals = workspaces.get(workspaceId);
-      if (!principals) workspaces.set(workspaceId, (principals = new Map()));
-      principals.set(principal, entry);
-      loadOrder.set(entry, { workspaceId, principal });
+      entry = { workspaceId, generation: found.generation, loadedAt: now(), byName: new Map(), bytes: 0 };
+      entries.set(key, entry);
     }
     for (const name of names) {
       if (entry.byName.has(name)) continue;
@@ -109,9 +104,9 @@ export function createCandidateCache({
       entry.bytes += bytes;
       bytesKept += bytes;
     }
-    for (const [oldest, owner] of loadOrder) {
+    for (const [oldestKey, oldest] of entries) {
       if (bytesKept <= maxBytes) break;
-      drop(owner.workspaceId, owner.principal);
+      drop(oldestKey);
       // The entry just filled may itself be over the cap; it is then not kept at all.
       if (oldest === entry) break;
     }
@@ -128,7 +123,8 @@ export function createCandidateCache({
       names: readonly string[],
       { fresh = false }: { fresh?: boolean } = {},
     ): Promise<CandidateRead> {
-      const entry = fresh ? undefined : live(workspaceId, principal);
+      const key = keyOf(workspaceId, principal);
+      const entry = fresh ? undefined : live(key);
       if (entry && names.every((name) => entry.byName.has(name))) {
         return {
           generation: entry.generation,
@@ -137,13 +133,14 @@ export function createCandidateCache({
         };
       }
       const found = await lookup.findSnapshot(workspaceId, principal, names);
-      remember(workspaceId, principal, names, found);
+      remember(workspaceId, key, names, found);
       return { ...found, cached: false };
     },
 
     /** Forgets everything kept for `workspaceId` (its generation moved). */
     invalidate(workspaceId: string): void {
-      for (const principal of [...(workspaces.get(workspaceId)?.keys() ?? [])]) drop(workspaceId, principal);
+      // Rare (a cached read refused at commit), so a pass over all entries is fine.
+      for (const [key, entry] of entries) if (entry.workspaceId === workspaceId) drop(key);
     },
 
     /** About how many bytes are kept, for tests and metrics. */
