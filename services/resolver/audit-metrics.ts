@@ -16,9 +16,13 @@ export function instrumentResolverAuditLog(
   return {
     async appendCommitted(inputs, options) {
       const events = await timed.appendCommitted(inputs, options);
+      // One increment per outcome rather than per name: each costs a label lookup.
+      const byOutcome = new Map<string, number>();
       for (const event of events) {
-        if (event.action === 'secret.resolve') metrics.resolvesTotal.inc({ outcome: event.outcome });
+        if (event.action === 'secret.resolve')
+          byOutcome.set(event.outcome, (byOutcome.get(event.outcome) ?? 0) + 1);
       }
+      for (const [outcome, count] of byOutcome) metrics.resolvesTotal.inc({ outcome }, count);
       return events;
     },
   };

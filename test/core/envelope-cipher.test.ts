@@ -95,3 +95,61 @@ describe('envelope cipher', () => {
     await expect(stranger.open(sealed, context)).rejects.toThrow(/integrity check/);
   });
 });
+
+describe('envelope cipher: data keys kept with the sealed value they open', () => {
+  /** The test keyring, counting its unwraps. */
+  function countingKeyring() {
+    const keyring = createTestKeyring();
+    const counter = { unwraps: 0 };
+    return {
+      counter,
+      keyring: {
+        ...keyring,
+        unwrap: (...args: Parameters<typeof keyring.unwrap>) => {
+          counter.unwraps += 1;
+          return keyring.unwrap(...args);
+        },
+      },
+    };
+  }
+
+  it('unwraps the data key of one sealed value once, however often it is opened', async () => {
+    const { keyring, counter } = countingKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const sealed = await cipher.seal(plaintext, context);
+    for (let i = 0; i < 3; i += 1) await expect(cipher.open(sealed, context)).resolves.toBe(plaintext);
+    expect(counter.unwraps).toBe(1);
+  });
+
+  it('unwraps again for an equal copy: the key goes with the object, not its bytes', async () => {
+    const { keyring, counter } = countingKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const sealed = await cipher.seal(plaintext, context);
+    await cipher.open(sealed, context);
+    await expect(cipher.open({ ...sealed }, context)).resolves.toBe(plaintext);
+    expect(counter.unwraps).toBe(2);
+  });
+
+  it.each<[string, SealContext]>([
+    ['another secret', { ...context, secretId: 'secret-b' }],
+    ['another version', { ...context, version: 2 }],
+    ['another workspace', { ...context, workspaceId: 'ws-2' }],
+  ])('a kept key does not open the same object under %s', async (_label, other) => {
+    const { keyring, counter } = countingKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const sealed = await cipher.seal(plaintext, context);
+    await cipher.open(sealed, context);
+    await expect(cipher.open(sealed, other)).rejects.toThrow(DomainError);
+    expect(counter.unwraps).toBe(2);
+    // And the refusal did not disturb the key kept for the right context.
+    await expect(cipher.open(sealed, context)).resolves.toBe(plaintext);
+  });
+
+  it('a kept key is not used once the object carries another wrapped key', async () => {
+    const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+    const sealed = await cipher.seal(plaintext, context);
+    await cipher.open(sealed, context);
+    sealed.wrappedKey = flipBit(sealed.wrappedKey, 3);
+    await expect(cipher.open(sealed, context)).rejects.toThrow(DomainError);
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'NOT_FOUND' | 'ERROR';
 export type AuditActorType = 'user' | 'service' | 'runner' | 'anonymous' | 'operator';
@@ -73,9 +73,44 @@ export function normalizeAuditEvent(
   input: AuditEventInput,
   now: Date,
 ): Omit<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash' | 'hash'> {
-  const occurredAt = new Date(Math.floor((input.occurredAt ?? now).getTime()));
+  const {
+    chainId: _id,
+    chainSeq: _seq,
+    prevHash: _prev,
+    hash: _hash,
+    ...fields
+  } = unhashedEvent(input, now, '', 0, '');
+  return fields;
+}
+
+/** `input` normalized and chained at `chainSeq` after `prevHash`, with its hash. */
+export function chainAuditEvent(
+  input: AuditEventInput,
+  now: Date,
+  chainId: string,
+  chainSeq: number,
+  prevHash: string,
+): ChainedAuditEvent {
+  const event = unhashedEvent(input, now, chainId, chainSeq, prevHash);
+  event.hash = auditEventHash(event);
+  return event;
+}
+
+// One object literal with every field: a resolve chains thousands of these a second,
+// and building them by spreading partial objects cost more than hashing them.
+function unhashedEvent(
+  input: AuditEventInput,
+  now: Date,
+  chainId: string,
+  chainSeq: number,
+  prevHash: string,
+): ChainedAuditEvent {
   return {
-    occurredAt,
+    chainId,
+    chainSeq,
+    prevHash,
+    hash: '',
+    occurredAt: new Date(Math.floor((input.occurredAt ?? now).getTime())),
     action: clip(input.action, 64),
     outcome: clip(input.outcome, 16),
     actorType: clip(input.actorType, 16),
@@ -120,10 +155,11 @@ export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
     event.sourceAddress,
     event.reason,
   ]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // One-shot: no Hash object per record.
+  return hash('sha256', canonical, 'hex');
 }
 
 /** The hash a chain starts from. */
 export function chainGenesisHash(chainId: string): string {
-  return createHash('sha256').update(`strongroom-audit-genesis/v1|${chainId}`, 'utf8').digest('hex');
+  return hash('sha256', `strongroom-audit-genesis/v1|${chainId}`, 'hex');
 }

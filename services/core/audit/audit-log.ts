@@ -4,9 +4,8 @@ import type { AuditStore } from '../../storage/audit-store.js';
 import { DomainError } from '../errors/domain-error.js';
 import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
 import {
-  auditEventHash,
+  chainAuditEvent,
   chainGenesisHash,
-  normalizeAuditEvent,
   type AuditEventInput,
   type ChainedAuditEvent,
 } from './audit-event.js';
@@ -69,8 +68,7 @@ export async function openAuditLog({
     const now = clock();
     const events = inputs.map((input) => {
       seq += 1;
-      const unsealed = { chainId: chain, chainSeq: seq, prevHash, ...normalizeAuditEvent(input, now) };
-      const event = { ...unsealed, hash: auditEventHash(unsealed) };
+      const event = chainAuditEvent(input, now, chain, seq, prevHash);
       prevHash = event.hash;
       return event;
     });

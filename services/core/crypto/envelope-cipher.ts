@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { decryptFailure, type Keyring } from './keyring.js';
 
 /** What a sealed value is bound to: copying it to another row makes it undecryptable. */
@@ -23,17 +23,51 @@ const TAG_BYTES = 16;
 
 /** Additional authenticated data: a length-unambiguous encoding of the seal context. */
 export function sealAad(context: SealContext, purpose: 'value' | 'data-key'): Buffer {
-  return Buffer.from(
-    JSON.stringify(['strongroom/v1', purpose, context.workspaceId, context.secretId, context.version]),
-    'utf8',
-  );
+  return Buffer.from(sealAadText(context, purpose), 'utf8');
 }
+
+const sealAadText = (context: SealContext, purpose: 'value' | 'data-key'): string =>
+  JSON.stringify(['strongroom/v1', purpose, context.workspaceId, context.secretId, context.version]);
 
 /**
  * Envelope encryption (SPEC §7): a fresh 256-bit data key per version seals the value
  * with AES-256-GCM; the keyring wraps the data key. Both layers carry the context as AAD.
  */
 export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
+  // The data key of a sealed value, unwrapped once for as long as this process holds
+  // that very object (the resolver's kept candidates hold theirs for at most 30 s), and
+  // only for the context it was unwrapped under. Keyed by the object, so the key goes
+  // when the sealed value does; a sealed value read afresh is unwrapped afresh. Holding
+  // it exposes nothing new: this process holds the master key and the sealed value
+  // already. The key lives in a KeyObject, outside the JavaScript heap.
+  const openedKeys = new WeakMap<
+    SealedValue,
+    { keyId: string; wrappedKey: Buffer; aad: string; key: KeyObject }
+  >();
+
+  async function dataKeyOf(sealed: SealedValue, context: SealContext): Promise<KeyObject> {
+    const aad = sealAadText(context, 'data-key');
+    const kept = openedKeys.get(sealed);
+    if (kept && kept.keyId === sealed.keyId && kept.wrappedKey === sealed.wrappedKey && kept.aad === aad)
+      return kept.key;
+    const dataKey = await keyring.unwrap(
+      { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
+      Buffer.from(aad, 'utf8'),
+    );
+    try {
+      const key = createSecretKey(dataKey);
+      openedKeys.set(sealed, {
+        keyId: sealed.keyId,
+        wrappedKey: sealed.wrappedKey,
+        aad,
+        key,
+      });
+      return key;
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
   return {
     async seal(plaintext: string, context: SealContext): Promise<SealedValue> {
       const dataKey = randomBytes(DATA_KEY_BYTES);
@@ -50,22 +84,16 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
     },
 
     async open(sealed: SealedValue, context: SealContext): Promise<string> {
-      const dataKey = await keyring.unwrap(
-        { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
-        sealAad(context, 'data-key'),
-      );
+      if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
+      const decipher = createDecipheriv('aes-256-gcm', await dataKeyOf(sealed, context), sealed.iv, {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAAD(sealAad(context, 'value'));
+      decipher.setAuthTag(sealed.tag);
       try {
-        if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
-        const decipher = createDecipheriv('aes-256-gcm', dataKey, sealed.iv, { authTagLength: TAG_BYTES });
-        decipher.setAAD(sealAad(context, 'value'));
-        decipher.setAuthTag(sealed.tag);
-        try {
-          return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
-        } catch (error) {
-          throw decryptFailure(error);
-        }
-      } finally {
-        dataKey.fill(0);
+        return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
+      } catch (error) {
+        throw decryptFailure(error);
       }
     },
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { DomainError } from '../errors/domain-error.js';
 
 /** A wrapped data key and the id of the key-encryption key that wrapped it. */
@@ -50,7 +50,16 @@ export function validateMasterKeys(keys: MasterKey[], activeKeyId: string): void
  * key to the secret version it belongs to.
  */
 export function createLocalKeyring(source: () => { keys: MasterKey[]; activeKeyId: string }): Keyring {
-  const lookup = (id: string): Buffer | undefined => source().keys.find((k) => k.id === id)?.key;
+  // Each master key as a KeyObject, made once per key: OpenSSL then skips importing the
+  // raw key on every unwrap. Keyed by the key's buffer, so a reloaded keyring brings its own.
+  const keyObjects = new WeakMap<Buffer, KeyObject>();
+  const lookup = (id: string): KeyObject | undefined => {
+    const raw = source().keys.find((k) => k.id === id)?.key;
+    if (!raw) return undefined;
+    let key = keyObjects.get(raw);
+    if (!key) keyObjects.set(raw, (key = createSecretKey(raw)));
+    return key;
+  };
   return {
     activeKeyId: () => source().activeKeyId,
     keyIds: () => source().keys.map((k) => k.id),

@@ -105,9 +105,21 @@ export function createResolutionService({
       throw error;
     }
     const { context } = request;
-    const perName: RecordFor = (name, outcome, secret) => ({
-      ...base,
-      ...outcome,
+    // Every field in one literal, in one order: these are built for every name of
+    // every call, and objects of one shape keep that cheap.
+    const perName: RecordFor = (name, { outcome, reason }, secret) => ({
+      action: 'secret.resolve',
+      outcome,
+      reason,
+      actorType: 'runner',
+      actorId: runner.id,
+      runner: runner.id,
+      requestId: call.requestId,
+      sourceAddress: call.sourceAddress,
+      workspaceId: context.workspaceId,
+      workflowId: context.workflowId,
+      runId: context.runId,
+      trigger: context.trigger,
       secretName: name,
       secretId: secret?.secret.id,
       scope: secret?.secret.scope,
