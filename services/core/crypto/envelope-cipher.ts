@@ -23,11 +23,19 @@ const TAG_BYTES = 16;
 
 /** Additional authenticated data: a length-unambiguous encoding of the seal context. */
 export function sealAad(context: SealContext, purpose: 'value' | 'data-key'): Buffer {
-  return Buffer.from(sealAadText(context, purpose), 'utf8');
+  return Buffer.from(
+    JSON.stringify(['strongroom/v1', purpose, context.workspaceId, context.secretId, context.version]),
+    'utf8',
+  );
 }
 
-const sealAadText = (context: SealContext, purpose: 'value' | 'data-key'): string =>
-  JSON.stringify(['strongroom/v1', purpose, context.workspaceId, context.secretId, context.version]);
+/** A data key unwrapped for one sealed value in one context, and that context's value AAD. */
+interface OpenedKey extends SealContext {
+  keyId: string;
+  wrappedKey: Buffer;
+  key: KeyObject;
+  valueAad: Buffer;
+}
 
 /**
  * Envelope encryption (SPEC §7): a fresh 256-bit data key per version seals the value
@@ -40,29 +48,36 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
   // when the sealed value does; a sealed value read afresh is unwrapped afresh. Holding
   // it exposes nothing new: this process holds the master key and the sealed value
   // already. The key lives in a KeyObject, outside the JavaScript heap.
-  const openedKeys = new WeakMap<
-    SealedValue,
-    { keyId: string; wrappedKey: Buffer; aad: string; key: KeyObject }
-  >();
+  const openedKeys = new WeakMap<SealedValue, OpenedKey>();
 
-  async function dataKeyOf(sealed: SealedValue, context: SealContext): Promise<KeyObject> {
-    const aad = sealAadText(context, 'data-key');
+  /** The data key of `sealed` and the AAD its value is opened with. */
+  async function openingOf(sealed: SealedValue, context: SealContext): Promise<OpenedKey> {
     const kept = openedKeys.get(sealed);
-    if (kept && kept.keyId === sealed.keyId && kept.wrappedKey === sealed.wrappedKey && kept.aad === aad)
-      return kept.key;
+    if (
+      kept &&
+      kept.keyId === sealed.keyId &&
+      kept.wrappedKey === sealed.wrappedKey &&
+      kept.workspaceId === context.workspaceId &&
+      kept.secretId === context.secretId &&
+      kept.version === context.version
+    )
+      return kept;
     const dataKey = await keyring.unwrap(
       { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
-      Buffer.from(aad, 'utf8'),
+      sealAad(context, 'data-key'),
     );
     try {
-      const key = createSecretKey(dataKey);
-      openedKeys.set(sealed, {
+      const opened: OpenedKey = {
         keyId: sealed.keyId,
         wrappedKey: sealed.wrappedKey,
-        aad,
-        key,
-      });
-      return key;
+        workspaceId: context.workspaceId,
+        secretId: context.secretId,
+        version: context.version,
+        key: createSecretKey(dataKey),
+        valueAad: sealAad(context, 'value'),
+      };
+      openedKeys.set(sealed, opened);
+      return opened;
     } finally {
       dataKey.fill(0);
     }
@@ -85,10 +100,9 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
 
     async open(sealed: SealedValue, context: SealContext): Promise<string> {
       if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
-      const decipher = createDecipheriv('aes-256-gcm', await dataKeyOf(sealed, context), sealed.iv, {
-        authTagLength: TAG_BYTES,
-      });
-      decipher.setAAD(sealAad(context, 'value'));
+      const { key, valueAad } = await openingOf(sealed, context);
+      const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+      decipher.setAAD(valueAad);
       decipher.setAuthTag(sealed.tag);
       try {
         return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');

@@ -112,6 +112,20 @@ export function createCandidateCache({
     }
   }
 
+  /** Every name's kept candidates (each name once), or undefined if any name is not kept. */
+  function keptCandidates(entry: Entry, names: readonly string[]): CandidateSecret[] | undefined {
+    const candidates: CandidateSecret[] = [];
+    const seen = new Set<string>();
+    for (const name of names) {
+      const kept = entry.byName.get(name);
+      if (!kept) return undefined;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      for (const candidate of kept) candidates.push(candidate);
+    }
+    return candidates;
+  }
+
   return {
     /**
      * The candidates for `names`: kept ones when every name is kept at one generation
@@ -125,12 +139,9 @@ export function createCandidateCache({
     ): Promise<CandidateRead> {
       const key = keyOf(workspaceId, principal);
       const entry = fresh ? undefined : live(key);
-      if (entry && names.every((name) => entry.byName.has(name))) {
-        return {
-          generation: entry.generation,
-          candidates: [...new Set(names)].flatMap((name) => entry.byName.get(name)!),
-          cached: true,
-        };
+      if (entry) {
+        const kept = keptCandidates(entry, names);
+        if (kept) return { generation: entry.generation, candidates: kept, cached: true };
       }
       const found = await lookup.findSnapshot(workspaceId, principal, names);
       remember(workspaceId, key, names, found);
