@@ -40,6 +40,46 @@ function countingStore(auditStore: AuditStore) {
   return { store, counter };
 }
 
+/**
+ * The store with every commit held back a few milliseconds, so a batch is still running
+ * when callers of later turns arrive (SQLite would otherwise commit within the turn).
+ */
+function slowStore(auditStore: AuditStore, ms = 10): AuditStore {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, ms));
+  return {
+    ...auditStore,
+    transaction: async (work) => {
+      await pause();
+      return auditStore.transaction(work);
+    },
+    appendToOwnChain: async (...args) => {
+      await pause();
+      return auditStore.appendToOwnChain(...args);
+    },
+  };
+}
+
+/** A promise's outcome, as Promise.allSettled reports it. */
+const settle = <T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  promise.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Calls `call(i)` for each `i` of `turns`, in that turn of the event loop: callers of one
+ * turn share a batch, and each later turn takes a lane left free.
+ */
+function inTurns<T>(turns: number[], call: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(
+    turns.map(async (turn, i) => {
+      for (let t = 0; t < turn; t += 1) await nextTurn();
+      return call(i);
+    }),
+  );
+}
+
 /** Each chain's sequence numbers among `events`, sorted. */
 function seqsByChain(events: ChainedAuditEvent[]): Map<string, number[]> {
   const byChain = new Map<string, number[]>();
@@ -55,19 +95,22 @@ const fulfilled = <T>(results: Array<PromiseSettledResult<T>>): T[] =>
 describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
   it('answers each of many concurrent callers only once its records are committed, in fewer commits, on parallel chains', async () => {
     const { auditStore, count } = await open(kind);
-    const { store, counter } = countingStore(auditStore);
+    const { store, counter } = countingStore(slowStore(auditStore));
     const auditLog = await openAuditLog({ auditStore: store, committerChains: 4 });
     const callers = 40;
 
-    const seenAtAnswer = await Promise.all(
-      Array.from({ length: callers }, async (_, i) => {
+    // One caller in each of the first four turns takes a lane of its own; the rest
+    // arrive while every lane is busy and share the next batches.
+    const seenAtAnswer = await inTurns(
+      Array.from({ length: callers }, (_, i) => Math.min(i, 4)),
+      async (i) => {
         const size = 1 + (i % 5);
         const events = await auditLog.appendCommitted(
           Array.from({ length: size }, (_, n) => resolveEvent(`call-${i}`, { secretName: `S_${n}` })),
         );
         // Read through the data source (another pooled connection on MariaDB): committed, not just written.
         return { size, events, visible: await count(`call-${i}`) };
-      }),
+      },
     );
 
     for (const [i, { size, events, visible }] of seenAtAnswer.entries()) {
@@ -92,26 +135,22 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     // has moved in the same transaction: all of it must roll back. Every batch's callers
     // are noted to check who shared it.
     const batches: Array<{ requestIds: string[]; failed: boolean }> = [];
+    const slow = slowStore(auditStore);
     const failing: AuditStore = {
-      ...auditStore,
+      ...slow,
       appendToOwnChain: (chainId, expected, next, events) => {
         const requestIds = [...new Set(events.map((e) => e.requestId))];
         const failed = requestIds.includes('poison');
         batches.push({ requestIds, failed });
-        return auditStore.appendToOwnChain(
-          chainId,
-          expected,
-          next,
-          failed ? [...events, events[0]!] : events,
-        );
+        return slow.appendToOwnChain(chainId, expected, next, failed ? [...events, events[0]!] : events);
       },
     };
     const auditLog = await openAuditLog({ auditStore: failing, committerChains: 2 });
 
-    // The first calls take the free lanes; the rest queue and share the next batch.
+    // The first two turns take the two lanes; the third turn's calls queue and share the next batch.
     const labels = ['first', 'second', 'queued-0', 'poison', 'queued-1', 'queued-2', 'queued-3'];
-    const outcomes = await Promise.allSettled(
-      labels.map((label) => auditLog.appendCommitted([resolveEvent(label)])),
+    const outcomes = await inTurns([0, 1, 2, 2, 2, 2, 2], (i) =>
+      settle(auditLog.appendCommitted([resolveEvent(labels[i]!)])),
     );
     const byLabel = new Map(labels.map((label, i) => [label, outcomes[i]!.status]));
 
@@ -125,9 +164,7 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     }
 
     // Later batches on both chains (the failed batch's included) chain on without a gap.
-    const after = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => auditLog.appendCommitted([resolveEvent(`after-${i}`)])),
-    );
+    const after = await inTurns([0, 1, 2, 2], (i) => auditLog.appendCommitted([resolveEvent(`after-${i}`)]));
     for (let i = 0; i < 4; i++) expect(await count(`after-${i}`)).toBe(1);
     expect(seqsByChain(after.flat()).size).toBe(2);
     const written = labels.filter((label) => byLabel.get(label) === 'fulfilled').length + 4;
@@ -158,10 +195,10 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
 
   it('notices a chain head moved behind its back: chains after it, or fails closed without writing', async () => {
     const { dataSource, auditStore, count } = await open(kind);
-    const auditLog = await openAuditLog({ auditStore, committerChains: 3 });
-    // Three callers at once take one lane each, so every chain gets a head the log remembers.
+    const auditLog = await openAuditLog({ auditStore: slowStore(auditStore), committerChains: 3 });
+    // Callers in three turns take one lane each, so every chain gets a head the log remembers.
     const round = (label: string) =>
-      Promise.allSettled([0, 1, 2].map((i) => auditLog.appendCommitted([resolveEvent(`${label}-${i}`)])));
+      inTurns([0, 1, 2], (i) => settle(auditLog.appendCommitted([resolveEvent(`${label}-${i}`)])));
     const chains = [...seqsByChain(fulfilled(await round('first')).flat()).keys()];
     expect(chains).toHaveLength(3);
 

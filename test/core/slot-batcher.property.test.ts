@@ -84,21 +84,57 @@ describe('slot batcher', () => {
     );
   });
 
-  it('starts a request at once on the lowest free slot, and a quiet batcher keeps to slot 0', async () => {
-    const slotsUsed: number[] = [];
+  it('starts the requests of one turn together, on the lowest free slot, and a quiet batcher keeps to slot 0', async () => {
+    const batches: Array<{ slot: number; requests: number[] }> = [];
     const batcher = createSlotBatcher<number, number>({
       slots: 4,
       async runBatch(slot, requests) {
-        slotsUsed.push(slot);
+        batches.push({ slot, requests });
         return requests;
       },
     });
     for (let i = 0; i < 5; i += 1) expect(await batcher.submit(i)).toBe(i);
-    expect(slotsUsed).toEqual([0, 0, 0, 0, 0]);
+    expect(batches.map((b) => b.slot)).toEqual([0, 0, 0, 0, 0]);
 
-    // Three at once: each finds a free slot, so none waits for another's batch.
-    slotsUsed.length = 0;
+    // Three in one turn: one batch, one slot.
+    batches.length = 0;
     expect(await Promise.all([batcher.submit(7), batcher.submit(8), batcher.submit(9)])).toEqual([7, 8, 9]);
-    expect(slotsUsed.sort()).toEqual([0, 1, 2]);
+    expect(batches).toEqual([{ slot: 0, requests: [7, 8, 9] }]);
+  });
+
+  it('spreads one turn past the weight limit over free slots at once, and later turns over the slots left', async () => {
+    const batches: Array<{ slot: number; requests: number[] }> = [];
+    const release: Array<() => void> = [];
+    const batcher = createSlotBatcher<number, number>({
+      slots: 3,
+      maxBatchWeight: 2,
+      async runBatch(slot, requests) {
+        batches.push({ slot, requests });
+        await new Promise<void>((resolve) => release.push(resolve));
+        return requests;
+      },
+    });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const firstTurn = [1, 2, 3].map((n) => batcher.submit(n));
+    await nextTurn();
+    // Both batches of the first turn run at once.
+    expect(batches).toEqual([
+      { slot: 0, requests: [1, 2] },
+      { slot: 1, requests: [3] },
+    ]);
+    // A later turn takes the slot left; past that, requests wait for a slot to finish.
+    const secondTurn = batcher.submit(4);
+    await nextTurn();
+    const waiting = [5, 6].map((n) => batcher.submit(n));
+    await nextTurn();
+    expect(batches.slice(2)).toEqual([{ slot: 2, requests: [4] }]);
+    release.shift()!();
+    expect(await Promise.all(firstTurn.slice(0, 2))).toEqual([1, 2]);
+    await nextTurn();
+    expect(batches.slice(3)).toEqual([{ slot: 0, requests: [5, 6] }]);
+    while (release.length > 0) release.shift()!();
+    await nextTurn();
+    while (release.length > 0) release.shift()!();
+    expect(await Promise.all([...firstTurn, secondTurn, ...waiting])).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });

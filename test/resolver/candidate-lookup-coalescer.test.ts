@@ -180,6 +180,8 @@ describe.each(DATABASE_KINDS)('candidate lookups of concurrent resolves on %s', 
       },
     });
     const first = coalescer.findSnapshot('w1', 'alice', ['S1']);
+    // A later turn: lookups of one turn would share the first statement.
+    await new Promise((resolve) => setImmediate(resolve));
     const queued = [
       coalescer.findSnapshot('w1', 'alice', ['S2']),
       coalescer.findSnapshot('w2', 'bob', ['S3']),

@@ -12,10 +12,11 @@ interface AppendRequest {
  * Group commit for audit appends that need their own transaction. There are `lanes`
  * batch slots, each writing a hash chain of its own, so batches on different lanes
  * never wait for each other's chain-head lock and the database merges their log
- * syncs. A caller arriving while a lane is free starts a batch on it at once (no added
- * latency when idle); callers arriving while every lane is busy wait and all go
- * together in the next batch, so a busy resolver pays one transaction and one commit
- * for many calls. Each caller is answered only by the commit that holds its records,
+ * syncs. Callers of one turn of the event loop (the calls one socket read brought)
+ * start together as one batch on a free lane when that turn ends (no added latency
+ * when idle); callers arriving while every lane is busy wait and all go together in
+ * the next batch, so a busy resolver pays one transaction and one commit for many
+ * calls. Each caller is answered only by the commit that holds its records,
  * with exactly its records; if that commit fails, every caller in the batch gets the
  * failure (fail closed). A lane runs one batch at a time, so its chain has exactly
  * one writer. A batch is conditional on every generation its callers named: if any

@@ -5,13 +5,16 @@ interface Waiter<Request, Answer> {
 }
 
 /**
- * Runs concurrent requests in batches on a fixed number of slots. A request arriving
- * while a slot is free starts a batch on it at once (no added latency when idle);
- * requests arriving while every slot is busy wait, and all go together in the next
- * batch a slot takes up. Each request is answered only by the batch that carried it,
- * with its own answer; if that batch fails, every request in it gets the failure. A
- * slot runs one batch at a time, and a busy one takes the next batch itself, so the
- * lowest slots carry the load and a quiet process keeps to slot 0.
+ * Runs concurrent requests in batches on a fixed number of slots. Requests submitted
+ * in one turn of the event loop go together: at the end of that turn they start as one
+ * batch on the lowest free slot (more batches, on more free slots, only past the weight
+ * limit). So the calls a server reads off one socket read share a batch, and an idle
+ * process adds no latency beyond the turn. Requests arriving while every slot is busy
+ * wait, and all go together in the next batch a slot takes up. Each request is answered
+ * only by the batch that carried it, with its own answer; if that batch fails, every
+ * request in it gets the failure. A slot runs one batch at a time, and a busy one takes
+ * the next batch itself, so the lowest slots carry the load and a quiet process keeps
+ * to slot 0.
  */
 export function createSlotBatcher<Request, Answer>({
   slots,
@@ -45,6 +48,13 @@ export function createSlotBatcher<Request, Answer>({
     return queue.splice(0, count);
   }
 
+  // Batches start once the turn in which their requests were submitted is over.
+  let dispatchPending = false;
+  function dispatch(): void {
+    dispatchPending = false;
+    while (queue.length > 0 && freeSlots.length > 0) void runOn(freeSlots.pop()!);
+  }
+
   async function runOn(slot: number): Promise<void> {
     const batch = takeBatch();
     try {
@@ -66,8 +76,10 @@ export function createSlotBatcher<Request, Answer>({
     submit(request: Request): Promise<Answer> {
       return new Promise((resolve, reject) => {
         queue.push({ request, resolve, reject });
-        const slot = freeSlots.pop();
-        if (slot !== undefined) void runOn(slot);
+        if (freeSlots.length > 0 && !dispatchPending) {
+          dispatchPending = true;
+          setImmediate(dispatch);
+        }
       });
     },
   };

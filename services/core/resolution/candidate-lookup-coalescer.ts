@@ -3,9 +3,10 @@ import type { CandidateQuery, CandidateSnapshot, ResolutionStore } from '../../s
 
 /**
  * Coalesces the candidate lookups of concurrent resolves, the way group commit
- * coalesces their audit writes. Up to `concurrency` statements run at once; a lookup
- * arriving while one of them is free goes at once (no added latency when idle), and
- * lookups arriving while all are busy wait and go together in the next statement. A
+ * coalesces their audit writes. Up to `concurrency` statements run at once; the
+ * lookups of one turn of the event loop go together as soon as that turn ends if one
+ * of them is free (no added latency when idle), and lookups arriving while all are
+ * busy wait and go together in the next statement. A
  * busy resolver then sends one SELECT for many calls instead of one per call.
  *
  * Nothing is kept here: every lookup is answered by a statement sent after the lookup
