@@ -38,18 +38,20 @@ export function createResolveHandler({
     const known = runnerOf(call);
     const runner =
       known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
-    // grpc-js cancels the call (and emits 'cancelled') when the deadline passes or the client goes away.
-    const aborter = new AbortController();
-    const onCancelled = () => aborter.abort();
-    call.on('cancelled', onCancelled);
+    const peer = call.getPeer();
     // Fields on each line rather than a child logger per call: a child costs more than the line.
-    const fields = { requestId, runner: runner?.id ?? null, peer: call.getPeer() };
+    const fields = { requestId, runner: runner?.id ?? null, peer };
 
     resolutionService
       .resolveForRun(runner, runContextFromProto(call.request.context), call.request.names, {
         requestId,
-        sourceAddress: call.getPeer(),
-        signal: aborter.signal,
+        sourceAddress: peer,
+        // grpc-js marks the call cancelled when its deadline passes or the client goes away.
+        signal: {
+          get aborted() {
+            return call.cancelled;
+          },
+        },
       })
       .then(
         (values) => {
@@ -72,7 +74,6 @@ export function createResolveHandler({
           );
           if (!call.cancelled) callback(toGrpcStatus(error, requestId));
         },
-      )
-      .finally(() => call.off('cancelled', onCancelled));
+      );
   };
 }

@@ -62,7 +62,7 @@ export function createResolutionService({
     }
   }
 
-  const throwIfAborted = (signal: AbortSignal | undefined): void => {
+  const throwIfAborted = (signal: ResolveCallInfo['signal']): void => {
     if (signal?.aborted)
       throw new DomainError('DEADLINE_EXCEEDED', 'The caller gave up before the resolve finished.');
   };
@@ -168,7 +168,7 @@ export function createResolutionService({
     principal: string,
     read: CandidateSecret[],
     perName: RecordFor,
-    signal: AbortSignal | undefined,
+    signal: ResolveCallInfo['signal'],
     unchanged: WorkspaceGeneration[] | undefined,
   ): Promise<ResolvedValue[]> {
     const decisions = decideNames(names, principal, read);

@@ -45,6 +45,9 @@ export interface ResolvedValue {
 export interface ResolveCallInfo {
   requestId: string;
   sourceAddress?: string;
-  /** Aborted when the caller gave up (deadline or cancel): no further work, nothing sent. */
-  signal?: AbortSignal;
+  /**
+   * Aborted once the caller gave up (deadline or cancel): no further work, nothing sent.
+   * An AbortSignal fits; anything that can say whether the caller went away does.
+   */
+  signal?: { readonly aborted: boolean };
 }
