@@ -10,7 +10,12 @@ interface Request {
 /** A batcher over a fake runner whose batches finish in the order fast-check's scheduler picks. */
 function observed(
   s: fc.Scheduler,
-  { slots, maxBatchWeight, failing }: { slots: number; maxBatchWeight: number; failing: Set<number> },
+  {
+    slots,
+    maxBatchWeight,
+    minSplitWeight,
+    failing,
+  }: { slots: number; maxBatchWeight: number; minSplitWeight: number; failing: Set<number> },
 ) {
   const batches: Array<{ slot: number; ids: number[] }> = [];
   let running = 0;
@@ -19,6 +24,7 @@ function observed(
   const batcher = createSlotBatcher<Request, string>({
     slots,
     maxBatchWeight,
+    minSplitWeight,
     weightOf: (r) => r.weight,
     async runBatch(slot, requests) {
       expect(busySlots.has(slot)).toBe(false);
@@ -46,14 +52,20 @@ describe('slot batcher', () => {
         fc.scheduler(),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 12 }),
+        fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(Infinity)),
         fc.array(fc.record({ weight: fc.integer({ min: 1, max: 8 }), fails: fc.boolean() }), {
           minLength: 1,
           maxLength: 40,
         }),
-        async (s, slots, maxBatchWeight, specs) => {
+        async (s, slots, maxBatchWeight, minSplitWeight, specs) => {
           const requests = specs.map((spec, id) => ({ id, weight: spec.weight }));
           const failing = new Set(specs.flatMap((spec, id) => (spec.fails && id % 3 === 0 ? [id] : [])));
-          const { batcher, batches, mostRunning } = observed(s, { slots, maxBatchWeight, failing });
+          const { batcher, batches, mostRunning } = observed(s, {
+            slots,
+            maxBatchWeight,
+            minSplitWeight,
+            failing,
+          });
           const outcomes = requests.map((r) =>
             batcher.submit(r).then(
               (answer) => ({ ok: true as const, answer }),
@@ -136,5 +148,38 @@ describe('slot batcher', () => {
     await nextTurn();
     while (release.length > 0) release.shift()!();
     expect(await Promise.all([...firstTurn, secondTurn, ...waiting])).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('spreads a heavy turn evenly over free slots, never below the split weight', async () => {
+    const batches: Array<{ slot: number; requests: number[] }> = [];
+    const batcher = createSlotBatcher<number, number>({
+      slots: 4,
+      minSplitWeight: 4,
+      async runBatch(slot, requests) {
+        batches.push({ slot, requests });
+        await new Promise((resolve) => setImmediate(resolve));
+        return requests;
+      },
+    });
+    const turn = (ids: number[]) => Promise.all(ids.map((id) => batcher.submit(id)));
+    // Three requests weigh less than one split: one batch.
+    await turn([1, 2, 3]);
+    expect(batches).toEqual([{ slot: 0, requests: [1, 2, 3] }]);
+    // Ten make two splits of at least four: two even batches, side by side.
+    batches.length = 0;
+    await turn([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(batches).toEqual([
+      { slot: 0, requests: [1, 2, 3, 4, 5] },
+      { slot: 1, requests: [6, 7, 8, 9, 10] },
+    ]);
+    // Twenty would make five: four free slots, so four batches of five.
+    batches.length = 0;
+    await turn(Array.from({ length: 20 }, (_, i) => i));
+    expect(batches.map((b) => [b.slot, b.requests.length])).toEqual([
+      [0, 5],
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ]);
   });
 });

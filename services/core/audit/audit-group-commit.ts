@@ -13,10 +13,10 @@ interface AppendRequest {
  * batch slots, each writing a hash chain of its own, so batches on different lanes
  * never wait for each other's chain-head lock and the database merges their log
  * syncs. Callers of one turn of the event loop (the calls one socket read brought)
- * start together as one batch on a free lane when that turn ends (no added latency
- * when idle); callers arriving while every lane is busy wait and all go together in
- * the next batch, so a busy resolver pays one transaction and one commit for many
- * calls. Each caller is answered only by the commit that holds its records,
+ * start together when that turn ends (no added latency when idle): as one batch, or,
+ * when there are enough of them, as even batches on several free lanes; callers
+ * arriving while every lane is busy wait and go together once one is free, so a busy
+ * resolver pays one transaction and one commit for many calls. Each caller is answered only by the commit that holds its records,
  * with exactly its records; if that commit fails, every caller in the batch gets the
  * failure (fail closed). A lane runs one batch at a time, so its chain has exactly
  * one writer. A batch is conditional on every generation its callers named: if any
@@ -28,6 +28,7 @@ export function createAuditGroupCommit({
   commitBatch,
   lanes = 4,
   maxBatchEvents = 2_000,
+  minSplitEvents = 64,
 }: {
   /**
    * Writes and commits `inputs` in one transaction on `lane`'s chain, only if every
@@ -43,11 +44,20 @@ export function createAuditGroupCommit({
   lanes?: number;
   /** A batch stops taking callers past this many records (a single larger caller still goes alone). */
   maxBatchEvents?: number;
+  /**
+   * Callers waiting together are spread over several free lanes only in batches of at
+   * least this many records. A batch's transaction costs the database about as much CPU
+   * as seven records, so smaller batches would pay it too often; past this, two or more
+   * batches side by side let the database use every core, and the first callers are
+   * answered while the rest still commit.
+   */
+  minSplitEvents?: number;
 }) {
   const batcher = createSlotBatcher<AppendRequest, ChainedAuditEvent[]>({
     slots: lanes,
     weightOf: (request) => request.inputs.length,
     maxBatchWeight: maxBatchEvents,
+    minSplitWeight: minSplitEvents,
     async runBatch(lane, callers) {
       const events = await commitBatch(
         lane,

@@ -5,22 +5,23 @@ interface Waiter<Request, Answer> {
 }
 
 /**
- * Runs concurrent requests in batches on a fixed number of slots. Requests submitted
- * in one turn of the event loop go together: at the end of that turn they start as one
- * batch on the lowest free slot (more batches, on more free slots, only past the weight
- * limit). So the calls a server reads off one socket read share a batch, and an idle
- * process adds no latency beyond the turn. Requests arriving while every slot is busy
- * wait, and all go together in the next batch a slot takes up. Each request is answered
- * only by the batch that carried it, with its own answer; if that batch fails, every
- * request in it gets the failure. A slot runs one batch at a time, and a busy one takes
- * the next batch itself, so the lowest slots carry the load and a quiet process keeps
- * to slot 0.
+ * Runs concurrent requests in batches on a fixed number of slots. Requests wait for the
+ * end of the event-loop turn that submitted them, so the calls a server reads off one
+ * socket read share a batch, and an idle process adds no latency beyond the turn. Then
+ * whatever is queued starts on the free slots, lowest first: in one batch, or, when it
+ * weighs at least `minSplitWeight` per batch, spread evenly over as many free slots as
+ * that allows, so the batches run side by side and the first answers go out while the
+ * rest still run. Requests arriving while every slot is busy wait for the next slot to
+ * finish and go together then. Each request is answered only by the batch that carried
+ * it, with its own answer; if that batch fails, every request in it gets the failure.
+ * A slot runs one batch at a time, and a quiet process keeps to slot 0.
  */
 export function createSlotBatcher<Request, Answer>({
   slots,
   runBatch,
   weightOf = () => 1,
   maxBatchWeight = Infinity,
+  minSplitWeight = Infinity,
 }: {
   /** Batches in flight at once. */
   slots: number;
@@ -30,33 +31,41 @@ export function createSlotBatcher<Request, Answer>({
   weightOf?: (request: Request) => number;
   /** A batch stops taking requests past this weight (a single heavier request still goes alone). */
   maxBatchWeight?: number;
+  /** Queued requests are spread over several free slots only in batches at least this heavy. */
+  minSplitWeight?: number;
 }) {
   const queue: Array<Waiter<Request, Answer>> = [];
   // Lowest slot first (popped from the end).
   const freeSlots = Array.from({ length: slots }, (_, i) => slots - 1 - i);
 
-  /** The waiters of the next batch, oldest first. */
-  function takeBatch(): Array<Waiter<Request, Answer>> {
+  /** The waiters of the next batch, oldest first, up to `limit` in weight (at least one). */
+  function takeBatch(limit: number): Array<Waiter<Request, Answer>> {
     let weight = 0;
     let count = 0;
     while (count < queue.length) {
       const next = weightOf(queue[count]!.request);
-      if (count > 0 && weight + next > maxBatchWeight) break;
+      if (count > 0 && weight + next > limit) break;
       weight += next;
       count += 1;
     }
     return queue.splice(0, count);
   }
 
-  // Batches start once the turn in which their requests were submitted is over.
   let dispatchPending = false;
-  function dispatch(): void {
-    dispatchPending = false;
-    while (queue.length > 0 && freeSlots.length > 0) void runOn(freeSlots.pop()!);
+  /** Starts what is queued on the free slots, once the current turn is over. */
+  function dispatchAfterTurn(): void {
+    if (dispatchPending || queue.length === 0 || freeSlots.length === 0) return;
+    dispatchPending = true;
+    setImmediate(() => {
+      dispatchPending = false;
+      const queued = queue.reduce((sum, waiter) => sum + weightOf(waiter.request), 0);
+      const batches = Math.max(1, Math.min(freeSlots.length, Math.floor(queued / minSplitWeight)));
+      const share = Math.min(maxBatchWeight, Math.ceil(queued / batches));
+      while (queue.length > 0 && freeSlots.length > 0) void runOn(freeSlots.pop()!, takeBatch(share));
+    });
   }
 
-  async function runOn(slot: number): Promise<void> {
-    const batch = takeBatch();
+  async function runOn(slot: number, batch: Array<Waiter<Request, Answer>>): Promise<void> {
     try {
       const answers = await runBatch(
         slot,
@@ -66,8 +75,10 @@ export function createSlotBatcher<Request, Answer>({
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
     } finally {
-      if (queue.length > 0) void runOn(slot);
-      else freeSlots.push(slot);
+      freeSlots.push(slot);
+      // Lowest slot first again.
+      freeSlots.sort((a, b) => b - a);
+      dispatchAfterTurn();
     }
   }
 
@@ -76,10 +87,7 @@ export function createSlotBatcher<Request, Answer>({
     submit(request: Request): Promise<Answer> {
       return new Promise((resolve, reject) => {
         queue.push({ request, resolve, reject });
-        if (freeSlots.length > 0 && !dispatchPending) {
-          dispatchPending = true;
-          setImmediate(dispatch);
-        }
+        dispatchAfterTurn();
       });
     },
   };
