@@ -50,18 +50,21 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
   // already. The key lives in a KeyObject, outside the JavaScript heap.
   const openedKeys = new WeakMap<SealedValue, OpenedKey>();
 
-  /** The data key of `sealed` and the AAD its value is opened with. */
-  async function openingOf(sealed: SealedValue, context: SealContext): Promise<OpenedKey> {
+  /** The kept data key of `sealed` for `context`, if one is kept. */
+  function keptOpening(sealed: SealedValue, context: SealContext): OpenedKey | undefined {
     const kept = openedKeys.get(sealed);
-    if (
-      kept &&
+    return kept &&
       kept.keyId === sealed.keyId &&
       kept.wrappedKey === sealed.wrappedKey &&
       kept.workspaceId === context.workspaceId &&
       kept.secretId === context.secretId &&
       kept.version === context.version
-    )
-      return kept;
+      ? kept
+      : undefined;
+  }
+
+  /** Unwraps the data key of `sealed` and keeps it with the object. */
+  async function unwrapOpening(sealed: SealedValue, context: SealContext): Promise<OpenedKey> {
     const dataKey = await keyring.unwrap(
       { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
       sealAad(context, 'data-key'),
@@ -83,6 +86,21 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
     }
   }
 
+  /** The value of `sealed`, decrypted and checked against its AAD. */
+  function decrypt(sealed: SealedValue, { key, valueAad }: OpenedKey): string {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(valueAad);
+    decipher.setAuthTag(sealed.tag);
+    try {
+      const value = decipher.update(sealed.ciphertext);
+      // GCM's final() adds no bytes; it checks the tag.
+      decipher.final();
+      return value.toString('utf8');
+    } catch (error) {
+      throw decryptFailure(error);
+    }
+  }
+
   return {
     async seal(plaintext: string, context: SealContext): Promise<SealedValue> {
       const dataKey = randomBytes(DATA_KEY_BYTES);
@@ -98,17 +116,16 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
       }
     },
 
-    async open(sealed: SealedValue, context: SealContext): Promise<string> {
-      if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
-      const { key, valueAad } = await openingOf(sealed, context);
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(valueAad);
-      decipher.setAuthTag(sealed.tag);
+    open(sealed: SealedValue, context: SealContext): Promise<string> {
       try {
-        return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
+        if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
+        // A kept key opens the value in this turn: no unwrap, nothing to wait for.
+        const kept = keptOpening(sealed, context);
+        if (kept) return Promise.resolve(decrypt(sealed, kept));
       } catch (error) {
-        throw decryptFailure(error);
+        return Promise.reject(error);
       }
+      return unwrapOpening(sealed, context).then((opened) => decrypt(sealed, opened));
     },
 
     /** Re-wraps a data key under the keyring's active key without touching the value. */
