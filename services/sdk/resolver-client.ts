@@ -76,6 +76,8 @@ export function createResolverClient(options: ResolverClientOptions): SecretReso
     });
   const client = new Client(options.address, channelCredentials(options), {
     'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+    // The SDK serves no channelz, so grpc-js need not keep its per-call counters.
+    'grpc.enable_channelz': 0,
     ...(options.serverName ? { 'grpc.ssl_target_name_override': options.serverName } : {}),
   });
   const method = secretResolverDefinition.resolve;
