@@ -232,7 +232,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     );
     expect(readPoolStats(s.runtime.dataSource)).toEqual({ used: 0, idle: POOL_SIZE });
 
-    db.freeze();
+    await db.freeze();
     try {
       const probes = await timed(() => Promise.all(Array.from({ length: 12 }, () => s.probes('/readyz'))));
       for (const probe of probes.result) expect(probe).toEqual({ api: 503, resolverOps: 503 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -22,9 +22,10 @@ export interface PrivateMariaDb {
   stop(mode?: 'clean' | 'kill'): Promise<void>;
   /**
    * SIGSTOP: the server keeps its sockets but answers nothing, as behind a network
-   * partition or a stalled disk. `thaw` (SIGCONT) lets it carry on.
+   * partition or a stalled disk. Resolves once every thread of the server is stopped,
+   * so nothing sent afterwards can be answered. `thaw` (SIGCONT) lets it carry on.
    */
-  freeze(): void;
+  freeze(): Promise<void>;
   thaw(): void;
   /** Runs a statement on this server over a short-lived connection (setup and inspection only). */
   query(sql: string, database?: string): Promise<unknown>;
@@ -139,7 +140,15 @@ export async function createPrivateMariaDb(): Promise<PrivateMariaDb> {
     url: (database) => adminUrl(database),
     start,
     stop,
-    freeze: () => signal('SIGSTOP'),
+    async freeze() {
+      signal('SIGSTOP');
+      // kill() only queues the signal; a thread busy on another core runs on briefly.
+      const deadline = Date.now() + 5_000;
+      while (!allThreadsStopped(child!.pid!)) {
+        if (Date.now() > deadline) throw new Error('the private MariaDB did not stop');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
     thaw: () => signal('SIGCONT'),
     async query(sql, database) {
       const conn = await createConnection({ uri: adminUrl(database), connectTimeout: 2_000 });
@@ -165,4 +174,14 @@ function tail(path: string): string {
   } catch {
     return '(no error log)';
   }
+}
+
+/** True when every thread of `pid` is stopped (state T in /proc). */
+function allThreadsStopped(pid: number): boolean {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The state follows the parenthesised command name, which may itself hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+  });
 }
