@@ -16,6 +16,9 @@ import { instrumentCandidateCache } from './candidate-metrics.js';
 import { createResolverServer } from './resolver-server.js';
 import { loadTlsMaterial } from './tls/tls-material.js';
 
+/** How often an idle resolver drops kept candidates past their time (30 s). */
+const CANDIDATE_SWEEP_MS = 5_000;
+
 /** A started resolver and what an operator needs to know about it. */
 export interface StartedResolver {
   port: number;
@@ -78,6 +81,9 @@ export async function startResolver({
   });
   const port = await server.listen(config.resolverPort);
   lastUsed.start();
+  // Calls drop expired candidates as they go; this forgets them when no call comes.
+  const sweeper = setInterval(() => candidates.sweep(), CANDIDATE_SWEEP_MS);
+  sweeper.unref();
   const summary = [
     `  Resolver:    localhost:${port} (gRPC, mTLS)`,
     `    server certificate ${tls.paths.cert}${tls.generated ? ' (generated just now)' : ''}`,
@@ -96,6 +102,7 @@ export async function startResolver({
     isReady,
     async close(graceMs) {
       await server.close(graceMs);
+      clearInterval(sweeper);
       await lastUsed.stop();
     },
   };

@@ -150,36 +150,54 @@ describe('slot batcher', () => {
     expect(await Promise.all([...firstTurn, secondTurn, ...waiting])).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('spreads a heavy turn evenly over free slots, never below the split weight', async () => {
+  it('spreads a heavy turn evenly over free slots, in as many batches as the split weight allows', async () => {
     const batches: Array<{ slot: number; requests: number[] }> = [];
-    const batcher = createSlotBatcher<number, number>({
+    const batcher = createSlotBatcher<{ id: number; weight: number }, number>({
       slots: 4,
-      minSplitWeight: 4,
+      minSplitWeight: 64,
+      weightOf: (r) => r.weight,
       async runBatch(slot, requests) {
-        batches.push({ slot, requests });
+        batches.push({ slot, requests: requests.map((r) => r.id) });
         await new Promise((resolve) => setImmediate(resolve));
-        return requests;
+        return requests.map((r) => r.id);
       },
     });
-    const turn = (ids: number[]) => Promise.all(ids.map((id) => batcher.submit(id)));
-    // Three requests weigh less than one split: one batch.
-    await turn([1, 2, 3]);
-    expect(batches).toEqual([{ slot: 0, requests: [1, 2, 3] }]);
-    // Ten make two splits of at least four: two even batches, side by side.
-    batches.length = 0;
-    await turn([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(batches).toEqual([
-      { slot: 0, requests: [1, 2, 3, 4, 5] },
-      { slot: 1, requests: [6, 7, 8, 9, 10] },
+    const turn = async (count: number, weight: number) => {
+      batches.length = 0;
+      await Promise.all(Array.from({ length: count }, (_, id) => batcher.submit({ id, weight })));
+      return batches.map((b) => [b.slot, b.requests.length]);
+    };
+    // Less than two splits' worth: one batch.
+    expect(await turn(12, 10)).toEqual([[0, 12]]);
+    // 130: two batches of about 65, never a third for the remainder.
+    expect(await turn(13, 10)).toEqual([
+      [0, 6],
+      [1, 7],
     ]);
-    // Twenty would make five: four free slots, so four batches of five.
-    batches.length = 0;
-    await turn(Array.from({ length: 20 }, (_, i) => i));
-    expect(batches.map((b) => [b.slot, b.requests.length])).toEqual([
-      [0, 5],
-      [1, 5],
-      [2, 5],
-      [3, 5],
+    expect(await turn(19, 7)).toEqual([
+      [0, 9],
+      [1, 10],
     ]);
+    // 320 would make five: four free slots, so four batches of 80.
+    expect(await turn(32, 10)).toEqual([
+      [0, 8],
+      [1, 8],
+      [2, 8],
+      [3, 8],
+    ]);
+  });
+
+  it('rejects only the request whose weight cannot be taken, and carries on', async () => {
+    const batcher = createSlotBatcher<number, number>({
+      slots: 1,
+      weightOf: (n) => {
+        if (n < 0) throw new Error('no weight');
+        return 1;
+      },
+      runBatch: async (_slot, requests) => requests,
+    });
+    const outcomes = await Promise.allSettled([batcher.submit(1), batcher.submit(-1), batcher.submit(2)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await batcher.submit(3)).toBe(3);
   });
 });

@@ -82,6 +82,28 @@ describe('candidate cache', () => {
     expect(asked).toHaveLength(4);
   });
 
+  it('lets go of expired entries, at the next call or a sweep, even ones nobody asks for again', async () => {
+    let now = 0;
+    const { lookup } = scriptedLookup((names) => ({
+      generation: 1,
+      candidates: names.map((n) => candidate(n)),
+    }));
+    const cache = createCandidateCache({ lookup, ttlMs: 1_000, now: () => now });
+    await cache.find('w1', 'p', ['A']);
+    now = 500;
+    await cache.find('w2', 'p', ['A']);
+    const both = cache.bytes();
+    expect(both).toBeGreaterThan(0);
+    // w1's entry expires; a call for another workspace drops it.
+    now = 1_200;
+    await cache.find('w2', 'p', ['A']);
+    expect(cache.bytes()).toBe(both / 2);
+    // w2's expires too, and with no call at all a sweep drops it.
+    now = 1_600;
+    cache.sweep();
+    expect(cache.bytes()).toBe(0);
+  });
+
   it('keeps the newer generation when an older answer arrives late, and starts over on a newer one', async () => {
     let generation = 5;
     const { lookup } = scriptedLookup((names) => ({

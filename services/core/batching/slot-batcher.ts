@@ -1,5 +1,6 @@
 interface Waiter<Request, Answer> {
   request: Request;
+  weight: number;
   resolve(answer: Answer): void;
   reject(error: unknown): void;
 }
@@ -9,9 +10,9 @@ interface Waiter<Request, Answer> {
  * end of the event-loop turn that submitted them, so the calls a server reads off one
  * socket read share a batch, and an idle process adds no latency beyond the turn. Then
  * whatever is queued starts on the free slots, lowest first: in one batch, or, when it
- * weighs at least `minSplitWeight` per batch, spread evenly over as many free slots as
- * that allows, so the batches run side by side and the first answers go out while the
- * rest still run. Requests arriving while every slot is busy wait for the next slot to
+ * weighs at least `minSplitWeight` per batch, spread evenly (to within one request)
+ * over as many free slots as that allows, so the batches run side by side and the
+ * first answers go out while the rest still run. Requests arriving while every slot is busy wait for the next slot to
  * finish and go together then. Each request is answered only by the batch that carried
  * it, with its own answer; if that batch fails, every request in it gets the failure.
  * A slot runs one batch at a time, and a quiet process keeps to slot 0.
@@ -43,7 +44,7 @@ export function createSlotBatcher<Request, Answer>({
     let weight = 0;
     let count = 0;
     while (count < queue.length) {
-      const next = weightOf(queue[count]!.request);
+      const next = queue[count]!.weight;
       if (count > 0 && weight + next > limit) break;
       weight += next;
       count += 1;
@@ -58,10 +59,18 @@ export function createSlotBatcher<Request, Answer>({
     dispatchPending = true;
     setImmediate(() => {
       dispatchPending = false;
-      const queued = queue.reduce((sum, waiter) => sum + weightOf(waiter.request), 0);
+      let queued = queue.reduce((sum, waiter) => sum + waiter.weight, 0);
       const batches = Math.max(1, Math.min(freeSlots.length, Math.floor(queued / minSplitWeight)));
-      const share = Math.min(maxBatchWeight, Math.ceil(queued / batches));
-      while (queue.length > 0 && freeSlots.length > 0) void runOn(freeSlots.pop()!, takeBatch(share));
+      // Even shares of what is left, so the last batch is not a remainder of its own.
+      for (let left = batches; left > 0 && queue.length > 0; left -= 1) {
+        const share = left === 1 ? maxBatchWeight : Math.min(maxBatchWeight, Math.ceil(queued / left));
+        const batch = takeBatch(share);
+        queued -= batch.reduce((sum, waiter) => sum + waiter.weight, 0);
+        void runOn(freeSlots.pop()!, batch);
+      }
+      // Past the weight limit, any other free slot takes more.
+      while (queue.length > 0 && freeSlots.length > 0)
+        void runOn(freeSlots.pop()!, takeBatch(maxBatchWeight));
     });
   }
 
@@ -86,7 +95,8 @@ export function createSlotBatcher<Request, Answer>({
     /** Resolves with `request`'s answer once the batch carrying it has run; rejects if that batch failed. */
     submit(request: Request): Promise<Answer> {
       return new Promise((resolve, reject) => {
-        queue.push({ request, resolve, reject });
+        // Weighed now, so a throwing weightOf rejects this request alone.
+        queue.push({ request, weight: weightOf(request), resolve, reject });
         dispatchAfterTurn();
       });
     },

@@ -42,9 +42,11 @@ function keptBytes(name: string, candidates: CandidateSecret[]): number {
  * be unchanged in the transaction that commits the resolve's audit records, one
  * primary-key read inside a statement the resolve sends anyway. So invalidation is
  * exact — a rotation committed on any replica is seen by the next call — and a wrong
- * guess costs one retry, never a stale value. Entries also expire after `ttlMs`, which
- * bounds how long the ciphertext of a deleted secret can stay in this process's
- * memory, and what is kept is capped at about `maxBytes` (oldest entries go first).
+ * guess costs one retry, never a stale value. Entries also expire after `ttlMs`: every
+ * call drops those past it, and so does `sweep` (which the resolver runs on a timer, so
+ * an idle resolver forgets too). That bounds how long the ciphertext of a deleted secret,
+ * and the data key kept with it, stay in this process's memory. What is kept is capped
+ * at about `maxBytes` (oldest entries go first).
  */
 export function createCandidateCache({
   lookup,
@@ -112,6 +114,15 @@ export function createCandidateCache({
     }
   }
 
+  /** Drops the entries past their time. Map order is load order, so they are at the front. */
+  function sweep(): void {
+    const at = now();
+    for (const [key, entry] of entries) {
+      if (at - entry.loadedAt < ttlMs) break;
+      drop(key);
+    }
+  }
+
   /** Every name's kept candidates (each name once), or undefined if any name is not kept. */
   function keptCandidates(entry: Entry, names: readonly string[]): CandidateSecret[] | undefined {
     const candidates: CandidateSecret[] = [];
@@ -137,6 +148,7 @@ export function createCandidateCache({
       names: readonly string[],
       { fresh = false }: { fresh?: boolean } = {},
     ): Promise<CandidateRead> {
+      sweep();
       const key = keyOf(workspaceId, principal);
       const entry = fresh ? undefined : live(key);
       if (entry) {
@@ -153,6 +165,8 @@ export function createCandidateCache({
       // Rare (a cached read refused at commit), so a pass over all entries is fine.
       for (const [key, entry] of entries) if (entry.workspaceId === workspaceId) drop(key);
     },
+
+    sweep,
 
     /** About how many bytes are kept, for tests and metrics. */
     bytes(): number {
