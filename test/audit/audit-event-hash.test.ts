@@ -44,13 +44,11 @@ describe('audit event hash', () => {
         }),
         fc.nat(),
         (fields, seq) => {
-          const event = chainAuditEvent(
-            resolveEvent('hash', fields),
-            new Date(1_700_000_000_123),
-            'chain-1',
-            seq + 1,
-            'f'.repeat(64),
-          );
+          const event = chainAuditEvent(resolveEvent('hash', fields), new Date(1_700_000_000_123), {
+            chainId: 'chain-1',
+            chainSeq: seq + 1,
+            prevHash: 'f'.repeat(64),
+          });
           expect(event.hash).toBe(canonicalHash(event));
           expect(auditEventHash(event)).toBe(event.hash);
         },
@@ -59,7 +57,11 @@ describe('audit event hash', () => {
   });
 
   it('moves with every field it covers', () => {
-    const base = chainAuditEvent(resolveEvent('hash'), new Date(0), 'chain-1', 1, 'a'.repeat(64));
+    const base = chainAuditEvent(resolveEvent('hash'), new Date(0), {
+      chainId: 'chain-1',
+      chainSeq: 1,
+      prevHash: 'a'.repeat(64),
+    });
     for (const [field, value] of [
       ['chainSeq', 2],
       ['prevHash', 'b'.repeat(64)],

@@ -68,30 +68,31 @@ export interface ChainedAuditEvent {
 
 const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
 
+/** Where an event goes: its chain, its sequence number there, and the hash before it. */
+export type ChainPosition = Pick<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash'>;
+
 /** Fills defaults and clips each field to its column width so what is hashed is what is stored. */
 export function normalizeAuditEvent(
   input: AuditEventInput,
   now: Date,
-): Omit<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash' | 'hash'> {
+): Omit<ChainedAuditEvent, keyof ChainPosition | 'hash'> {
   const {
     chainId: _id,
     chainSeq: _seq,
     prevHash: _prev,
     hash: _hash,
     ...fields
-  } = unhashedEvent(input, now, '', 0, '');
+  } = unhashedEvent(input, now, { chainId: '', chainSeq: 0, prevHash: '' });
   return fields;
 }
 
-/** `input` normalized and chained at `chainSeq` after `prevHash`, with its hash. */
+/** `input` normalized and chained at `position`, with its hash. */
 export function chainAuditEvent(
   input: AuditEventInput,
   now: Date,
-  chainId: string,
-  chainSeq: number,
-  prevHash: string,
+  position: ChainPosition,
 ): ChainedAuditEvent {
-  const event = unhashedEvent(input, now, chainId, chainSeq, prevHash);
+  const event = unhashedEvent(input, now, position);
   event.hash = auditEventHash(event);
   return event;
 }
@@ -101,9 +102,7 @@ export function chainAuditEvent(
 function unhashedEvent(
   input: AuditEventInput,
   now: Date,
-  chainId: string,
-  chainSeq: number,
-  prevHash: string,
+  { chainId, chainSeq, prevHash }: ChainPosition,
 ): ChainedAuditEvent {
   return {
     chainId,

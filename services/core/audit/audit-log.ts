@@ -68,7 +68,7 @@ export async function openAuditLog({
     const now = clock();
     const events = inputs.map((input) => {
       seq += 1;
-      const event = chainAuditEvent(input, now, chain, seq, prevHash);
+      const event = chainAuditEvent(input, now, { chainId: chain, chainSeq: seq, prevHash });
       prevHash = event.hash;
       return event;
     });
