@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import type { handleUnaryCall, ServerUnaryCall } from '@grpc/grpc-js';
+import type { handleUnaryCall } from '@grpc/grpc-js';
 import { DomainError } from '../core/errors/domain-error.js';
 import { acceptRequestId } from '../core/logging/request-id.js';
 import type { Logger } from '../core/logging/logger.js';
@@ -27,18 +27,19 @@ export function createResolveHandler({
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
   /**
-   * The runner of a call's connection, read at its TLS handshake; undefined when the
-   * connection is not known there, and the certificate is then read from the call.
+   * The runner of the connection a call came on (by its peer address), read at its TLS
+   * handshake; undefined when the connection is not known there, and the certificate
+   * is then read from the call.
    */
-  runnerOf: (call: ServerUnaryCall<ResolveRequest, ResolveResponse>) => RunnerIdentity | null | undefined;
+  runnerOf: (peer: string) => RunnerIdentity | null | undefined;
 }): handleUnaryCall<ResolveRequest, ResolveResponse> {
   return (call, callback) => {
     // The caller's x-request-id ties audit records to runner logs; same rules as the API's.
     const requestId = acceptRequestId(call.metadata.get('x-request-id').filter((v) => typeof v === 'string'));
-    const known = runnerOf(call);
+    const peer = call.getPeer();
+    const known = runnerOf(peer);
     const runner =
       known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
-    const peer = call.getPeer();
     // Fields on each line rather than a child logger per call: a child costs more than the line.
     const fields = { requestId, runner: runner?.id ?? null, peer };
 

@@ -102,7 +102,7 @@ export function createResolverServer({
   const resolve = createResolveHandler({
     resolutionService,
     logger,
-    runnerOf: (call) => connections.runnerOf(call.getPeer()),
+    runnerOf: (peer) => connections.runnerOf(peer),
   });
   const check = createHealthCheckHandler({ isReady });
   server.addService(secretResolverDefinition, {

@@ -16,13 +16,13 @@ interface AppendRequest {
  * start together when that turn ends (no added latency when idle): as one batch, or,
  * when there are enough of them, as even batches on several free lanes; callers
  * arriving while every lane is busy wait and go together once one is free, so a busy
- * resolver pays one transaction and one commit for many calls. Each caller is answered only by the commit that holds its records,
- * with exactly its records; if that commit fails, every caller in the batch gets the
- * failure (fail closed). A lane runs one batch at a time, so its chain has exactly
- * one writer. A batch is conditional on every generation its callers named: if any
- * workspace moved, none of it is written and every caller in it gets the
- * WorkspaceChangedError (each then reads again; callers whose workspace did not move
- * simply find their reads still current).
+ * resolver pays one transaction and one commit for many calls. Each caller is answered
+ * only by the commit that holds its records, with exactly its records; if that commit
+ * fails, every caller in the batch gets the failure (fail closed). A lane runs one
+ * batch at a time, so its chain has exactly one writer. A batch is conditional on
+ * every generation its callers named: if any workspace moved, none of it is written
+ * and every caller in it gets the WorkspaceChangedError (each then reads again;
+ * callers whose workspace did not move simply find their reads still current).
  */
 export function createAuditGroupCommit({
   commitBatch,

@@ -12,10 +12,11 @@ interface Waiter<Request, Answer> {
  * whatever is queued starts on the free slots, lowest first: in one batch, or, when it
  * weighs at least `minSplitWeight` per batch, spread evenly (to within one request)
  * over as many free slots as that allows, so the batches run side by side and the
- * first answers go out while the rest still run. Requests arriving while every slot is busy wait for the next slot to
- * finish and go together then. Each request is answered only by the batch that carried
- * it, with its own answer; if that batch fails, every request in it gets the failure.
- * A slot runs one batch at a time, and a quiet process keeps to slot 0.
+ * first answers go out while the rest still run. Requests arriving while every slot is
+ * busy wait for the next slot to finish and go together then. Each request is answered
+ * only by the batch that carried it, with its own answer; if that batch fails, every
+ * request in it gets the failure. A slot runs one batch at a time, and a quiet process
+ * keeps to slot 0.
  */
 export function createSlotBatcher<Request, Answer>({
   slots,
@@ -39,8 +40,8 @@ export function createSlotBatcher<Request, Answer>({
   // Lowest slot first (popped from the end).
   const freeSlots = Array.from({ length: slots }, (_, i) => slots - 1 - i);
 
-  /** The waiters of the next batch, oldest first, up to `limit` in weight (at least one). */
-  function takeBatch(limit: number): Array<Waiter<Request, Answer>> {
+  /** The next batch's waiters, oldest first, up to `limit` in weight (at least one), and that weight. */
+  function takeBatch(limit: number): { batch: Array<Waiter<Request, Answer>>; weight: number } {
     let weight = 0;
     let count = 0;
     while (count < queue.length) {
@@ -49,7 +50,7 @@ export function createSlotBatcher<Request, Answer>({
       weight += next;
       count += 1;
     }
-    return queue.splice(0, count);
+    return { batch: queue.splice(0, count), weight };
   }
 
   let dispatchPending = false;
@@ -64,13 +65,13 @@ export function createSlotBatcher<Request, Answer>({
       // Even shares of what is left, so the last batch is not a remainder of its own.
       for (let left = batches; left > 0 && queue.length > 0; left -= 1) {
         const share = left === 1 ? maxBatchWeight : Math.min(maxBatchWeight, Math.ceil(queued / left));
-        const batch = takeBatch(share);
-        queued -= batch.reduce((sum, waiter) => sum + waiter.weight, 0);
+        const { batch, weight } = takeBatch(share);
+        queued -= weight;
         void runOn(freeSlots.pop()!, batch);
       }
       // Past the weight limit, any other free slot takes more.
       while (queue.length > 0 && freeSlots.length > 0)
-        void runOn(freeSlots.pop()!, takeBatch(maxBatchWeight));
+        void runOn(freeSlots.pop()!, takeBatch(maxBatchWeight).batch);
     });
   }
 

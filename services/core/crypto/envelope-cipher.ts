@@ -45,10 +45,10 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
   // The data key of a sealed value, unwrapped once for as long as this process holds
   // that very object (the resolver keeps a candidate until its workspace moves, or for
   // 30 s and then until the next call or sweep, 5 s at most), and only for the context
-  // it was unwrapped under. Keyed by the object, so the key goes
-  // when the sealed value does; a sealed value read afresh is unwrapped afresh. Holding
-  // it exposes nothing new: this process holds the master key and the sealed value
-  // already. The key lives in a KeyObject, outside the JavaScript heap.
+  // it was unwrapped under. Keyed by the object, so the key goes when the sealed value
+  // does; a sealed value read afresh is unwrapped afresh. Holding it exposes nothing
+  // new: this process holds the master key and the sealed value already. The key lives
+  // in a KeyObject, outside the JavaScript heap.
   const openedKeys = new WeakMap<SealedValue, OpenedKey>();
 
   /** The kept data key of `sealed` for `context`, if one is kept. */
