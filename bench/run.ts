@@ -19,6 +19,8 @@ import { removeDataDirs } from './support/strongroom.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+// BENCH_LEVELS=32 runs resolve at those in-flight levels only (a quick look at the targeted one).
+const levels = (process.env.BENCH_LEVELS ?? '8,32,64').split(',').map(Number);
 const wanted = (name: string) => !only || only.includes(name);
 
 async function machine(db: BenchDatabase) {
@@ -42,7 +44,7 @@ try {
   const env = await machine(db);
   log(`bench: ${JSON.stringify(env)}; ${seconds} s per closed-loop run`);
   const steps: Array<[string, () => Promise<{ figures: Figure[]; raw?: unknown }>]> = [
-    ['resolve', () => benchResolve({ db, keys, pki, seconds, levels: [8, 32, 64] })],
+    ['resolve', () => benchResolve({ db, keys, pki, seconds, levels })],
     ['mutations', () => benchMutations({ db, keys, seconds })],
     ['import', () => benchImport({ db, keys })],
     ['listing', () => benchListing({ db, keys })],
