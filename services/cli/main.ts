@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
+import { createTurnBatchedDestination } from '../core/logging/turn-batched-destination.js';
 import type { Command } from './command.js';
 /**
  * Subcommands of `strongroom`. Each is imported only when it runs: `exec` on a runner
@@ -78,11 +79,14 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  // Logs go to stderr so that commands whose stdout is data (tokens, exports) stay clean.
+  // Logs go to stderr so that commands whose stdout is data (tokens, exports) stay clean,
+  // one write per event-loop turn; whatever a turn left is written on the way out.
+  const destination = createTurnBatchedDestination({ fd: 2 });
+  process.on('exit', () => destination.flush());
   const logger = createLogger({
     level: config.logLevel,
     name: `strongroom-${name}`,
-    destination: process.stderr,
+    destination,
   });
   const run = await command.load();
   return run({
