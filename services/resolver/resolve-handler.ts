@@ -40,8 +40,10 @@ export function createResolveHandler({
     const known = runnerOf(peer);
     const runner =
       known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
-    // Fields on each line rather than a child logger per call: a child costs more than the line.
-    const fields = { requestId, runner: runner?.id ?? null, peer };
+    // Fields on each line rather than a child logger per call: a child costs more than the
+    // line. Each line's fields are one literal: spreading these and adding one builds a
+    // new hidden class per call in this V8.
+    const runnerId = runner?.id ?? null;
 
     resolutionService
       .resolveForRun(runner, runContextFromProto(call.request.context), call.request.names, {
@@ -58,19 +60,19 @@ export function createResolveHandler({
         (values) => {
           if (call.cancelled) {
             logger.warn(
-              { ...fields, names: values.length },
+              { requestId, runner: runnerId, peer, names: values.length },
               'caller went away before the response was sent; nothing sent',
             );
             return;
           }
-          logger.info({ ...fields, names: values.length }, 'resolved');
+          logger.info({ requestId, runner: runnerId, peer, names: values.length }, 'resolved');
           callback(null, create(ResolveResponseSchema, { secrets: values.map(resolvedSecretToProto) }));
         },
         (thrown: unknown) => {
           const error = DomainError.from(thrown);
           const serverSide = error.code === 'INTERNAL' || error.code === 'UNAVAILABLE';
           logger[serverSide ? 'error' : 'warn'](
-            { ...fields, code: error.code, err: error.cause ?? undefined },
+            { requestId, runner: runnerId, peer, code: error.code, err: error.cause ?? undefined },
             error.message,
           );
           if (!call.cancelled) callback(toGrpcStatus(error, requestId));

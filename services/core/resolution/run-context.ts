@@ -5,14 +5,14 @@ import { TRIGGERS, type RunContext, type RunContextInput, type Trigger } from '.
 /** At most this many names per call: a run's references, not a bulk export. */
 export const MAX_NAMES_PER_CALL = 100;
 
-const ID_LIMITS = {
+const ID_LIMITS = Object.entries({
   workspaceId: 64,
   workflowId: 128,
   runId: 128,
   triggeredBy: 128,
   workflowOwner: 128,
   stepId: 128,
-};
+}) as Array<[keyof RunContextInput, number]>;
 
 /**
  * Checks a resolve request and picks the run's principal: the triggering user for
@@ -24,7 +24,7 @@ export function parseResolveRequest(
   names: readonly string[],
 ): { context: RunContext; names: string[] } {
   if (!input) throw badInput('context', 'A run context is required.');
-  for (const [field, max] of Object.entries(ID_LIMITS) as Array<[keyof typeof ID_LIMITS, number]>) {
+  for (const [field, max] of ID_LIMITS) {
     if (input[field].length > max) throw badInput(field, `${field} holds at most ${max} characters.`);
   }
   if (input.workspaceId === '') throw badInput('workspace_id', 'workspace_id is required.');
@@ -50,5 +50,17 @@ export function parseResolveRequest(
       `names[${invalid}] is not a valid secret name: a letter or underscore, then at most 127 letters, digits, underscores or hyphens.`,
     );
   }
-  return { context: { ...input, trigger, principal }, names: [...new Set(names)] };
+  // Every field in one literal: `{ ...input, principal }` builds a new hidden class on
+  // every call in this V8 (a runtime transition each time), and this runs per resolve.
+  const context: RunContext = {
+    workspaceId: input.workspaceId,
+    workflowId: input.workflowId,
+    runId: input.runId,
+    trigger,
+    triggeredBy: input.triggeredBy,
+    workflowOwner: input.workflowOwner,
+    stepId: input.stepId,
+    principal,
+  };
+  return { context, names: [...new Set(names)] };
 }
