@@ -31,6 +31,12 @@ export const migrations = [
  * Builds (but does not connect) the one data source of a process. The schema is
  * changed only by migrations; `synchronize` stays off.
  */
+/**
+ * The session time zone of MySQL connections: DATETIME values are read and written in
+ * UTC. Statements built as text (audit appends) escape their dates with it too.
+ */
+export const MYSQL_TIMEZONE = 'Z';
+
 export function createDataSource(database: DatabaseConfig, options: { poolSize?: number } = {}): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   let dataSourceOptions: DataSourceOptions;
@@ -52,7 +58,7 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
       ...common,
       type: 'mysql',
       url: database.url,
-      timezone: 'Z',
+      timezone: MYSQL_TIMEZONE,
       charset: 'utf8mb4_bin',
       connectTimeout: 5_000,
       poolSize: options.poolSize ?? 10,

@@ -16,8 +16,8 @@ type Done = (error: (Error & { sqlState?: string }) | null, rows: unknown) => vo
  * them only disables those readers.
  */
 export interface Mysql2Pool {
-  query(sql: string, params: unknown[], done: Done): void;
-  execute(sql: string, params: unknown[], done: Done): void;
+  query(sql: string, params: unknown[] | undefined, done: Done): void;
+  execute(sql: string, params: unknown[] | undefined, done: Done): void;
   _allConnections?: { length: number };
   _freeConnections?: { length: number; toArray?: () => Array<Partial<Mysql2Connection>> };
 }
@@ -36,7 +36,7 @@ export function runOnPool<T>(
   dataSource: Pick<DataSource, 'driver'>,
   method: 'query' | 'execute',
   sql: string,
-  params: unknown[],
+  params?: unknown[],
 ): Promise<T> {
   const pool = mysql2PoolOf(dataSource);
   if (!pool) return Promise.reject(new Error('no MySQL pool: the data source is not a connected MySQL one'));

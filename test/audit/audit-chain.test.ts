@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { openAuditLog } from '../../services/core/audit/audit-log.js';
@@ -80,6 +81,53 @@ describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
       },
     ],
   ];
+
+  // Appends are written as SQL text with every value escaped into it (audit-store.ts):
+  // whatever a field holds must come back exactly, or the chain would not verify.
+  it('stores any text exactly, through both append paths', async () => {
+    const awkward = fc.oneof(
+      fc.constantFrom(
+        "O'Brien",
+        'a\\b',
+        '?',
+        '??',
+        '"x"',
+        '\0',
+        '\x1a',
+        '\n\r\t',
+        '-- x',
+        '/* y */',
+        '`z`',
+        '😀',
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ runId: awkward, workflowId: awkward, reason: awkward, requestId: awkward }),
+        fc.boolean(),
+        async (fields, inTransaction) => {
+          await dataSource.query('DELETE FROM audit_events');
+          await dataSource.query('DELETE FROM audit_chains');
+          const log = await openAuditLog({ auditStore });
+          const input = { ...event(1), ...fields };
+          const [written] = inTransaction
+            ? await auditStore.transaction((tx) => log.append(tx, [input]))
+            : await log.appendCommitted([input, event(2)]);
+          const [stored] = await auditStore.listEventsAfter(0, 1);
+          expect(stored).toMatchObject({
+            runId: written!.runId,
+            workflowId: written!.workflowId,
+            reason: written!.reason,
+            requestId: written!.requestId,
+            hash: written!.hash,
+          });
+          expect((await verifyAuditLog(auditStore)).ok).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
 
   it.each(tamperings)('detects %s', async (_label, tamper) => {
     await dataSource.query('DELETE FROM audit_events');
