@@ -152,4 +152,21 @@ describe('envelope cipher: data keys kept with the sealed value they open', () =
     sealed.wrappedKey = flipBit(sealed.wrappedKey, 3);
     await expect(cipher.open(sealed, context)).rejects.toThrow(DomainError);
   });
+
+  it('opens in the same turn only with a kept key, and still checks the value', async () => {
+    const { keyring, counter } = countingKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const sealed = await cipher.seal(plaintext, context);
+    expect(cipher.openKept(sealed, context)).toBeUndefined();
+    expect(counter.unwraps).toBe(0);
+    await cipher.open(sealed, context);
+    expect(cipher.openKept(sealed, context)).toBe(plaintext);
+    expect(cipher.openKept(sealed, { ...context, version: 2 })).toBeUndefined();
+    sealed.tag = flipBit(sealed.tag, 5);
+    expect(() => cipher.openKept(sealed, context)).toThrow(DomainError);
+    sealed.tag = flipBit(sealed.tag, 5);
+    sealed.ciphertext = flipBit(sealed.ciphertext, 1);
+    expect(() => cipher.openKept(sealed, context)).toThrow(DomainError);
+    expect(counter.unwraps).toBe(1);
+  });
 });

@@ -102,6 +102,18 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
     }
   }
 
+  /**
+   * The value of `sealed`, decrypted now if its data key is kept for `context`;
+   * undefined if it is not (then `open` unwraps it). Throws when the value fails its
+   * integrity check. A resolve opens its values in the turn it is served, without a
+   * promise per value.
+   */
+  function openKept(sealed: SealedValue, context: SealContext): string | undefined {
+    if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
+    const kept = keptOpening(sealed, context);
+    return kept && decrypt(sealed, kept);
+  }
+
   return {
     async seal(plaintext: string, context: SealContext): Promise<SealedValue> {
       const dataKey = randomBytes(DATA_KEY_BYTES);
@@ -117,17 +129,19 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
       }
     },
 
+    /** The value of `sealed`, its data key unwrapped first unless one is kept. */
     open(sealed: SealedValue, context: SealContext): Promise<string> {
+      let value: string | undefined;
       try {
-        if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
-        // A kept key opens the value in this turn: no unwrap, nothing to wait for.
-        const kept = keptOpening(sealed, context);
-        if (kept) return Promise.resolve(decrypt(sealed, kept));
+        value = openKept(sealed, context);
       } catch (error) {
         return Promise.reject(error);
       }
+      if (value !== undefined) return Promise.resolve(value);
       return unwrapOpening(sealed, context).then((opened) => decrypt(sealed, opened));
     },
+
+    openKept,
 
     /** Re-wraps a data key under the keyring's active key without touching the value. */
     async rewrap(

@@ -1,6 +1,6 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import type { EnvelopeCipher, SealContext } from '../crypto/envelope-cipher.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { CandidateSecret } from '../../storage/resolution-store.js';
 import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
@@ -12,6 +12,7 @@ import type { RunnerPolicy } from './runner-policy.js';
 import { parseResolveRequest } from './run-context.js';
 
 type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
+type FoundDecision = NameDecision & { kind: 'found' };
 /** Builds the audit record of one name of the current call. */
 type RecordFor = (
   name: string,
@@ -29,6 +30,13 @@ type RecordFor = (
  * audit transaction). If it has, nothing was written or sent, and the call is decided
  * again from a lookup sent after it arrived, which needs no such check.
  */
+/** What a candidate's sealed value is bound to. */
+const sealContextOf = (secret: CandidateSecret): SealContext => ({
+  workspaceId: secret.workspaceId,
+  secretId: secret.id,
+  version: secret.version,
+});
+
 export function createResolutionService({
   candidates,
   cipher,
@@ -37,7 +45,7 @@ export function createResolutionService({
   lastUsed,
 }: {
   candidates: Pick<CandidateCache, 'find' | 'invalidate'>;
-  cipher: Pick<EnvelopeCipher, 'open'>;
+  cipher: Pick<EnvelopeCipher, 'open' | 'openKept'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
   lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
@@ -172,10 +180,10 @@ export function createResolutionService({
     unchanged: WorkspaceGeneration[] | undefined,
   ): Promise<ResolvedValue[]> {
     const decisions = decideNames(names, principal, read);
-    await refuseUnlessAllFound(decisions, perName, unchanged);
+    if (decisions.some((d) => d.kind !== 'found')) await refuseUnlessAllFound(decisions, perName, unchanged);
 
     throwIfAborted(signal);
-    const found = decisions.filter((d): d is NameDecision & { kind: 'found' } => d.kind === 'found');
+    const found = decisions.filter((d): d is FoundDecision => d.kind === 'found');
     const values = await openAll(found, perName, unchanged);
 
     // The records are committed before the values are returned to the transport.
@@ -220,21 +228,36 @@ export function createResolutionService({
     });
   }
 
+  /**
+   * Every value decrypted in this turn when each one's data key is kept (the usual
+   * case on a busy resolver), with no promise per value; undefined if any is not kept.
+   */
+  function openKept(found: FoundDecision[]): PromiseSettledResult<string>[] | undefined {
+    const results: PromiseSettledResult<string>[] = [];
+    for (const { secret } of found) {
+      try {
+        const value = cipher.openKept(secret.sealed, sealContextOf(secret));
+        if (value === undefined) return undefined;
+        results.push({ status: 'fulfilled', value });
+      } catch (reason) {
+        results.push({ status: 'rejected', reason });
+      }
+    }
+    return results;
+  }
+
+  /** Every value, unwrapping the data keys that are not kept. */
+  function openUnwrapping(found: FoundDecision[]): Promise<PromiseSettledResult<string>[]> {
+    return Promise.allSettled(found.map(({ secret }) => cipher.open(secret.sealed, sealContextOf(secret))));
+  }
+
   /** Decrypts every found secret; one that fails its integrity check fails the call (audited). */
   async function openAll(
-    found: Array<NameDecision & { kind: 'found' }>,
+    found: FoundDecision[],
     perName: RecordFor,
     unchanged: WorkspaceGeneration[] | undefined,
   ): Promise<ResolvedValue[]> {
-    const results = await Promise.allSettled(
-      found.map(({ secret }) =>
-        cipher.open(secret.sealed, {
-          workspaceId: secret.workspaceId,
-          secretId: secret.id,
-          version: secret.version,
-        }),
-      ),
-    );
+    const results = openKept(found) ?? (await openUnwrapping(found));
     if (results.every((r) => r.status === 'fulfilled')) {
       return found.map((d, i) => ({
         name: d.name,
