@@ -95,7 +95,9 @@ const fulfilled = <T>(results: Array<PromiseSettledResult<T>>): T[] =>
 describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
   it('answers each of many concurrent callers only once its records are committed, in fewer commits, on parallel chains', async () => {
     const { auditStore, count } = await open(kind);
-    const { store, counter } = countingStore(slowStore(auditStore));
+    // Held long enough that the first batch is still running when the fourth turn comes,
+    // even on a loaded machine (with 10 ms a CI run once saw lane 0 free again by then).
+    const { store, counter } = countingStore(slowStore(auditStore, 100));
     const auditLog = await openAuditLog({ auditStore: store, committerChains: 4 });
     const callers = 40;
 
