@@ -41,10 +41,12 @@ function countingStore(auditStore: AuditStore) {
 }
 
 /**
- * The store with every commit held back a few milliseconds, so a batch is still running
- * when callers of later turns arrive (SQLite would otherwise commit within the turn).
+ * The store with every commit held back, so a batch is still running when callers of
+ * later turns arrive (SQLite would otherwise commit within the turn). Long enough for a
+ * loaded machine: with 10 ms a CI run once saw the first lane free again by the fourth
+ * turn, and only three chains.
  */
-function slowStore(auditStore: AuditStore, ms = 10): AuditStore {
+function slowStore(auditStore: AuditStore, ms = 100): AuditStore {
   const pause = () => new Promise((resolve) => setTimeout(resolve, ms));
   return {
     ...auditStore,
@@ -95,9 +97,7 @@ const fulfilled = <T>(results: Array<PromiseSettledResult<T>>): T[] =>
 describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
   it('answers each of many concurrent callers only once its records are committed, in fewer commits, on parallel chains', async () => {
     const { auditStore, count } = await open(kind);
-    // Held long enough that the first batch is still running when the fourth turn comes,
-    // even on a loaded machine (with 10 ms a CI run once saw lane 0 free again by then).
-    const { store, counter } = countingStore(slowStore(auditStore, 100));
+    const { store, counter } = countingStore(slowStore(auditStore));
     const auditLog = await openAuditLog({ auditStore: store, committerChains: 4 });
     const callers = 40;
 
