@@ -29,10 +29,6 @@ export const migrations = [
 ];
 
 /**
- * Builds (but does not connect) the one data source of a process. The schema is
- * changed only by migrations; `synchronize` stays off.
- */
-/**
  * The session time zone of MySQL connections: DATETIME values are read and written in
  * UTC. Statements built as text (audit appends) escape their dates with it too.
  */
@@ -49,6 +45,10 @@ function formatQuery(sql: string, values: unknown, timezone: Timezone): string {
   return format(sql, values as SqlValue[], false, timezone);
 }
 
+/**
+ * Builds (but does not connect) the one data source of a process. The schema is
+ * changed only by migrations; `synchronize` stays off.
+ */
 export function createDataSource(database: DatabaseConfig, options: { poolSize?: number } = {}): DataSource {
   const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
   let dataSourceOptions: DataSourceOptions;

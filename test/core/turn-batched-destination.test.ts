@@ -36,7 +36,7 @@ describe('turn-batched log destination', () => {
   });
 
   it('writes at once when flushed, or when the buffer is full', async () => {
-    const destination = createTurnBatchedDestination({ fd, maxBufferedBytes: 10 });
+    const destination = createTurnBatchedDestination({ fd, maxBufferedChars: 10 });
     destination.write('12345\n');
     destination.flush();
     expect(written()).toBe('12345\n');

@@ -11,36 +11,36 @@ export interface TurnBatchedDestination {
  * Writes log lines to `fd` in one write per event-loop turn rather than one per line:
  * the resolver logs a line per call and a busy turn carries many calls, so this saves
  * a system call per line. Lines wait only until the turn that wrote them ends (or
- * until `maxBufferedBytes` are waiting), and `flush` writes them at once, which the
- * process does on `exit`; only a process killed outright (SIGKILL) loses the lines
- * of the turn it was in. Writes are synchronous, like those to the stderr this
+ * until `maxBufferedChars` characters are waiting), and `flush` writes them at once,
+ * which the process does on `exit`; only a process killed outright (SIGKILL) loses
+ * the lines of the turn it was in. Writes are synchronous, like those to the stderr this
  * replaces, and retried on EAGAIN when `fd` is a non-blocking pipe (pino's sonic-boom).
  */
 export function createTurnBatchedDestination({
   fd,
-  maxBufferedBytes = 16 * 1024,
+  maxBufferedChars = 16 * 1024,
 }: {
   fd: number;
-  maxBufferedBytes?: number;
+  maxBufferedChars?: number;
 }): TurnBatchedDestination {
   const sink = pino.destination({ dest: fd, sync: true });
   let lines: string[] = [];
-  let bytes = 0;
+  let buffered = 0;
   let flushScheduled = false;
 
   function flush(): void {
     if (lines.length === 0) return;
     const text = lines.length === 1 ? lines[0]! : lines.join('');
     lines = [];
-    bytes = 0;
+    buffered = 0;
     sink.write(text);
   }
 
   return {
     write(line) {
       lines.push(line);
-      bytes += line.length;
-      if (bytes >= maxBufferedBytes) flush();
+      buffered += line.length;
+      if (buffered >= maxBufferedChars) flush();
       else if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(() => {

@@ -13,6 +13,14 @@ import { parseResolveRequest } from './run-context.js';
 
 type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
 type FoundDecision = NameDecision & { kind: 'found' };
+
+/** What a candidate's sealed value is bound to. */
+const sealContextOf = (secret: CandidateSecret): SealContext => ({
+  workspaceId: secret.workspaceId,
+  secretId: secret.id,
+  version: secret.version,
+});
+
 /** Builds the audit record of one name of the current call. */
 type RecordFor = (
   name: string,
@@ -30,13 +38,6 @@ type RecordFor = (
  * audit transaction). If it has, nothing was written or sent, and the call is decided
  * again from a lookup sent after it arrived, which needs no such check.
  */
-/** What a candidate's sealed value is bound to. */
-const sealContextOf = (secret: CandidateSecret): SealContext => ({
-  workspaceId: secret.workspaceId,
-  secretId: secret.id,
-  version: secret.version,
-});
-
 export function createResolutionService({
   candidates,
   cipher,
