@@ -3,68 +3,15 @@ import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
 import { WorkspaceChangedError, type WorkspaceGeneration } from '../core/secrets/workspace-generation.js';
 import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
 import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
-import { escape, format } from 'mysql2';
+import { format } from 'mysql2';
+import { eventRowsInsertSql, mariadbInsertEventsSql } from './audit-insert-sql.js';
 import { MYSQL_TIMEZONE } from './data-source.js';
 import { runOnPool } from './mysql2-pool.js';
 
-/** Columns of `audit_events` an append writes, in statement order. */
-const EVENT_COLUMNS: Array<[keyof ChainedAuditEvent, string]> = [
-  ['chainId', 'chain_id'],
-  ['chainSeq', 'chain_seq'],
-  ['prevHash', 'prev_hash'],
-  ['hash', 'hash'],
-  ['occurredAt', 'occurred_at'],
-  ['action', 'action'],
-  ['outcome', 'outcome'],
-  ['actorType', 'actor_type'],
-  ['actorId', 'actor_id'],
-  ['workspaceId', 'workspace_id'],
-  ['secretId', 'secret_id'],
-  ['secretName', 'secret_name'],
-  ['scope', 'scope'],
-  ['version', 'version'],
-  ['workflowId', 'workflow_id'],
-  ['runId', 'run_id'],
-  ['trigger', '`trigger`'],
-  ['runner', 'runner'],
-  ['requestId', 'request_id'],
-  ['sourceAddress', 'source_address'],
-  ['reason', 'reason'],
-];
-const INSERT_EVENTS = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')}) VALUES `;
+/** Events per INSERT statement. */
 const ROWS_PER_INSERT = 500;
 const HEAD_MOVED = 'audit chain head moved';
 const WORKSPACE_CHANGED = 'workspace generation moved';
-
-/**
- * The VALUES tuples of `events`, every value escaped as mysql2 escapes parameters.
- * Written directly rather than formatted from a statement with a placeholder per
- * field: that scan cost more than the rest of the statement's building. A batch
- * repeats most fields (chain, time, run context, runner), so each distinct value is
- * escaped once per batch.
- */
-function eventRowsSql(events: readonly ChainedAuditEvent[]): string {
-  const escaped = new Map<string | number, string>();
-  const literal = (value: ChainedAuditEvent[keyof ChainedAuditEvent]): string => {
-    if (typeof value === 'number') return String(value);
-    const key = value instanceof Date ? value.getTime() : String(value);
-    let text = escaped.get(key);
-    if (text === undefined) {
-      text = escape(value, false, MYSQL_TIMEZONE);
-      escaped.set(key, text);
-    }
-    return text;
-  };
-  const rows: string[] = [];
-  for (const event of events) {
-    let row = '(';
-    for (let i = 0; i < EVENT_COLUMNS.length; i += 1) {
-      row += (i === 0 ? '' : ', ') + literal(event[EVENT_COLUMNS[i]![0]]);
-    }
-    rows.push(`${row})`);
-  }
-  return rows.join(', ');
-}
 
 /** SQL that is true when each of `count` workspaces is still at its generation (no row yet means 0). */
 const generationsHoldSql = (count: number) =>
@@ -84,7 +31,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
     for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
       const chunk = events.slice(i, i + ROWS_PER_INSERT);
       if (sqlite) await tx.insert(AuditEventEntity, chunk);
-      else await tx.query(INSERT_EVENTS + eventRowsSql(chunk));
+      else await tx.query(eventRowsInsertSql(chunk));
     }
   }
 
@@ -190,7 +137,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       }
       const inserts: string[] = [];
       for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-        inserts.push(`${INSERT_EVENTS}${eventRowsSql(events.slice(i, i + ROWS_PER_INSERT))};`);
+        inserts.push(`${mariadbInsertEventsSql(events.slice(i, i + ROWS_PER_INSERT))};`);
       }
       const sql = `BEGIN NOT ATOMIC
         DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;

@@ -129,6 +129,81 @@ describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
     );
   });
 
+  // A group-commit batch writes the values its events share once and the rest per row
+  // (audit-insert-sql.ts): whichever fields are shared, every row must come back as
+  // written, in chain order, and verify.
+  it('stores every event of a batch exactly, whichever fields its events share', async () => {
+    const text = fc.oneof(
+      fc.constantFrom("O'Brien", 'a\\b', '?', '\0', '\n', '😀', ''),
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+    );
+    // Each field either holds one value across the batch or a value per event.
+    const field = <T>(count: number, value: fc.Arbitrary<T>) =>
+      fc.oneof(
+        value.map((one) => Array<T>(count).fill(one)),
+        fc.array(value, { minLength: count, maxLength: count }),
+      );
+    const batch = fc.integer({ min: 2, max: 12 }).chain((count) =>
+      fc.record({
+        actorId: field(count, text),
+        workspaceId: field(count, text),
+        secretName: field(count, text),
+        workflowId: field(count, text),
+        runId: field(count, text),
+        runner: field(count, text),
+        requestId: field(count, text),
+        sourceAddress: field(count, text),
+        reason: field(count, text),
+        secretId: field(count, fc.uuid()),
+        scope: field(count, fc.constantFrom('WORKSPACE', 'PERSONAL', '')),
+        trigger: field(count, fc.constantFrom('MANUAL', 'API', '')),
+        occurredAt: field(
+          count,
+          fc.date({
+            min: new Date('2020-01-01T00:00:00Z'),
+            max: new Date('2030-01-01T00:00:00Z'),
+            noInvalidDate: true,
+          }),
+        ),
+        version: field(count, fc.nat(1000)),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(batch, async (fields) => {
+        await dataSource.query('DELETE FROM audit_events');
+        await dataSource.query('DELETE FROM audit_chains');
+        const log = await openAuditLog({ auditStore });
+        const inputs = fields.version.map((version, i) => ({
+          ...event(i),
+          actorId: fields.actorId[i],
+          workspaceId: fields.workspaceId[i],
+          secretName: fields.secretName[i],
+          workflowId: fields.workflowId[i],
+          runId: fields.runId[i],
+          runner: fields.runner[i],
+          requestId: fields.requestId[i],
+          sourceAddress: fields.sourceAddress[i],
+          reason: fields.reason[i],
+          secretId: fields.secretId[i],
+          scope: fields.scope[i],
+          trigger: fields.trigger[i],
+          occurredAt: fields.occurredAt[i],
+          version,
+        }));
+        const written = await log.appendCommitted(inputs);
+        const stored = await auditStore.listEventsAfter(0, 100);
+        // Ids are the database's (SQLite's insert also sets them on what it was given).
+        const withoutId = <T extends { id?: unknown; chainSeq: unknown }>({ id: _id, ...rest }: T) => ({
+          ...rest,
+          chainSeq: Number(rest.chainSeq),
+        });
+        expect(stored.map(withoutId)).toEqual(written.map(withoutId));
+        expect((await verifyAuditLog(auditStore)).ok).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it.each(tamperings)('detects %s', async (_label, tamper) => {
     await dataSource.query('DELETE FROM audit_events');
     await dataSource.query('DELETE FROM audit_chains');
