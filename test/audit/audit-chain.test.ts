@@ -204,6 +204,27 @@ describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
     );
   });
 
+  // Both databases store UTF-8, where a lone surrogate has no encoding: it must not reach
+  // the hash, or the stored event would not verify (a false alarm anyone could raise by
+  // sending a long enough run id).
+  it('stores and verifies fields that were cut inside a character or hold a lone surrogate', async () => {
+    await dataSource.query('DELETE FROM audit_events');
+    await dataSource.query('DELETE FROM audit_chains');
+    const log = await openAuditLog({ auditStore });
+    const written = await log.appendCommitted([
+      { ...event(1), runId: `${'r'.repeat(127)}😀` },
+      { ...event(2), reason: 'half \uD83D of a pair', workflowId: '\uDE00 leads' },
+    ]);
+    expect(written[0]!.runId).toBe('r'.repeat(127));
+    expect(written[1]!.reason).toBe('half \uFFFD of a pair');
+    expect(written[1]!.workflowId).toBe('\uFFFD leads');
+    const stored = await auditStore.listEventsAfter(0, 10);
+    expect(stored.map((row) => [row.runId, row.reason, row.workflowId])).toEqual(
+      written.map((row) => [row.runId, row.reason, row.workflowId]),
+    );
+    expect((await verifyAuditLog(auditStore)).ok).toBe(true);
+  });
+
   it.each(tamperings)('detects %s', async (_label, tamper) => {
     await dataSource.query('DELETE FROM audit_events');
     await dataSource.query('DELETE FROM audit_chains');

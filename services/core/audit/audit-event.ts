@@ -66,7 +66,21 @@ export interface ChainedAuditEvent {
   reason: string;
 }
 
-const clip = (value: string | undefined, max: number): string => (value ?? '').slice(0, max);
+/**
+ * `value` cut to at most `max` UTF-16 units (its column's width) without splitting a
+ * surrogate pair, and with any lone surrogate replaced by U+FFFD. The databases store
+ * UTF-8, where a lone surrogate has no encoding and is written as U+FFFD: hashing the
+ * text as it will be stored keeps the stored event verifiable.
+ */
+function clip(value: string | undefined, max: number): string {
+  if (value === undefined) return '';
+  let text = value;
+  if (text.length > max) {
+    const last = text.charCodeAt(max - 1);
+    text = text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+  }
+  return text.isWellFormed() ? text : text.toWellFormed();
+}
 
 /** Where an event goes: its chain, its sequence number there, and the hash before it. */
 export type ChainPosition = Pick<ChainedAuditEvent, 'chainId' | 'chainSeq' | 'prevHash'>;
