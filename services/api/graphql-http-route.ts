@@ -153,26 +153,28 @@ export function createGraphQLHttpRoute({
   }
 }
 
-/** Reads a body up to `max` bytes; beyond that it stops reading and says so. */
+/**
+ * Reads a body up to `max` bytes. A larger one is read to its end and dropped (nothing
+ * past `max` is kept), and refused only then: answered while the client is still
+ * sending, the connection can be reset under the client before it reads the answer.
+ * The server's request timeout bounds how long a client can keep sending.
+ */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
-      if (done) return;
+      if (tooLarge) return;
       size += chunk.length;
       if (size > max) {
-        done = true;
-        req.resume();
-        resolve('too-large');
+        tooLarge = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks));
-    });
+    req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
