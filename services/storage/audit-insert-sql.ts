@@ -33,7 +33,7 @@ const INSERT_INTO = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) 
 const CHAIN_SEQ_COLUMN = EVENT_COLUMNS.findIndex(([field]) => field === 'chainSeq');
 
 /**
- * A batch writes its shared values once (see `sharedValuesInsertSql`) only when at
+ * A batch writes its shared values once (see `mariadbInsertEventsSql`) only when at
  * least this many columns hold one value throughout. Below it, the derived table costs
  * MariaDB more than the literals it saves (measured: with every column varying, about
  * 15 % more CPU per row; with 14 of 21 shared, 12–15 % less).
