@@ -51,7 +51,7 @@ function createLiteralWriter(): (value: EventValue) => string {
   const escaped = new Map<string | number, string>();
   return (value) => {
     if (typeof value === 'number') return String(value);
-    const key = value instanceof Date ? value.getTime() : value;
+    const key = comparable(value);
     let text = escaped.get(key);
     if (text === undefined) {
       text = escape(value, false, MYSQL_TIMEZONE);
