@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
+import type { AuditEventInput } from '../../services/core/audit/audit-event.js';
 import { openAuditLog } from '../../services/core/audit/audit-log.js';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
@@ -173,22 +174,12 @@ describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
         await dataSource.query('DELETE FROM audit_events');
         await dataSource.query('DELETE FROM audit_chains');
         const log = await openAuditLog({ auditStore });
-        const inputs = fields.version.map((version, i) => ({
+        // Event i takes the i-th value of every generated field.
+        const inputs = fields.version.map((_, i) => ({
           ...event(i),
-          actorId: fields.actorId[i],
-          workspaceId: fields.workspaceId[i],
-          secretName: fields.secretName[i],
-          workflowId: fields.workflowId[i],
-          runId: fields.runId[i],
-          runner: fields.runner[i],
-          requestId: fields.requestId[i],
-          sourceAddress: fields.sourceAddress[i],
-          reason: fields.reason[i],
-          secretId: fields.secretId[i],
-          scope: fields.scope[i],
-          trigger: fields.trigger[i],
-          occurredAt: fields.occurredAt[i],
-          version,
+          ...(Object.fromEntries(
+            Object.entries(fields).map(([name, values]) => [name, values[i]]),
+          ) as Partial<AuditEventInput>),
         }));
         const written = await log.appendCommitted(inputs);
         const stored = await auditStore.listEventsAfter(0, 100);
