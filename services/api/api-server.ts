@@ -42,7 +42,7 @@ export function createApiServices(
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
     imports: createSecretImportService(common),
     references: createReferenceCheckService({
-      resolutionStore: createResolutionStore({ dataSource }),
+      resolutionStore: createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs }),
       auditLog,
     }),
     audit: createAuditQueryService({

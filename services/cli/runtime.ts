@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
   }
   const secretStore = createSecretStore({ dataSource });
-  const auditStore = createAuditStore({ dataSource });
+  const auditStore = createAuditStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
   return {
     config,
     logger,

@@ -58,7 +58,7 @@ export async function startResolver({
   if (tls.generated)
     logger.warn({ paths: tls.generated }, 'development: generated a dev CA and TLS certificates');
   const policy = loadRunnerPolicy(config);
-  const store = createResolutionStore({ dataSource });
+  const store = createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
   const lastUsed = createLastUsedTracker({ store, logger });
   const candidates = createCandidateCache({ lookup: createCandidateLookupCoalescer({ store }) });
   const resolutionService = createResolutionService({

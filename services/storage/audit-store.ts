@@ -6,6 +6,7 @@ import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-ent
 import { format } from 'mysql2';
 import { eventRowsInsertSql, mariadbInsertEventsSql } from './audit-insert-sql.js';
 import { MYSQL_TIMEZONE } from './data-source.js';
+import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../core/config/config.js';
 import { runOnPool } from './mysql2-pool.js';
 
 /** Events per INSERT statement. */
@@ -22,7 +23,14 @@ const generationParams = (unchanged: readonly WorkspaceGeneration[]) =>
   unchanged.flatMap((u) => [u.workspaceId, u.generation]);
 
 /** Storage of audit events and the heads of their chains. */
-export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
+export function createAuditStore({
+  dataSource,
+  statementTimeoutMs = DEFAULT_DB_STATEMENT_TIMEOUT_MS,
+}: {
+  dataSource: DataSource;
+  /** How long a group-commit batch's statement may take on MariaDB (see runOnPool). */
+  statementTimeoutMs?: number;
+}) {
   async function insertEvents(tx: EntityManager, events: ChainedAuditEvent[]): Promise<void> {
     // One statement carries a whole group-commit batch of resolve records. On MariaDB it
     // is written as plain SQL: building it through TypeORM's insert builder cost more CPU
@@ -164,7 +172,7 @@ export function createAuditStore({ dataSource }: { dataSource: DataSource }) {
       END`;
       // Every value is already escaped into the text, so mysql2 sends it as it is.
       try {
-        await runOnPool(dataSource, 'query', sql);
+        await runOnPool(dataSource, 'query', sql, undefined, statementTimeoutMs);
         return true;
       } catch (error) {
         const { sqlState, message } = error as { sqlState?: string; message?: string };

@@ -1,5 +1,10 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { mysql2PoolOf, type Mysql2Connection } from './mysql2-pool.js';
+import {
+  destroyConnection,
+  dropIdleConnections,
+  mysql2PoolOf,
+  type Mysql2Connection,
+} from './mysql2-pool.js';
 
 /**
  * A readiness check: resolves true when the database answers `SELECT 1` within
@@ -52,13 +57,13 @@ export function createDatabasePing(
       return answered;
     }
     abandoned = true;
-    dropIdleConnections(runner);
+    dropIdlePoolConnections(runner);
     if (connected) {
-      destroyConnection(runner);
+      destroyRunnerConnection(runner);
     } else {
       waitingForConnection = true;
       void ping.then(async () => {
-        destroyConnection(runner);
+        destroyRunnerConnection(runner);
         await runner.release();
         waitingForConnection = false;
       });
@@ -78,24 +83,12 @@ export function createDatabasePing(
 const isMysql = (runner: QueryRunner) => runner.dataSource.driver.options.type === 'mysql';
 
 /** Drops the connection a ping holds. SQLite has no connection to drop. */
-function destroyConnection(runner: QueryRunner): void {
+function destroyRunnerConnection(runner: QueryRunner): void {
   if (!isMysql(runner)) return;
-  destroy((runner as { databaseConnection?: Partial<Mysql2Connection> }).databaseConnection);
+  destroyConnection((runner as { databaseConnection?: Partial<Mysql2Connection> }).databaseConnection);
 }
 
-/** Drops the pool's idle connections; a mysql2 upgrade that renames the field only disables this. */
-function dropIdleConnections(runner: QueryRunner): void {
-  if (!isMysql(runner)) return;
-  const pool = mysql2PoolOf(runner.dataSource);
-  for (const connection of pool?._freeConnections?.toArray?.() ?? []) destroy(connection);
-}
-
-/**
- * mysql2's pooled connections leave the pool on `destroy()`, which only half-closes the
- * socket; destroying the socket too frees it now rather than when a silent peer answers.
- */
-function destroy(connection: Partial<Mysql2Connection> | undefined): void {
-  if (typeof connection?.destroy !== 'function') return;
-  connection.destroy();
-  connection.stream?.destroy?.();
+/** Drops the pool's idle connections. SQLite has none. */
+function dropIdlePoolConnections(runner: QueryRunner): void {
+  if (isMysql(runner)) dropIdleConnections(mysql2PoolOf(runner.dataSource));
 }

@@ -6,7 +6,21 @@ export interface Mysql2Connection {
   stream?: { destroy?: () => void };
 }
 
-type Done = (error: (Error & { sqlState?: string }) | null, rows: unknown) => void;
+type Done = (error: (Error & { sqlState?: string; code?: string }) | null, rows: unknown) => void;
+
+/** A statement as mysql2 takes it with options; `timeout` is its deadline in milliseconds. */
+interface StatementOptions {
+  sql: string;
+  values?: unknown[];
+  timeout: number;
+}
+
+/** A connection taken from the pool: it runs one statement, then goes back or is destroyed. */
+interface Mysql2PooledConnection extends Mysql2Connection {
+  query(statement: StatementOptions, done: Done): void;
+  execute(statement: StatementOptions, done: Done): void;
+  release(): void;
+}
 
 /**
  * The mysql2 pool behind TypeORM's MySQL driver, as far as Strongroom uses it
@@ -18,6 +32,7 @@ type Done = (error: (Error & { sqlState?: string }) | null, rows: unknown) => vo
 export interface Mysql2Pool {
   query(sql: string, params: unknown[] | undefined, done: Done): void;
   execute(sql: string, params: unknown[] | undefined, done: Done): void;
+  getConnection(done: (error: Error | null, connection: Mysql2PooledConnection) => void): void;
   _allConnections?: { length: number };
   _freeConnections?: { length: number; toArray?: () => Array<Partial<Mysql2Connection>> };
 }
@@ -27,20 +42,72 @@ export function mysql2PoolOf(dataSource: Pick<DataSource, 'driver'>): Mysql2Pool
   return (dataSource.driver as unknown as { pool?: Mysql2Pool }).pool;
 }
 
+/** mysql2's error code for a statement that outlived its deadline. */
+export const STATEMENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
+
 /**
  * One statement straight on the pool: `query` formats the parameters into the text
  * client-side, `execute` runs it as a server-side prepared statement (prepared once
  * per connection and statement text). Resolves with the rows (or result header).
+ *
+ * A statement unanswered after `timeoutMs` fails with mysql2's
+ * PROTOCOL_SEQUENCE_TIMEOUT, which callers treat as "database unavailable" (retryable).
+ * mysql2 only reports the timeout: the statement stays queued on its connection, so the
+ * connection is destroyed rather than handed back, and so are the pool's idle ones. On
+ * a server that has gone silent (a partition, a stalled disk, a frozen process) each
+ * would otherwise keep whatever is sent on it waiting until the kernel gives up on the
+ * socket, many minutes later; new connections are bounded by the connect timeout. The
+ * statement's outcome is then unknown: a server that was only slow may still carry it
+ * out.
  */
 export function runOnPool<T>(
   dataSource: Pick<DataSource, 'driver'>,
   method: 'query' | 'execute',
   sql: string,
-  params?: unknown[],
+  params: unknown[] | undefined,
+  timeoutMs: number,
 ): Promise<T> {
   const pool = mysql2PoolOf(dataSource);
   if (!pool) return Promise.reject(new Error('no MySQL pool: the data source is not a connected MySQL one'));
   return new Promise((resolve, reject) =>
-    pool[method](sql, params, (error, rows) => (error ? reject(error) : resolve(rows as T))),
+    pool.getConnection((connectError, connection) => {
+      if (connectError) {
+        reject(connectError);
+        return;
+      }
+      let answered = false;
+      connection[method]({ sql, values: params, timeout: timeoutMs }, (error, rows) => {
+        // Destroying a connection fails what is queued on it: the timeout has answered already.
+        if (answered) return;
+        answered = true;
+        if (error?.code === STATEMENT_TIMEOUT_CODE) {
+          destroyConnection(connection);
+          dropIdleConnections(pool);
+        } else {
+          connection.release();
+        }
+        if (error) reject(error);
+        else resolve(rows as T);
+      });
+    }),
   );
+}
+
+/**
+ * Takes a connection out of the pool for good. mysql2's `destroy()` only half-closes the
+ * socket; destroying the socket too frees it now rather than when a silent peer answers.
+ */
+export function destroyConnection(connection: Partial<Mysql2Connection> | undefined): void {
+  if (typeof connection?.destroy !== 'function') return;
+  connection.destroy();
+  connection.stream?.destroy?.();
+}
+
+/**
+ * Destroys the pool's idle connections: to a server gone silent they are as silent, and
+ * a statement given one would wait as long. A mysql2 upgrade that renames the field only
+ * disables this.
+ */
+export function dropIdleConnections(pool: Mysql2Pool | undefined): void {
+  for (const connection of pool?._freeConnections?.toArray?.() ?? []) destroyConnection(connection);
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { SealedValue } from '../core/crypto/envelope-cipher.js';
 import { SecretEntity, type SecretScope } from './entities/secret-entity.js';
+import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../core/config/config.js';
 import { runOnPool } from './mysql2-pool.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
@@ -116,7 +117,14 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
 });
 
 /** The reads and the one write the resolver needs, shaped for a single round trip each. */
-export function createResolutionStore({ dataSource }: { dataSource: DataSource }) {
+export function createResolutionStore({
+  dataSource,
+  statementTimeoutMs = DEFAULT_DB_STATEMENT_TIMEOUT_MS,
+}: {
+  dataSource: DataSource;
+  /** How long a candidate lookup may take on MariaDB (see runOnPool). */
+  statementTimeoutMs?: number;
+}) {
   // One statement text per name count, so MariaDB prepares each once per connection.
   const statements = new Map<number, string>();
   const statementFor = (count: number): string => {
@@ -128,7 +136,7 @@ export function createResolutionStore({ dataSource }: { dataSource: DataSource }
   /** Runs a read as a server-side prepared statement on MariaDB (text SQL on SQLite). */
   function queryPrepared<T>(sql: string, params: unknown[]): Promise<T[]> {
     if (dataSource.options.type !== 'mysql') return dataSource.query(sql, params);
-    return runOnPool<T[]>(dataSource, 'execute', sql, params);
+    return runOnPool<T[]>(dataSource, 'execute', sql, params, statementTimeoutMs);
   }
 
   /**

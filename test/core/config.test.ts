@@ -64,6 +64,17 @@ describe('configuration', () => {
       'forever',
       /STRONGROOM_AUDIT_RETENTION_DAYS must be a number of days/,
     ],
+    [
+      'STRONGROOM_DB_STATEMENT_TIMEOUT_MS',
+      'soon',
+      /STRONGROOM_DB_STATEMENT_TIMEOUT_MS must be a number of milliseconds/,
+    ],
+    ['STRONGROOM_DB_STATEMENT_TIMEOUT_MS', '50', /STRONGROOM_DB_STATEMENT_TIMEOUT_MS must be at least 100/],
+    [
+      'STRONGROOM_DB_STATEMENT_TIMEOUT_MS',
+      '900000',
+      /STRONGROOM_DB_STATEMENT_TIMEOUT_MS must be at most 600000/,
+    ],
   ])('names %s=%s in its own message', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

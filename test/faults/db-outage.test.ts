@@ -266,6 +266,56 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     }, RECOVERY_MS);
   }, 60_000);
 
+  it('frozen server under resolves: a statement past STRONGROOM_DB_STATEMENT_TIMEOUT_MS fails its calls UNAVAILABLE and leaves the pool, recovery on thaw', async () => {
+    const timeoutMs = 1_500;
+    // Services of their own, so the short timeout applies to this test alone.
+    const r = await startOutageServices(db.url('strongroom'), {
+      STRONGROOM_DB_STATEMENT_TIMEOUT_MS: String(timeoutMs),
+    });
+    try {
+      const workspaceId = 'ws-outage-statement';
+      const bearer = await r.token('alice', workspaceId);
+      const created = await r.gql(bearer, CREATE, {
+        i: { name: 'FROZEN_KEY', value: valueOf('FROZEN_KEY', 1) },
+      });
+      expect(outcomeOf(created)).toBe('OK');
+      const resolveKey = () =>
+        r.runner.resolve({ context: runIn(workspaceId), names: ['FROZEN_KEY'] }, { deadlineMs: 20_000 });
+      // Warm: the candidates are kept, so under the freeze the call's one statement is its audit batch.
+      expect((await resolveKey()).response?.secrets.map((x) => x.value)).toEqual([valueOf('FROZEN_KEY', 1)]);
+
+      await db.freeze();
+      try {
+        // The batch goes out on a pooled connection the frozen server never answers.
+        const frozen = await timed(resolveKey);
+        expect(frozen.result.error?.code).toBe(status.UNAVAILABLE);
+        expect(frozen.result.error?.details).toBe(
+          'The audit log could not be written, so nothing was resolved; retry later.',
+        );
+        expect(frozen.ms).toBeGreaterThanOrEqual(timeoutMs * 0.9);
+        expect(frozen.ms).toBeLessThan(timeoutMs + FAIL_FAST_MS);
+        // Its connection left the pool, and so did the idle ones, as silent as it was.
+        expect(readPoolStats(r.runtime.dataSource)!.idle).toBe(0);
+        // The next call is bounded too: the lane reads its chain head again on a new
+        // connection, which the connect timeout bounds.
+        const next = await timed(resolveKey);
+        expect(next.result.error?.code).toBe(status.UNAVAILABLE);
+        expect(next.ms).toBeLessThan(CONNECT_TIMEOUT_MS + FAIL_FAST_MS);
+      } finally {
+        db.thaw();
+      }
+      await waitFor(async () => {
+        expect((await resolveKey()).response?.secrets.map((x) => x.value)).toEqual([
+          valueOf('FROZEN_KEY', 1),
+        ]);
+      }, RECOVERY_MS);
+      // Whatever the thawed server made of the abandoned batch, the chains still verify.
+      expect(await verifyAuditLog(r.runtime.auditStore)).toMatchObject({ ok: true });
+    } finally {
+      await r.close();
+    }
+  }, 60_000);
+
   it(
     'database down at start: api and resolver exit at once with a clear, credential-free error',
     async () => {

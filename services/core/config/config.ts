@@ -26,7 +26,16 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxValueBytes: number;
   auditRetentionDays?: number;
+  /** How long a statement the resolve path runs straight on the MySQL pool may take (see runOnPool). */
+  dbStatementTimeoutMs: number;
 }
+
+/**
+ * The default for STRONGROOM_DB_STATEMENT_TIMEOUT_MS: half the runner SDK's call deadline,
+ * so a resolve whose database has gone silent fails UNAVAILABLE before its runner gives
+ * up, yet hundreds of times what an audit batch or a candidate lookup takes.
+ */
+export const DEFAULT_DB_STATEMENT_TIMEOUT_MS = 5_000;
 
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {
@@ -86,6 +95,12 @@ const environmentSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1 day')
     .optional(),
+  STRONGROOM_DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .max(600_000, 'must be at most 600000 (10 minutes)')
+    .default(DEFAULT_DB_STATEMENT_TIMEOUT_MS),
 });
 
 /**
@@ -168,5 +183,6 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
+    dbStatementTimeoutMs: e.STRONGROOM_DB_STATEMENT_TIMEOUT_MS,
   };
 }

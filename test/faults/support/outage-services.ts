@@ -16,11 +16,11 @@ import { captureLogger } from '../../support/capture-logger.js';
  * and `strongroom resolver` wire them — `openRuntime`, `createApiServer`,
  * `startResolver`, `createOpsHttpServer` — on the database `databaseUrl` names.
  */
-export async function startOutageServices(databaseUrl: string) {
+export async function startOutageServices(databaseUrl: string, env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-outage-'));
   const { logger, logLines } = captureLogger('outage');
   const config = {
-    ...loadConfig({ STRONGROOM_DATA_DIR: dataDir, DATABASE_URL: databaseUrl }),
+    ...loadConfig({ ...env, STRONGROOM_DATA_DIR: dataDir, DATABASE_URL: databaseUrl }),
     apiPort: 0,
     resolverPort: 0,
   };
