@@ -111,17 +111,6 @@ export async function createApiServer({
   const buildContext = createContextFactory({ services, verifyToken, auditLog: runtime.auditLog });
   const health = createHealthRoutes(runtime);
   let draining = false;
-  let stopping = false;
-  // Node's server.close() leaves a keep-alive connection open after its request finishes,
-  // until the client drops it: during a stop each such connection is closed at once.
-  const closedWhenStopping =
-    (route: HttpRoute): HttpRoute =>
-    (req, res) => {
-      res.once('finish', () => {
-        if (stopping) setImmediate(() => http.server.closeIdleConnections());
-      });
-      return route(req, res);
-    };
   const routes: Record<string, HttpRoute> = {
     ...health,
     '/readyz': (req, res) =>
@@ -142,19 +131,14 @@ export async function createApiServer({
       },
     }),
   };
-  const http = createRouteServer({
-    logger: runtime.logger,
-    routes: Object.fromEntries(
-      Object.entries(routes).map(([path, route]) => [path, closedWhenStopping(route)]),
-    ),
-  });
+  // Closing lets each keep-alive connection go as soon as its answer is out (createRouteServer).
+  const http = createRouteServer({ logger: runtime.logger, routes });
   return {
     ...http,
     drain() {
       draining = true;
     },
     async stop(graceMs) {
-      stopping = true;
       await http.close(graceMs);
       await graphql.stop();
     },

@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema, parse, validate } from 'graphql';
 import { SCHEMA_DIR } from '../../services/api/api-server.js';
@@ -76,6 +77,27 @@ describe('production GraphQL hardening (over HTTP)', () => {
     );
     expect(body.status).toBe(413);
   });
+
+  it('keeps an idle keep-alive connection open past 5 s, so clients and proxies close it first', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const get = () =>
+        new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+          const req = httpGet(`${api.url.replace('/graphql', '/healthz')}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+          });
+          req.on('error', reject);
+        });
+      expect(await get()).toEqual({ status: 200, reused: false });
+      // Node's default keep-alive timeout is 5 s; a request sent on a connection the
+      // server is closing fails with "other side closed" (or a proxy's 502).
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(await get()).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
 
   it('keeps CSRF prevention on: a simple cross-site GET is refused', async () => {
     const r = await fetch(`${api.url}?query=${encodeURIComponent('{ secrets { totalCount } }')}`, {

@@ -29,15 +29,30 @@ export function createRouteServer({
   logger,
   headersTimeoutMs = 10_000,
   requestTimeoutMs = 30_000,
+  keepAliveTimeoutMs = 65_000,
   defaultGraceMs = 10_000,
 }: {
   routes: Record<string, HttpRoute>;
   logger: Pick<Logger, 'error'>;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * How long an idle keep-alive connection stays open. Longer than the idle timeouts of
+   * clients and load balancers (60 s is common), so that they, not the server, close an
+   * idle connection: with Node's default of 5 s the server could close one just as a
+   * client sent its next request on it, which the client sees as "other side closed"
+   * and a proxy as a 502.
+   */
+  keepAliveTimeoutMs?: number;
   defaultGraceMs?: number;
 }): RouteServer {
+  let closing = false;
   const server = createServer((req, res) => {
+    // Once closing, a connection goes when its answer is out, not after the keep-alive timeout.
+    if (closing) res.shouldKeepAlive = false;
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = routes[path];
     if (!route) return sendJson(res, 404, { error: 'not found' });
@@ -49,6 +64,7 @@ export function createRouteServer({
   });
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = requestTimeoutMs;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
   return {
     server,
     listen: (port, host = '0.0.0.0') =>
@@ -62,6 +78,7 @@ export function createRouteServer({
     close: (graceMs = defaultGraceMs) =>
       new Promise((resolve) => {
         if (!server.listening) return resolve();
+        closing = true;
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
         server.close(() => {
