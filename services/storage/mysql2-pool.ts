@@ -6,13 +6,12 @@ export interface Mysql2Connection {
   stream?: { destroy?: () => void };
 }
 
-type Done = (error: (Error & { sqlState?: string; code?: string }) | null, rows: unknown) => void;
+type Done = (error: (Error & { sqlState?: string }) | null, rows: unknown) => void;
 
-/** A statement as mysql2 takes it with options; `timeout` is its deadline in milliseconds. */
+/** A statement as mysql2 takes it in one object. */
 interface StatementOptions {
   sql: string;
   values?: unknown[];
-  timeout: number;
 }
 
 /** A connection taken from the pool: it runs one statement, then goes back or is destroyed. */
@@ -42,7 +41,7 @@ export function mysql2PoolOf(dataSource: Pick<DataSource, 'driver'>): Mysql2Pool
   return (dataSource.driver as unknown as { pool?: Mysql2Pool }).pool;
 }
 
-/** mysql2's error code for a statement that outlived its deadline. */
+/** The error code of a statement that outlived its timeout: mysql2's own, for the same case. */
 export const STATEMENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 /**
@@ -50,15 +49,14 @@ export const STATEMENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
  * client-side, `execute` runs it as a server-side prepared statement (prepared once
  * per connection and statement text). Resolves with the rows (or result header).
  *
- * A statement unanswered after `timeoutMs` fails with mysql2's
+ * A statement unanswered after `timeoutMs` — its prepare included — fails with
  * PROTOCOL_SEQUENCE_TIMEOUT, which callers treat as "database unavailable" (retryable).
- * mysql2 only reports the timeout: the statement stays queued on its connection, so the
- * connection is destroyed rather than handed back, and so are the pool's idle ones. On
- * a server that has gone silent (a partition, a stalled disk, a frozen process) each
- * would otherwise keep whatever is sent on it waiting until the kernel gives up on the
- * socket, many minutes later; new connections are bounded by the connect timeout. The
- * statement's outcome is then unknown: a server that was only slow may still carry it
- * out.
+ * Its connection is destroyed rather than handed back, since the statement is still
+ * queued on it, and so are the pool's idle connections. On a server that has gone
+ * silent (a partition, a stalled disk, a frozen process) each would otherwise keep
+ * whatever is sent on it waiting until the kernel gives up on the socket, many minutes
+ * later; new connections are bounded by the connect timeout. The statement's outcome is
+ * then unknown: a server that was only slow may still carry it out.
  */
 export function runOnPool<T>(
   dataSource: Pick<DataSource, 'driver'>,
@@ -76,16 +74,22 @@ export function runOnPool<T>(
         return;
       }
       let answered = false;
-      connection[method]({ sql, values: params, timeout: timeoutMs }, (error, rows) => {
-        // Destroying a connection fails what is queued on it: the timeout has answered already.
+      // mysql2's own `timeout` would not cover the prepare that an `execute` may need first.
+      const timer = setTimeout(() => {
+        answered = true;
+        destroyConnection(connection);
+        dropIdleConnections(pool);
+        reject(
+          Object.assign(new Error(`the database did not answer within ${timeoutMs} ms`), {
+            code: STATEMENT_TIMEOUT_CODE,
+          }),
+        );
+      }, timeoutMs);
+      connection[method]({ sql, values: params }, (error, rows) => {
+        clearTimeout(timer);
         if (answered) return;
         answered = true;
-        if (error?.code === STATEMENT_TIMEOUT_CODE) {
-          destroyConnection(connection);
-          dropIdleConnections(pool);
-        } else {
-          connection.release();
-        }
+        connection.release();
         if (error) reject(error);
         else resolve(rows as T);
       });

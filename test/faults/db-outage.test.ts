@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { DomainError, isDatabaseUnavailable } from '../../services/core/errors/domain-error.js';
 import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { createResolutionStore } from '../../services/storage/resolution-store.js';
 import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
 import { outcomeOf, type GraphQLResult } from '../api/api-harness.js';
 import { spawnCli, waitFor } from '../support/cli-process.js';
@@ -314,6 +315,35 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     } finally {
       await r.close();
     }
+  }, 60_000);
+
+  it('frozen server under a candidate lookup that must first prepare its statement: the timeout covers the prepare too', async () => {
+    const timeoutMs = 1_500;
+    const store = createResolutionStore({ dataSource: s.runtime.dataSource, statementTimeoutMs: timeoutMs });
+    // Every pooled connection open and idle, so the lookup is handed one the frozen server never answers.
+    await Promise.all(
+      Array.from({ length: POOL_SIZE }, () => s.runtime.dataSource.query('SELECT SLEEP(0.2)')),
+    );
+    // Eleven names (padded to sixteen): a statement text no connection has prepared yet.
+    const names = Array.from({ length: 11 }, (_, i) => `NEVER_PREPARED_${i}`);
+    await db.freeze();
+    try {
+      const lookup = await timed(() =>
+        store.findCandidates('ws-outage-prepare', 'alice', names).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
+      expect(isDatabaseUnavailable(lookup.result)).toBe(true);
+      expect(lookup.ms).toBeGreaterThanOrEqual(timeoutMs * 0.9);
+      expect(lookup.ms).toBeLessThan(timeoutMs + FAIL_FAST_MS);
+      expect(readPoolStats(s.runtime.dataSource)!.idle).toBe(0);
+    } finally {
+      db.thaw();
+    }
+    await waitFor(async () => {
+      expect(await store.findCandidates('ws-outage-prepare', 'alice', names)).toEqual([]);
+    }, RECOVERY_MS);
   }, 60_000);
 
   it(
