@@ -29,8 +29,6 @@ interface Mysql2PooledConnection extends Mysql2Connection {
  * them only disables those readers.
  */
 export interface Mysql2Pool {
-  query(sql: string, params: unknown[] | undefined, done: Done): void;
-  execute(sql: string, params: unknown[] | undefined, done: Done): void;
   getConnection(done: (error: Error | null, connection: Mysql2PooledConnection) => void): void;
   _allConnections?: { length: number };
   _freeConnections?: { length: number; toArray?: () => Array<Partial<Mysql2Connection>> };
@@ -42,7 +40,7 @@ export function mysql2PoolOf(dataSource: Pick<DataSource, 'driver'>): Mysql2Pool
 }
 
 /** The error code of a statement that outlived its timeout: mysql2's own, for the same case. */
-export const STATEMENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
+const STATEMENT_TIMEOUT_CODE = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
 /**
  * One statement straight on the pool: `query` formats the parameters into the text
@@ -85,14 +83,20 @@ export function runOnPool<T>(
           }),
         );
       }, timeoutMs);
-      connection[method]({ sql, values: params }, (error, rows) => {
+      const answer = (error: unknown, rows?: unknown) => {
         clearTimeout(timer);
         if (answered) return;
         answered = true;
         connection.release();
         if (error) reject(error);
         else resolve(rows as T);
-      });
+      };
+      try {
+        connection[method]({ sql, values: params }, answer);
+      } catch (error) {
+        // mysql2 refuses some parameters synchronously (an undefined bind value, say).
+        answer(error);
+      }
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
+import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
 import { createResolutionStore } from '../../services/storage/resolution-store.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
@@ -71,5 +72,27 @@ describe.each(DATABASE_KINDS)('resolution store on %s', (kind) => {
     expect(await lastUsed(first.id)).toBe(t2.toISOString());
     // Untouched secrets keep their time.
     expect(await lastUsed(secrets[100]!.id)).toBe(t1.toISOString());
+  });
+});
+
+describe('resolution store on mariadb, statements straight on the pool', () => {
+  let db: Awaited<ReturnType<typeof openMigratedDataSource>>;
+  beforeAll(async () => {
+    db = await openMigratedDataSource('mariadb');
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('a lookup mysql2 refuses before sending fails alone, and its connection goes back to the pool', async () => {
+    const store = createResolutionStore(db);
+    // The resolver never sends a name that is not a string; here it stands for any
+    // parameter mysql2 refuses synchronously, which must reject the lookup, not crash.
+    await expect(store.findCandidates('w1', 'alice', [undefined as unknown as string])).rejects.toThrow(
+      /Bind parameters must not contain undefined/,
+    );
+    expect(readPoolStats(db.dataSource)).toMatchObject({ used: 0 });
+    expect(await store.findCandidates('w1', 'alice', ['TOKEN'])).toEqual([]);
+    expect(readPoolStats(db.dataSource)).toMatchObject({ used: 0 });
   });
 });
