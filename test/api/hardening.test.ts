@@ -1,4 +1,4 @@
-import { Agent, get as httpGet } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSchema, parse, validate } from 'graphql';
 import { SCHEMA_DIR } from '../../services/api/api-server.js';
@@ -7,6 +7,7 @@ import {
   DEFAULT_OPERATION_LIMITS,
   operationLimitsRule,
 } from '../../services/api/hardening/operation-limits.js';
+import { httpGetThrough } from '../support/http-get.js';
 import { outcomeOf, SECRET_FIELDS, startApi, type ApiHarness } from './api-harness.js';
 
 describe('production GraphQL hardening (over HTTP)', () => {
@@ -81,19 +82,12 @@ describe('production GraphQL hardening (over HTTP)', () => {
   it('keeps an idle keep-alive connection open past 5 s, so clients and proxies close it first', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const get = () =>
-        new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
-          const req = httpGet(`${api.url.replace('/graphql', '/healthz')}`, { agent }, (res) => {
-            res.resume();
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
-          });
-          req.on('error', reject);
-        });
-      expect(await get()).toEqual({ status: 200, reused: false });
+      const get = () => httpGetThrough(agent, Number(new URL(api.url).port), '/healthz');
+      expect(await get()).toMatchObject({ status: 200, reused: false });
       // Node's default keep-alive timeout is 5 s; a request sent on a connection the
       // server is closing fails with "other side closed" (or a proxy's 502).
       await new Promise((resolve) => setTimeout(resolve, 6_000));
-      expect(await get()).toEqual({ status: 200, reused: true });
+      expect(await get()).toMatchObject({ status: 200, reused: true });
     } finally {
       agent.destroy();
     }

@@ -42,6 +42,11 @@ const runIn = (workspaceId: string) => ({
   stepId: '',
 });
 
+/** Opens all POOL_SIZE pooled connections at once; each is idle in the pool afterwards. */
+async function openEveryPooledConnection(s: OutageServices): Promise<void> {
+  await Promise.all(Array.from({ length: POOL_SIZE }, () => s.runtime.dataSource.query('SELECT SLEEP(0.2)')));
+}
+
 async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
   const result = await call();
@@ -228,9 +233,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
   it('frozen server: probes answer 503 in time and clear the pool of silent connections, calls then fail instead of hanging, recovery on thaw', async () => {
     const bearer = await s.token('alice', 'ws-outage-frozen');
     // Every pooled connection open and idle: a frozen server leaves each of them silent.
-    await Promise.all(
-      Array.from({ length: POOL_SIZE }, () => s.runtime.dataSource.query('SELECT SLEEP(0.2)')),
-    );
+    await openEveryPooledConnection(s);
     expect(readPoolStats(s.runtime.dataSource)).toEqual({ used: 0, idle: POOL_SIZE });
 
     await db.freeze();
@@ -321,9 +324,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     const timeoutMs = 1_500;
     const store = createResolutionStore({ dataSource: s.runtime.dataSource, statementTimeoutMs: timeoutMs });
     // Every pooled connection open and idle, so the lookup is handed one the frozen server never answers.
-    await Promise.all(
-      Array.from({ length: POOL_SIZE }, () => s.runtime.dataSource.query('SELECT SLEEP(0.2)')),
-    );
+    await openEveryPooledConnection(s);
     // Eleven names (padded to sixteen): a statement text no connection has prepared yet.
     const names = Array.from({ length: 11 }, (_, i) => `NEVER_PREPARED_${i}`);
     await db.freeze();
