@@ -1,6 +1,40 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+/**
+ * The layers of services/, top to bottom. A folder may import the folders below it,
+ * never one above or beside it (docs/architecture.md):
+ *
+ *   cli → app → api, resolver → core → storage → protocol
+ *   sdk → protocol            (the runner SDK ships on its own)
+ *   console                   (browser code: talks to the API over HTTP only)
+ */
+const LAYERS = ['cli', 'app', 'api', 'resolver', 'core', 'storage', 'protocol', 'sdk', 'console'];
+
+/** What each layer may import, besides itself and npm packages. */
+const ALLOWED = {
+  cli: ['app', 'api', 'resolver', 'core', 'storage', 'protocol', 'sdk'],
+  app: ['api', 'resolver', 'core', 'storage', 'protocol'],
+  api: ['core', 'protocol'],
+  resolver: ['core', 'protocol'],
+  core: ['storage', 'protocol'],
+  storage: ['protocol'],
+  protocol: [],
+  sdk: ['protocol'],
+  console: [],
+};
+
+/** One zone per layer: every other layer it may not reach. */
+const layerZones = Object.entries(ALLOWED).map(([layer, allowed]) => ({
+  target: `./services/${layer}`,
+  from: LAYERS.filter((other) => other !== layer && !allowed.includes(other)).map(
+    (other) => `./services/${other}`,
+  ),
+  message: `services/${layer} may import only ${allowed.length ? allowed.map((a) => `services/${a}`).join(', ') : 'itself'} (see docs/architecture.md).`,
+}));
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '**/gen/', '.strongroom/', 'coverage/'] },
@@ -10,6 +44,18 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    files: ['services/**/*.ts', 'services/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      // An import that does not resolve would slip past the layer rule unseen.
+      'import-x/no-unresolved': 'error',
     },
   },
 );

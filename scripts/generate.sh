@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# --- gRPC resolver: proto/ -> services/resolver/gen (buf.gen.yaml, clean: true) ---
+# --- gRPC resolver: proto/ -> services/protocol/gen (buf.gen.yaml, clean: true) ---
 npx --no-install buf lint
 npx --no-install buf generate
 

@@ -13,7 +13,7 @@ import { parseMasterKeys } from '../../services/core/crypto/keyring-file.js';
 import {
   ResolveResponseSchema,
   Scope,
-} from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+} from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { serveFloor } from './grpc-floor-server.js';
 
 const pool = createPool({ uri: process.env.DATABASE_URL!, connectionLimit: 10, timezone: 'Z' });

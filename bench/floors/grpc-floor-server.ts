@@ -3,8 +3,8 @@ import { Server, ServerCredentials, type handleUnaryCall } from '@grpc/grpc-js';
 import type {
   ResolveRequest,
   ResolveResponse,
-} from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
-import { secretResolverDefinition } from '../../services/resolver/service-definitions.js';
+} from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
+import { secretResolverDefinition } from '../../services/protocol/service-definitions.js';
 
 /**
  * Serves `resolve` on the resolver's own service definition and the same mTLS files

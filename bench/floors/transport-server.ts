@@ -7,7 +7,7 @@ import { create } from '@bufbuild/protobuf';
 import {
   ResolveResponseSchema,
   Scope,
-} from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+} from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { serveFloor } from './grpc-floor-server.js';
 
 // Echoes the requested names with values as long as the seeded ones: no lookup, no crypto, no audit.

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { DomainError, type DomainErrorCode } from '../core/errors/domain-error.js';
+import { DomainError, type DomainErrorCode } from '../protocol/domain-error.js';
+import { toDomainError } from '../core/errors/to-domain-error.js';
 
 /** The one table from domain codes to GraphQL `extensions.code` (SPEC §5). */
 export const GRAPHQL_CODES = {
@@ -99,7 +100,7 @@ export function classifyError(error: unknown, requestCode: unknown): ErrorClass 
     REQUEST_ERROR_CODES.has(requestCode)
   )
     return { kind: 'request', code: requestCode };
-  const domain = DomainError.from(original);
+  const domain = toDomainError(original);
   const code = GRAPHQL_CODES[domain.code];
   if (code !== 'INTERNAL_SERVER_ERROR') return { kind: 'domain', error: domain, code };
   return { kind: 'server', error: domain, unexpected: domain !== original };

@@ -1,18 +1,24 @@
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Principal, RequestFacts } from '../core/auth/principal.js';
 import type { ObservedOperation } from './operation-observer.js';
-import { DomainError } from '../core/errors/domain-error.js';
+import { DomainError } from '../protocol/domain-error.js';
+import { toDomainError } from '../core/errors/to-domain-error.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { ReferenceCheck } from '../core/secrets/reference-check.js';
 import type { SecretService } from '../core/secrets/secret-service.js';
+import type { SecretMemberService } from '../core/secrets/secret-member-service.js';
+import type { SystemSecretService } from '../core/secrets/system-secret-service.js';
 import type { ImportResult } from '../core/secrets/secret-import-service.js';
-import type { Trigger, ImportConflict, SecretScope } from '../core/secrets/secret-types.js';
+import type { ImportConflict } from '../core/secrets/secret-types.js';
+import type { SecretScope, Trigger } from '../protocol/vocabulary.js';
 import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 
 /** The domain operations the GraphQL layer calls; resolvers decide nothing themselves. */
 export interface ApiServices {
   secrets: SecretService;
+  members: SecretMemberService;
+  systemSecrets: SystemSecretService;
   imports: {
     importSecrets(
       p: Principal,
@@ -79,7 +85,7 @@ export function createContextFactory({
         }
         return await verifyToken(match[1]!, facts);
       } catch (error) {
-        const denied = DomainError.from(error);
+        const denied = toDomainError(error);
         const reason = String(denied.details.reason ?? denied.code);
         log.info({ reason }, 'authentication denied');
         await auditLog.appendCommitted([

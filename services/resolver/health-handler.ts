@@ -5,8 +5,8 @@ import {
   HealthCheckResponseSchema,
   type HealthCheckRequest,
   type HealthCheckResponse,
-} from './gen/grpc/health/v1/health_pb.js';
-import { SecretResolver } from './gen/strongroom/resolver/v1/resolver_pb.js';
+} from '../protocol/gen/grpc/health/v1/health_pb.js';
+import { SecretResolver } from '../protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 
 /**
  * `grpc.health.v1.Health/Check` for the whole server ("") and for

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import type { handleUnaryCall } from '@grpc/grpc-js';
-import { DomainError } from '../core/errors/domain-error.js';
+import { toDomainError } from '../core/errors/to-domain-error.js';
 import { acceptRequestId } from '../core/logging/request-id.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { ResolutionService } from '../core/resolution/resolution-service.js';
@@ -9,8 +9,9 @@ import {
   ResolveResponseSchema,
   type ResolveRequest,
   type ResolveResponse,
-} from './gen/strongroom/resolver/v1/resolver_pb.js';
-import { resolvedSecretToProto, runContextFromProto } from './proto-mapping.js';
+} from '../protocol/gen/strongroom/resolver/v1/resolver_pb.js';
+import { resolvedSecretToProto } from './proto-mapping.js';
+import { runContextFromProto } from '../protocol/wire-mapping.js';
 import { runnerIdentityFromCertificate } from './runner-identity.js';
 import { toGrpcStatus } from './status-mapping.js';
 
@@ -69,7 +70,7 @@ export function createResolveHandler({
           callback(null, create(ResolveResponseSchema, { secrets: values.map(resolvedSecretToProto) }));
         },
         (thrown: unknown) => {
-          const error = DomainError.from(thrown);
+          const error = toDomainError(thrown);
           const serverSide = error.code === 'INTERNAL' || error.code === 'UNAVAILABLE';
           logger[serverSide ? 'error' : 'warn'](
             { requestId, runner: runnerId, peer, code: error.code, err: error.cause ?? undefined },

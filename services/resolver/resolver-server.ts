@@ -5,7 +5,7 @@ import type { ResolutionService } from '../core/resolution/resolution-service.js
 import { instrumentUnary } from './call-metrics.js';
 import { createHealthCheckHandler } from './health-handler.js';
 import { createResolveHandler } from './resolve-handler.js';
-import { healthDefinition, secretResolverDefinition } from './service-definitions.js';
+import { healthDefinition, secretResolverDefinition } from '../protocol/service-definitions.js';
 import { createRunnerConnections, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './tls/runner-connections.js';
 
 /** A running (or ready to run) resolver. */

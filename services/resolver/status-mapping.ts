@@ -1,24 +1,11 @@
-import { Metadata, status, type ServerErrorResponse, type StatusObject } from '@grpc/grpc-js';
-import type { DomainError, DomainErrorCode } from '../core/errors/domain-error.js';
-
-/** The one table from domain error codes to gRPC status codes; `satisfies` keeps it exhaustive. */
-export const GRPC_STATUS_BY_DOMAIN_CODE = {
-  UNAUTHENTICATED: status.UNAUTHENTICATED,
-  FORBIDDEN: status.PERMISSION_DENIED,
-  NOT_FOUND: status.NOT_FOUND,
-  BAD_USER_INPUT: status.INVALID_ARGUMENT,
-  CONFLICT: status.ALREADY_EXISTS,
-  UNAVAILABLE: status.UNAVAILABLE,
-  DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
-  INTERNAL: status.INTERNAL,
-} as const satisfies Record<DomainErrorCode, status>;
-
-/** Trailing metadata key listing every missing name of a NOT_FOUND, comma-separated. */
-export const MISSING_NAMES_TRAILER = 'missing-names';
-/** Trailing metadata key naming the request field an INVALID_ARGUMENT is about. */
-export const INVALID_FIELD_TRAILER = 'invalid-field';
-/** Trailing metadata key echoing the request id the audit records carry. */
-export const REQUEST_ID_TRAILER = 'x-request-id';
+import { Metadata, type ServerErrorResponse, type StatusObject } from '@grpc/grpc-js';
+import type { DomainError } from '../protocol/domain-error.js';
+import {
+  GRPC_STATUS_BY_DOMAIN_CODE,
+  INVALID_FIELD_TRAILER,
+  MISSING_NAMES_TRAILER,
+  REQUEST_ID_TRAILER,
+} from '../protocol/status-codes.js';
 
 /**
  * A DomainError as a gRPC status: code from the table, the (value-free) message as

@@ -28,7 +28,7 @@ export {
   type RunResult,
 } from './run-masked-command.js';
 export { MissingSecretsError, MissingTemplateValuesError } from './sdk-errors.js';
-export { DomainError, type DomainErrorCode } from '../core/errors/domain-error.js';
+export { DomainError, type DomainErrorCode } from '../protocol/domain-error.js';
 export {
   TRIGGERS,
   type ResolvedSecret,

@@ -1,7 +1,7 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { parse } from 'dotenv';
-import { badInput, DomainError } from '../core/errors/domain-error.js';
-import { isValidSecretName } from '../core/secrets/secret-names.js';
+import { badInput, DomainError } from '../protocol/domain-error.js';
+import { isValidSecretName } from '../protocol/secret-names.js';
 import { MissingSecretsError } from './sdk-errors.js';
 import type { ResolvedSecret, RunContext, SecretResolverClient } from './resolver-client-types.js';
 

@@ -6,12 +6,9 @@
  * the same code path with a different factory.
  */
 
-/** What started a run, and every trigger in proto enum order: the resolver's own definitions (SPEC §6). */
-import type { Trigger } from '../core/resolution/resolution-types.js';
-export { TRIGGERS, type Trigger } from '../core/resolution/resolution-types.js';
-
-/** Where a resolved value came from: the workspace secret, or the run principal's personal one. */
-export type SecretScope = 'WORKSPACE' | 'PERSONAL';
+/** What started a run, and where a resolved value came from: the protocol's own words (SPEC §6). */
+import type { SecretScope, Trigger } from '../protocol/vocabulary.js';
+export { TRIGGERS, type SecretScope, type Trigger } from '../protocol/vocabulary.js';
 
 /** The run a resolve is for: the camelCase twin of the proto's `RunContext`. */
 export interface RunContext {

@@ -1,26 +1,20 @@
 import { create } from '@bufbuild/protobuf';
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { DomainError, type DomainErrorCode } from '../core/errors/domain-error.js';
+import { DomainError, type DomainErrorCode } from '../protocol/domain-error.js';
 import {
   ResolveRequestSchema,
-  Scope,
-  Trigger as ProtoTrigger,
   type ResolveResponse,
-} from '../resolver/gen/strongroom/resolver/v1/resolver_pb.js';
-import { secretResolverDefinition } from '../resolver/service-definitions.js';
+} from '../protocol/gen/strongroom/resolver/v1/resolver_pb.js';
+import { secretResolverDefinition } from '../protocol/service-definitions.js';
 import {
+  DOMAIN_CODE_BY_GRPC_STATUS,
   INVALID_FIELD_TRAILER,
   MISSING_NAMES_TRAILER,
   REQUEST_ID_TRAILER,
-} from '../resolver/status-mapping.js';
+} from '../protocol/status-codes.js';
+import { runContextToProto, scopeFromProto } from '../protocol/wire-mapping.js';
 import { MissingSecretsError } from './sdk-errors.js';
-import type {
-  ResolvedSecret,
-  RunContext,
-  SecretResolverClient,
-  SecretScope,
-  Trigger,
-} from './resolver-client-types.js';
+import type { ResolvedSecret, RunContext, SecretResolverClient } from './resolver-client-types.js';
 
 /** PEM text, as a string or the bytes of a file. */
 export type Pem = string | Buffer;
@@ -48,18 +42,6 @@ export const DEFAULT_RESOLVE_DEADLINE_MS = 10_000;
 
 // A response can hold 100 values of up to 64 KiB each; grpc-js refuses more than 4 MiB by default.
 const MAX_RECEIVE_BYTES = 8 * 1024 * 1024;
-
-const TRIGGERS: Record<Trigger, ProtoTrigger> = {
-  MANUAL: ProtoTrigger.MANUAL,
-  API: ProtoTrigger.API,
-  WEBHOOK: ProtoTrigger.WEBHOOK,
-  SCHEDULE: ProtoTrigger.SCHEDULE,
-};
-
-const SCOPES: Partial<Record<Scope, SecretScope>> = {
-  [Scope.WORKSPACE]: 'WORKSPACE',
-  [Scope.PERSONAL]: 'PERSONAL',
-};
 
 /**
  * The remote `SecretResolverClient`: `strongroom.resolver.v1.SecretResolver/Resolve`
@@ -132,19 +114,6 @@ function channelCredentials({ ca, cert, key }: ResolverClientOptions) {
   return credentials.createSsl(bytes(ca, 'ca'), bytes(key, 'key'), bytes(cert, 'cert'));
 }
 
-function runContextToProto(context: RunContext) {
-  return {
-    workspaceId: context.workspaceId,
-    workflowId: context.workflowId,
-    runId: context.runId,
-    // An unknown trigger goes out as UNSPECIFIED, which the resolver answers INVALID_ARGUMENT.
-    trigger: TRIGGERS[context.trigger] ?? ProtoTrigger.UNSPECIFIED,
-    triggeredBy: context.triggeredBy,
-    workflowOwner: context.workflowOwner,
-    stepId: context.stepId,
-  };
-}
-
 /**
  * The response as `ResolvedSecret`s in request order. A response that lacks a
  * requested name breaks the all-or-nothing contract, so it is refused rather than
@@ -154,33 +123,12 @@ function inRequestOrder(names: string[], response: ResolveResponse): ResolvedSec
   const byName = new Map(response.secrets.map((secret) => [secret.name, secret]));
   return names.map((name) => {
     const secret = byName.get(name);
-    const scope = secret && SCOPES[secret.scope];
+    const scope = secret && scopeFromProto(secret.scope);
     if (!secret || !scope)
       throw new DomainError('INTERNAL', `the resolver answered without a usable value for ${name}`);
     return { name, value: secret.value, scope, version: secret.version };
   });
 }
-
-/** The one table from gRPC status codes to domain codes; `satisfies` keeps it exhaustive. */
-export const DOMAIN_CODE_BY_GRPC_STATUS = {
-  [status.OK]: 'INTERNAL',
-  [status.CANCELLED]: 'UNAVAILABLE',
-  [status.UNKNOWN]: 'INTERNAL',
-  [status.INVALID_ARGUMENT]: 'BAD_USER_INPUT',
-  [status.DEADLINE_EXCEEDED]: 'DEADLINE_EXCEEDED',
-  [status.NOT_FOUND]: 'NOT_FOUND',
-  [status.ALREADY_EXISTS]: 'CONFLICT',
-  [status.PERMISSION_DENIED]: 'FORBIDDEN',
-  [status.RESOURCE_EXHAUSTED]: 'INTERNAL',
-  [status.FAILED_PRECONDITION]: 'BAD_USER_INPUT',
-  [status.ABORTED]: 'UNAVAILABLE',
-  [status.OUT_OF_RANGE]: 'BAD_USER_INPUT',
-  [status.UNIMPLEMENTED]: 'INTERNAL',
-  [status.INTERNAL]: 'INTERNAL',
-  [status.UNAVAILABLE]: 'UNAVAILABLE',
-  [status.DATA_LOSS]: 'INTERNAL',
-  [status.UNAUTHENTICATED]: 'UNAUTHENTICATED',
-} as const satisfies Record<status, DomainErrorCode>;
 
 /**
  * A failed Resolve call as a DomainError. NOT_FOUND with a `missing-names` trailer

@@ -1,4 +1,4 @@
-import { DomainError } from '../core/errors/domain-error.js';
+import { DomainError } from '../protocol/domain-error.js';
 
 /**
  * A resolve failed because some names have no secret (SPEC §6: all or nothing).

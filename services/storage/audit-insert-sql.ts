@@ -1,9 +1,9 @@
 import { escape } from 'mysql2';
-import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
+import type { AuditEventRecord } from './entities/audit-event-entity.js';
 import { MYSQL_TIMEZONE } from './data-source.js';
 
-type EventField = keyof ChainedAuditEvent;
-type EventValue = ChainedAuditEvent[EventField];
+type EventField = keyof AuditEventRecord;
+type EventValue = AuditEventRecord[EventField];
 
 /** Columns of `audit_events` an append writes, in statement order. */
 const EVENT_COLUMNS: ReadonlyArray<readonly [EventField, string]> = [
@@ -63,7 +63,7 @@ function createLiteralWriter(): (value: EventValue) => string {
 
 /** The tuples of `events` over `columns` (indexes into EVENT_COLUMNS), comma-separated. */
 function tuplesSql(
-  events: readonly ChainedAuditEvent[],
+  events: readonly AuditEventRecord[],
   columns: readonly number[],
   literal: (value: EventValue) => string,
 ): string {
@@ -85,7 +85,7 @@ const ALL_COLUMNS = EVENT_COLUMNS.map((_, i) => i);
  * rather than formatted from a statement with a placeholder per field: that scan cost
  * more than the rest of the statement's building. MySQL and MariaDB both accept it.
  */
-export function eventRowsInsertSql(events: readonly ChainedAuditEvent[]): string {
+export function eventRowsInsertSql(events: readonly AuditEventRecord[]): string {
   return `${INSERT_INTO} VALUES ${tuplesSql(events, ALL_COLUMNS, createLiteralWriter())}`;
 }
 
@@ -94,7 +94,7 @@ export function eventRowsInsertSql(events: readonly ChainedAuditEvent[]): string
  * fewer than MIN_SHARED_COLUMNS are shared (or there is a single event).
  */
 function splitColumns(
-  events: readonly ChainedAuditEvent[],
+  events: readonly AuditEventRecord[],
 ): { shared: Set<number>; varying: number[] } | undefined {
   if (events.length < 2) return undefined;
   const [first] = events;
@@ -123,7 +123,7 @@ function splitColumns(
  * third of its CPU per resolve. ORDER BY keeps the ids in chain order, as a plain
  * VALUES list does. Batches with few shared columns are written as plain VALUES.
  */
-export function mariadbInsertEventsSql(events: readonly ChainedAuditEvent[]): string {
+export function mariadbInsertEventsSql(events: readonly AuditEventRecord[]): string {
   const split = splitColumns(events);
   if (!split) return eventRowsInsertSql(events);
   const literal = createLiteralWriter();

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
+import { withStorageErrors } from './storage-errors.js';
 
 /** Exact-match filters on stored columns; '' and absent both mean "any". */
 export interface AuditEventMatch {
@@ -47,7 +48,7 @@ const columns: Array<[keyof AuditEventMatch & string, string]> = [
  * larger id) do not shift the pages a reader is walking.
  */
 export function createAuditQueryStore({ dataSource }: { dataSource: DataSource }) {
-  return {
+  return withStorageErrors({
     listForWorkspace(q: AuditWorkspaceQuery): Promise<AuditEventRow[]> {
       const qb = dataSource.manager
         .createQueryBuilder(AuditEventEntity, 'e')
@@ -73,7 +74,7 @@ export function createAuditQueryStore({ dataSource }: { dataSource: DataSource }
       if (q.since) qb.andWhere('e.occurredAt >= :since', { since: q.since });
       return qb.orderBy('e.id', 'ASC').limit(q.limit).getMany();
     },
-  };
+  });
 }
 
 export type AuditQueryStore = ReturnType<typeof createAuditQueryStore>;

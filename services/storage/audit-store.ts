@@ -1,26 +1,33 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ChainedAuditEvent } from '../core/audit/audit-event.js';
-import { WorkspaceChangedError, type WorkspaceGeneration } from '../core/secrets/workspace-generation.js';
-import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
-import { AuditEventEntity, type AuditEventRow } from './entities/audit-event-entity.js';
 import { format } from 'mysql2';
 import { eventRowsInsertSql, mariadbInsertEventsSql } from './audit-insert-sql.js';
+import { allHold, type CommitPrecondition } from './commit-precondition.js';
 import { MYSQL_TIMEZONE } from './data-source.js';
-import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../core/config/config.js';
+import { AuditChainEntity, type AuditChainRow } from './entities/audit-chain-entity.js';
+import {
+  AuditEventEntity,
+  type AuditEventRecord,
+  type AuditEventRow,
+} from './entities/audit-event-entity.js';
 import { runOnPool } from './mysql2-pool.js';
+import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from './statement-timeout.js';
+import { StorageError, withStorageErrors } from './storage-errors.js';
 
 /** Events per INSERT statement. */
 const ROWS_PER_INSERT = 500;
 const HEAD_MOVED = 'audit chain head moved';
-const WORKSPACE_CHANGED = 'workspace generation moved';
+const PRECONDITION_FAILED = 'commit precondition failed';
 
-/** SQL that is true when each of `count` workspaces is still at its generation (no row yet means 0). */
-const generationsHoldSql = (count: number) =>
-  Array(count)
-    .fill('COALESCE((SELECT generation FROM secret_generations WHERE workspace_id = ?), 0) = ?')
-    .join(' AND ');
-const generationParams = (unchanged: readonly WorkspaceGeneration[]) =>
-  unchanged.flatMap((u) => [u.workspaceId, u.generation]);
+const preconditionFailed = () =>
+  new StorageError('precondition-failed', 'a condition of the commit no longer held; nothing was written');
+
+/** The compound statement's check: signal (and so roll back) unless every precondition holds. */
+function preconditionCheckSql(preconditions: readonly CommitPrecondition[]): string {
+  const condition = allHold(preconditions);
+  return `IF NOT (${format(condition.sql, condition.params as never[])}) THEN
+          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${PRECONDITION_FAILED}';
+        END IF;`;
+}
 
 /** Storage of audit events and the heads of their chains. */
 export function createAuditStore({
@@ -31,7 +38,7 @@ export function createAuditStore({
   /** How long a group-commit batch's statement may take on MariaDB (see runOnPool). */
   statementTimeoutMs?: number;
 }) {
-  async function insertEvents(tx: EntityManager, events: ChainedAuditEvent[]): Promise<void> {
+  async function insertEvents(tx: EntityManager, events: AuditEventRecord[]): Promise<void> {
     // One statement carries a whole group-commit batch of resolve records. On MariaDB it
     // is written as plain SQL: building it through TypeORM's insert builder cost more CPU
     // than the resolve itself. SQLite keeps the entity insert, which formats its dates.
@@ -44,20 +51,21 @@ export function createAuditStore({
   }
 
   /**
-   * Throws WorkspaceChangedError unless every workspace in `unchanged` is still at its
-   * generation, as this transaction sees it. It is the transaction's first plain
-   * (non-locking) read, so on InnoDB its snapshot holds every commit made before it ran.
+   * Throws a `precondition-failed` StorageError unless every precondition holds, as this
+   * transaction sees it. It is the transaction's first plain (non-locking) read, so on
+   * InnoDB its snapshot holds every commit made before it ran.
    */
-  async function requireUnchanged(
+  async function requirePreconditions(
     tx: EntityManager,
-    unchanged: readonly WorkspaceGeneration[],
+    preconditions: readonly CommitPrecondition[],
   ): Promise<void> {
-    if (unchanged.length === 0) return;
+    if (preconditions.length === 0) return;
+    const condition = allHold(preconditions);
     const rows = (await tx.query(
-      `SELECT CASE WHEN ${generationsHoldSql(unchanged.length)} THEN 1 ELSE 0 END AS holds`,
-      generationParams(unchanged),
+      `SELECT CASE WHEN ${condition.sql} THEN 1 ELSE 0 END AS holds`,
+      condition.params,
     )) as Array<{ holds: number | string }>;
-    if (Number(rows[0]?.holds) !== 1) throw new WorkspaceChangedError();
+    if (Number(rows[0]?.holds) !== 1) throw preconditionFailed();
   }
 
   // Anonymous compound statements (BEGIN NOT ATOMIC) are MariaDB's; MySQL and SQLite
@@ -75,7 +83,7 @@ export function createAuditStore({
     return compound;
   }
 
-  return {
+  return withStorageErrors({
     transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
       return dataSource.transaction(work);
     },
@@ -101,16 +109,15 @@ export function createAuditStore({
     },
 
     insertEvents,
-    requireUnchanged,
+    requirePreconditions,
 
     /**
      * Appends `events` to a chain with one writer, in a transaction of their own:
      * moves the head from `expected` to `next` only if it is still at `expected` (taking
      * the head row's lock), inserts the events, commits. Returns false, with nothing
      * written, when the head was elsewhere; the caller must then lock and re-read.
-     * With `unchanged`, it also checks, before any event is written, that those
-     * workspaces are still at those generations, and throws WorkspaceChangedError,
-     * with nothing written, if not.
+     * With `preconditions`, it also checks, before any event is written, that each
+     * holds, and throws a `precondition-failed` StorageError, with nothing written, if not.
      * On MariaDB the whole transaction is one anonymous compound statement, one round
      * trip: the check runs under the lock on the server, and any failure inside rolls
      * the transaction back before the error is returned. Elsewhere it is an ordinary
@@ -120,13 +127,13 @@ export function createAuditStore({
       chainId: string,
       expected: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
       next: Pick<AuditChainRow, 'lastSeq' | 'lastHash'>,
-      events: ChainedAuditEvent[],
-      unchanged: readonly WorkspaceGeneration[] = [],
+      events: AuditEventRecord[],
+      preconditions: readonly CommitPrecondition[] = [],
     ): Promise<boolean> {
       if (!(await supportsCompoundStatements())) {
         return dataSource.transaction(async (tx) => {
           // The head's UPDATE first: on SQLite it takes the write lock, so no other
-          // process can commit between the generation check and this transaction's end.
+          // process can commit between the precondition check and this transaction's end.
           const moved = await tx
             .createQueryBuilder()
             .update(AuditChainEntity)
@@ -138,7 +145,7 @@ export function createAuditStore({
             })
             .execute();
           if ((moved.affected ?? 0) === 0) return false;
-          await requireUnchanged(tx, unchanged);
+          await requirePreconditions(tx, preconditions);
           await insertEvents(tx, events);
           return true;
         });
@@ -150,13 +157,7 @@ export function createAuditStore({
       const sql = `BEGIN NOT ATOMIC
         DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
         START TRANSACTION;
-        ${
-          unchanged.length === 0
-            ? ''
-            : `IF NOT (${format(generationsHoldSql(unchanged.length), generationParams(unchanged))}) THEN
-          SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${WORKSPACE_CHANGED}';
-        END IF;`
-        }
+        ${preconditions.length === 0 ? '' : preconditionCheckSql(preconditions)}
         ${format(
           `UPDATE audit_chains SET last_seq = ?, last_hash = ?, updated_at = ?
           WHERE chain_id = ? AND last_seq = ? AND last_hash = ?;`,
@@ -177,7 +178,7 @@ export function createAuditStore({
       } catch (error) {
         const { sqlState, message } = error as { sqlState?: string; message?: string };
         if (sqlState === '45000' && message?.includes(HEAD_MOVED)) return false;
-        if (sqlState === '45000' && message?.includes(WORKSPACE_CHANGED)) throw new WorkspaceChangedError();
+        if (sqlState === '45000' && message?.includes(PRECONDITION_FAILED)) throw preconditionFailed();
         throw error;
       }
     },
@@ -251,7 +252,7 @@ export function createAuditStore({
         .execute();
       await tx.update(AuditChainEntity, { chainId }, { ...anchor, updatedAt: new Date() });
     },
-  };
+  });
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;

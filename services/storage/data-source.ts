@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format, type SqlValue, type Timezone } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../core/config/config.js';
-import { DomainError, isDatabaseUnavailable } from '../core/errors/domain-error.js';
+import type { DatabaseConfig } from './database-config.js';
+import { isDatabaseUnavailable, StorageError } from './storage-errors.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
 import { AuditEventEntity } from './entities/audit-event-entity.js';
 import { SecretEntity } from './entities/secret-entity.js';
@@ -100,7 +100,7 @@ function serializeTransactions(dataSource: DataSource): void {
 
 /**
  * Connects a data source built by `createDataSource`. A database that cannot be reached
- * is an UNAVAILABLE error naming only its host and port (never the URL's credentials):
+ * is an `unavailable` StorageError naming only its host and port (never the URL's credentials):
  * a service does not start without its database, it exits so that its supervisor
  * restarts it (see docs/faults.md, "Database outage").
  */
@@ -110,11 +110,11 @@ export async function connectDataSource(dataSource: DataSource, database: Databa
   } catch (error) {
     if (database.kind !== 'mysql' || !isDatabaseUnavailable(error)) throw error;
     const code = (error as { code?: unknown }).code;
-    throw new DomainError(
-      'UNAVAILABLE',
+    throw new StorageError(
+      'unavailable',
       `cannot reach the database at ${databaseAddress(database.url)}` +
         `${typeof code === 'string' ? ` (${code})` : ''}; start it, or fix DATABASE_URL, then start again.`,
-      { details: { retryable: true }, cause: error },
+      { cause: error },
     );
   }
 }

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { SealedValue } from '../core/crypto/envelope-cipher.js';
-import { SecretEntity, type SecretScope } from './entities/secret-entity.js';
-import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../core/config/config.js';
+import type { SealedValue } from './sealed-value.js';
+import type { SecretScope } from '../protocol/vocabulary.js';
+import { SecretEntity } from './entities/secret-entity.js';
+import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from './statement-timeout.js';
+import { withStorageErrors } from './storage-errors.js';
 import { runOnPool } from './mysql2-pool.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
@@ -206,7 +208,7 @@ export function createResolutionStore({
     });
   }
 
-  return {
+  return withStorageErrors({
     findCandidates,
     findCandidateSnapshots,
 
@@ -236,7 +238,7 @@ export function createResolutionStore({
           .execute();
       }
     },
-  };
+  });
 }
 
 export type ResolutionStore = ReturnType<typeof createResolutionStore>;

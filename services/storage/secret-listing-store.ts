@@ -1,6 +1,8 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { SecretEntity, type SecretRow, type SecretScope } from './entities/secret-entity.js';
+import type { SecretScope } from '../protocol/vocabulary.js';
+import { SecretEntity, type SecretRow } from './entities/secret-entity.js';
 import { SecretMemberEntity, type SecretMemberRow } from './entities/secret-member-entity.js';
+import { withStorageErrors } from './storage-errors.js';
 
 export interface SecretListQuery {
   workspaceId: string;
@@ -55,7 +57,7 @@ export function createSecretListingStore({ dataSource }: { dataSource: DataSourc
       q,
     ).getCount();
 
-  return {
+  return withStorageErrors({
     async list(q: SecretListQuery): Promise<SecretRow[]> {
       const qb = filtered(q);
       if (q.after) {
@@ -88,7 +90,7 @@ export function createSecretListingStore({ dataSource }: { dataSource: DataSourc
       for (const row of rows) bySecret.get(row.secretId)?.push(row);
       return bySecret;
     },
-  };
+  });
 }
 
 export type SecretListingStore = ReturnType<typeof createSecretListingStore>;

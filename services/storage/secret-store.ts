@@ -1,7 +1,10 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { SecretEntity, type SecretRow, type SecretScope } from './entities/secret-entity.js';
+import type { SecretScope } from '../protocol/vocabulary.js';
+import { SecretEntity, type SecretRow } from './entities/secret-entity.js';
 import { SecretMemberEntity, type SecretMemberRow } from './entities/secret-member-entity.js';
 import { SecretVersionEntity, type SecretVersionRow } from './entities/secret-version-entity.js';
+import { retryingTransaction } from './retrying-transaction.js';
+import { withStorageErrors } from './storage-errors.js';
 
 export type NewSecretVersion = Omit<SecretVersionRow, 'id'>;
 
@@ -25,20 +28,28 @@ export type VersionToRewrap = Pick<
  */
 export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
   const m = (tx?: EntityManager): EntityManager => tx ?? dataSource.manager;
-  return {
-    /**
-     * Runs `work` in one transaction. On SQLite it takes the write lock first: a
-     * transaction that reads and only then writes cannot wait for another process's
-     * writer (SQLite answers SQLITE_BUSY at once rather than risk a deadlock), while one
-     * that asks for the lock before reading waits up to the busy timeout like any writer.
-     */
-    transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-      if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
-      return dataSource.transaction(async (tx) => {
-        // A write statement takes the lock even when it changes no row.
-        await tx.query('UPDATE secrets SET id = id WHERE 0');
-        return work(tx);
-      });
+
+  /**
+   * Runs `work` in one transaction. On SQLite it takes the write lock first: a
+   * transaction that reads and only then writes cannot wait for another process's
+   * writer (SQLite answers SQLITE_BUSY at once rather than risk a deadlock), while one
+   * that asks for the lock before reading waits up to the busy timeout like any writer.
+   */
+  function transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
+    return dataSource.transaction(async (tx) => {
+      // A write statement takes the lock even when it changes no row.
+      await tx.query('UPDATE secrets SET id = id WHERE 0');
+      return work(tx);
+    });
+  }
+
+  return withStorageErrors({
+    transaction,
+
+    /** `transaction`, run again whole when the database aborted it for a concurrent one (see retryingTransaction). */
+    retryingTransaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+      return retryingTransaction<T>(transaction, work);
     },
 
     async insertSecret(tx: EntityManager, row: SecretRow): Promise<void> {
@@ -205,7 +216,7 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
         .getRawMany<{ keyId: string; count: string | number }>()
         .then((rows) => rows.map((r) => ({ keyId: r.keyId, count: Number(r.count) })));
     },
-  };
+  });
 }
 
 export type SecretStore = ReturnType<typeof createSecretStore>;

@@ -1,19 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiServer, createVerifierFor } from '../../services/api/api-server.js';
+import { createApiServerFor, createVerifierFor } from '../../services/app/api-app.js';
+import { assembleRuntime } from '../../services/app/runtime.js';
 import {
   loadOrCreateDevJwtKeys,
   signDevToken,
   type TokenClaims,
 } from '../../services/api/auth/dev-jwt-keys.js';
-import type { Runtime } from '../../services/cli/runtime.js';
-import { openAuditLog } from '../../services/core/audit/audit-log.js';
 import { loadConfig } from '../../services/core/config/config.js';
-import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
 import { createMetrics } from '../../services/core/metrics/metrics.js';
-import { createAuditStore } from '../../services/storage/audit-store.js';
-import { createSecretStore } from '../../services/storage/secret-store.js';
 import { captureLogger } from '../support/capture-logger.js';
 import { openMigratedDataSource, type DatabaseKind } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
@@ -67,26 +63,19 @@ export async function startApi(
     ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
     mode: options.production ? ('production' as const) : ('development' as const),
   };
-  const keyring = createTestKeyring();
-  const auditStore = createAuditStore({ dataSource: handle.dataSource });
-  const runtime: Runtime = {
+  const runtime = await assembleRuntime({
     config,
     logger,
     dataSource: handle.dataSource,
-    keyring,
-    cipher: createEnvelopeCipher({ keyring }),
-    secretStore: createSecretStore({ dataSource: handle.dataSource }),
-    auditStore,
-    auditLog: await openAuditLog({ auditStore }),
+    keyring: createTestKeyring(),
     metrics: createMetrics(),
-    close: async () => {},
-  };
+  });
   const verifyToken = await createVerifierFor({
     ...config,
     mode: 'development',
     jwt: { ...config.jwt, jwksUrl: options.jwksUrl },
   });
-  const api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
+  const api = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
   const port = await api.listen(0, '127.0.0.1');
   const keys = await loadOrCreateDevJwtKeys(dataDir);
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResolver, type StartedResolver } from '../../services/resolver/start-resolver.js';
+import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startApi, type ApiHarness } from './api-harness.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDotenvStrict } from '../../services/core/secrets/dotenv-import.js';
-import { DomainError } from '../../services/core/errors/domain-error.js';
+import { DomainError } from '../../services/protocol/domain-error.js';
 
 const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/);
 /** Values dotenv round-trips unquoted or double-quoted without special escapes. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneAuditLog } from '../../services/core/audit/audit-pruner.js';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { rewrapDataKeys } from '../../services/core/crypto/rewrap-data-keys.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import type { AuditEventRow } from '../../services/storage/entities/audit-event-entity.js';
 import { SecretVersionEntity } from '../../services/storage/entities/secret-version-entity.js';
 import { outcomeOf } from '../api/api-harness.js';

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
-import { DomainError, isDatabaseUnavailable } from '../../services/core/errors/domain-error.js';
-import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { isDatabaseUnavailable, toStorageError } from '../../services/storage/storage-errors.js';
+import { toDomainError } from '../../services/core/errors/to-domain-error.js';
+import { readPoolStats } from '../../services/storage/pool-stats.js';
 import { createResolutionStore } from '../../services/storage/resolution-store.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { outcomeOf, type GraphQLResult } from '../api/api-harness.js';
 import { spawnCli, waitFor } from '../support/cli-process.js';
 import { createPrivateMariaDb, type PrivateMariaDb } from './support/private-mariadb.js';
@@ -402,7 +403,8 @@ describe('isDatabaseUnavailable: what counts as an outage (pure logic)', () => {
     ['unresolvable host for now', driverError({ code: 'EAI_AGAIN' })],
   ])('%s is UNAVAILABLE and retryable', (_label, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
-    expect(DomainError.from(error)).toMatchObject({ code: 'UNAVAILABLE', details: { retryable: true } });
+    expect(toStorageError(error)).toMatchObject({ kind: 'unavailable' });
+    expect(toDomainError(error)).toMatchObject({ code: 'UNAVAILABLE', details: { retryable: true } });
   });
 
   it.each([
@@ -411,7 +413,7 @@ describe('isDatabaseUnavailable: what counts as an outage (pure logic)', () => {
     ['a bug', new TypeError('x is undefined')],
   ])('%s is not an outage', (_label, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
-    expect(DomainError.from(error).code).toBe('INTERNAL');
+    expect(toDomainError(error).code).toBe('INTERNAL');
   });
 });
 

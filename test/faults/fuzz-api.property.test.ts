@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeUtf8Strictly } from '../../services/api/hardening/strict-utf8.js';
-import { DomainError } from '../../services/core/errors/domain-error.js';
+import { DomainError } from '../../services/protocol/domain-error.js';
 import { parseDotenvStrict } from '../../services/core/secrets/dotenv-import.js';
-import { SECRET_NAME_PATTERN } from '../../services/core/secrets/secret-names.js';
+import { SECRET_NAME_PATTERN } from '../../services/protocol/secret-names.js';
 import { extractSecretReferences } from '../../services/sdk/secret-references.js';
 import { renderTemplate } from '../../services/sdk/render-template.js';
 import { MissingTemplateValuesError } from '../../services/sdk/sdk-errors.js';

@@ -6,7 +6,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/core/config/config.js';
 import { loadKeyring } from '../../services/core/config/load-keyring.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createResolverClient, type CallResult } from '../resolver/support/resolver-client.js';
 import { createTestPki, RUNNER_ALPHA, type TestPki } from '../resolver/support/test-pki.js';
 import { runCli } from '../support/cli.js';

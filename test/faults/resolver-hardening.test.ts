@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import type { ResolverLimits } from '../../services/resolver/resolver-server.js';
 import { callUnary, createRawResolverClient } from '../resolver/support/resolver-client.js';
 import { createResolverHarness, type ResolverHarness } from '../resolver/support/resolver-harness.js';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, createVerifierFor } from '../../services/api/api-server.js';
-import { openRuntime, type Runtime } from '../../services/cli/runtime.js';
+import { createApiServerFor, createVerifierFor } from '../../services/app/api-app.js';
+import { openRuntime, type Runtime } from '../../services/app/runtime.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
@@ -152,7 +152,7 @@ describe('the API server stop, in process', () => {
   });
 
   it('turns /readyz to 503 when draining, and cuts a request still unfinished when the grace ends', async () => {
-    const api = await createApiServer({ runtime, verifyToken: await createVerifierFor(runtime.config) });
+    const api = await createApiServerFor(runtime, { verifyToken: await createVerifierFor(runtime.config) });
     const port = await api.listen(0, '127.0.0.1');
     expect((await httpGet(port, '/readyz')).status).toBe(200);
     api.drain();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventInput, ChainedAuditEvent } from '../../services/core/audit/audit-event.js';
 import { createMetrics } from '../../services/core/metrics/metrics.js';
 import { metricsHttpHandler } from '../../services/core/metrics/metrics-http-handler.js';
-import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { readPoolStats } from '../../services/storage/pool-stats.js';
 import { startRequestTimer } from '../../services/core/metrics/request-timer.js';
 import { timeAuditWrites } from '../../services/core/metrics/timed-audit-log.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';
 import { postGraphQL } from '../api/api-harness.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/core/config/config.js';
 import { loadKeyring } from '../../services/core/config/load-keyring.js';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';

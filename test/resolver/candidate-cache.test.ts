@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { createCandidateCache } from '../../services/core/resolution/candidate-cache.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import type {
   CandidateSecret,

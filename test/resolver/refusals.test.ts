@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunnerPolicy } from '../../services/core/resolution/runner-policy.js';
-import { Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';
 import { seedSecret } from '../support/seed-secret.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
-import { readPoolStats } from '../../services/core/metrics/pool-stats.js';
+import { readPoolStats } from '../../services/storage/pool-stats.js';
 import { createResolutionStore } from '../../services/storage/resolution-store.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';

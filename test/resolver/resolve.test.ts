@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scope, Trigger } from '../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+import { Scope, Trigger } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { SecretEntity } from '../../services/storage/entities/secret-entity.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { missingNamesTrailer } from './support/resolver-client.js';

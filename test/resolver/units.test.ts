@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { DomainError, type DomainErrorCode } from '../../services/core/errors/domain-error.js';
+import { DomainError, type DomainErrorCode } from '../../services/protocol/domain-error.js';
 import { createLastUsedTracker } from '../../services/core/resolution/last-used-tracker.js';
 import { parseRunnerPolicy } from '../../services/core/resolution/runner-policy.js';
 import {
   parseSubjectAltNames,
   runnerIdentityFromCertificate,
 } from '../../services/resolver/runner-identity.js';
-import { GRPC_STATUS_BY_DOMAIN_CODE, toGrpcStatus } from '../../services/resolver/status-mapping.js';
+import { GRPC_STATUS_BY_DOMAIN_CODE } from '../../services/protocol/status-codes.js';
+import { toGrpcStatus } from '../../services/resolver/status-mapping.js';
 import type { PeerCertificate } from 'node:tls';
 
 const peer = (fields: Partial<PeerCertificate>) => ({ subject: {}, ...fields }) as unknown as PeerCertificate;

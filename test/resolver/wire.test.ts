@@ -7,7 +7,7 @@ import {
   HealthCheckRequestSchema,
   HealthCheckResponse_ServingStatus,
   type HealthCheckResponse,
-} from '../../services/resolver/gen/grpc/health/v1/health_pb.js';
+} from '../../services/protocol/gen/grpc/health/v1/health_pb.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { callUnary, createHealthClient, createRawResolverClient } from './support/resolver-client.js';
 import { createResolverHarness, type ResolverHarness } from './support/resolver-harness.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createExecCommand, type ExecCommandDeps } from '../../services/cli/commands/exec.js';
 import type { CommandContext } from '../../services/cli/command.js';
 import { loadConfig } from '../../services/core/config/config.js';
-import { DomainError } from '../../services/core/errors/domain-error.js';
+import { DomainError } from '../../services/protocol/domain-error.js';
 import { createLogger } from '../../services/core/logging/logger.js';
 import type {
   ResolverConnectionOptions,

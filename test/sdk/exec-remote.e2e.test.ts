@@ -11,7 +11,7 @@ import { createExecCommand } from '../../services/cli/commands/exec.js';
 import { openRemoteResolverClient } from '../../services/cli/commands/exec-remote-client.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { createEnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
-import { startResolver, type StartedResolver } from '../../services/resolver/start-resolver.js';
+import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import { DEV_RUNNER_URI } from '../../services/resolver/tls/dev-certificates.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
 import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../services/core/errors/domain-error.js';
+import { DomainError } from '../../services/protocol/domain-error.js';
 import { createLocalResolver } from '../../services/sdk/local-resolver.js';
 import type { RunContext } from '../../services/sdk/resolver-client-types.js';
 import { MissingSecretsError } from '../../services/sdk/sdk-errors.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../services/core/errors/domain-error.js';
+import { DomainError } from '../../services/protocol/domain-error.js';
 import { createCertificateAuthority } from '../../services/resolver/tls/certificates.js';
 import {
   createResolverClient,

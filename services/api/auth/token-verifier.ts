@@ -1,6 +1,6 @@
 import { errors as joseErrors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import type { Principal, RequestFacts, WorkspaceRole } from '../../core/auth/principal.js';
-import { DomainError } from '../../core/errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 import { DEV_JWT_ALGORITHM } from './dev-jwt-keys.js';
 import { createJwksKeySource, JwksUnavailableError } from './jwks-key-source.js';
 

@@ -44,12 +44,12 @@ export const secretResolvers: Resolvers = {
     importSecrets: async (_root, { input }, ctx) =>
       ctx.services.imports.importSecrets(await ctx.principal(), input),
     registerSystemSecret: async (_root, { input }, ctx) =>
-      ctx.services.secrets.registerSystemSecret(await ctx.principal(), input),
+      ctx.services.systemSecrets.registerSystemSecret(await ctx.principal(), input),
     revokeSystemSecret: async (_root, { input }, ctx) =>
-      ctx.services.secrets.revokeSystemSecret(await ctx.principal(), input),
+      ctx.services.systemSecrets.revokeSystemSecret(await ctx.principal(), input),
     addSecretMember: async (_root, { input }, ctx) =>
-      ctx.services.secrets.addSecretMember(await ctx.principal(), input),
+      ctx.services.members.addSecretMember(await ctx.principal(), input),
     removeSecretMember: async (_root, { input }, ctx) =>
-      ctx.services.secrets.removeSecretMember(await ctx.principal(), input),
+      ctx.services.members.removeSecretMember(await ctx.principal(), input),
   },
 };

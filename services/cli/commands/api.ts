@@ -1,7 +1,7 @@
-import { createApiServer, createVerifierFor } from '../../api/api-server.js';
+import { createApiServerFor, createVerifierFor } from '../../app/api-app.js';
+import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
-import { openRuntime } from '../runtime.js';
-import { SHUTDOWN_GRACE_MS, waitForShutdown } from './start.js';
+import { SHUTDOWN_GRACE_MS, waitForShutdown } from '../shutdown.js';
 
 /**
  * `strongroom api`: the GraphQL API alone (one replica of the API tier). On SIGTERM or
@@ -15,7 +15,7 @@ export async function apiCommand(context: CommandContext): Promise<number> {
   let port: number;
   try {
     const verifyToken = await createVerifierFor(config, logger);
-    api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
+    api = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
     port = await api.listen(config.apiPort);
   } catch (error) {
     // Without this the open pool (or a bound port) would keep a half-started process alive.

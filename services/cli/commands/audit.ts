@@ -4,7 +4,7 @@ import { toAuditExportRecord } from '../../core/audit/audit-event-view.js';
 import { openAuditLog } from '../../core/audit/audit-log.js';
 import { pruneAuditLog } from '../../core/audit/audit-pruner.js';
 import { verifyAuditLog } from '../../core/audit/audit-verifier.js';
-import { DomainError } from '../../core/errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 import type { Logger } from '../../core/logging/logger.js';
 import { createAuditQueryStore } from '../../storage/audit-query-store.js';
 import { createAuditStore } from '../../storage/audit-store.js';

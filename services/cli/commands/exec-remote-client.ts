@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DomainError } from '../../core/errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 import { devCertificatePaths } from '../../resolver/tls/dev-certificates.js';
 import { devTlsDir } from '../../resolver/tls/tls-material.js';
 import { createResolverClient } from '../../sdk/resolver-client.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { DomainError } from '../../core/errors/domain-error.js';
-import { isValidSecretName } from '../../core/secrets/secret-names.js';
+import { DomainError } from '../../protocol/domain-error.js';
+import { isValidSecretName } from '../../protocol/secret-names.js';
 import { createLocalResolver } from '../../sdk/local-resolver.js';
 import { runMaskedCommand } from '../../sdk/run-masked-command.js';
 import { extractSecretReferences } from '../../sdk/secret-references.js';

@@ -1,6 +1,6 @@
 import { rotateKeyringFile, ensureKeyringFile, generateMasterKey } from '../../core/crypto/keyring-file.js';
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
-import { openRuntime } from '../runtime.js';
+import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
 import { operatorName } from '../operator-name.js';
 

@@ -1,11 +1,8 @@
 import { createOpsHttpServer, type OpsHttpServer } from '../../resolver/ops-http-server.js';
-import { startResolver, type StartedResolver } from '../../resolver/start-resolver.js';
+import { startResolver, type StartedResolver } from '../../app/resolver-app.js';
 import type { CommandContext } from '../command.js';
-import { openRuntime } from '../runtime.js';
-import { waitForShutdown } from './start.js';
-
-// Calls in flight get this long after SIGTERM; well inside Kubernetes' default 30 s grace period.
-const SHUTDOWN_GRACE_MS = 10_000;
+import { openRuntime } from '../../app/runtime.js';
+import { SHUTDOWN_GRACE_MS, waitForShutdown } from '../shutdown.js';
 
 /**
  * `strongroom resolver`: the gRPC resolver alone, on STRONGROOM_RESOLVER_PORT (mTLS), with

@@ -1,13 +1,8 @@
-import { createApiServer, createVerifierFor } from '../../api/api-server.js';
-import { startResolver } from '../../resolver/start-resolver.js';
+import { createApiServerFor, createVerifierFor } from '../../app/api-app.js';
+import { startResolver } from '../../app/resolver-app.js';
+import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
-import { openRuntime } from '../runtime.js';
-
-/**
- * What requests and calls in flight get after SIGTERM before their connections are cut:
- * well inside Kubernetes' default 30 s grace period, like the resolver's.
- */
-export const SHUTDOWN_GRACE_MS = 10_000;
+import { SHUTDOWN_GRACE_MS, waitForShutdown } from '../shutdown.js';
 
 /**
  * `strongroom start`: the development all-in-one process (API and resolver in one process).
@@ -18,7 +13,7 @@ export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
   const runtime = await openRuntime(config, logger);
   const verifyToken = await createVerifierFor(config, logger);
-  const http = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
+  const http = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
@@ -49,17 +44,4 @@ export async function startCommand(context: CommandContext): Promise<number> {
   await runtime.close();
   logger.info('stopped');
   return 0;
-}
-
-/** Resolves on the first SIGTERM or SIGINT. */
-export function waitForShutdown(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
 }

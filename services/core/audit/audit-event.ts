@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { AuditEventRecord } from '../../storage/entities/audit-event-entity.js';
 
 export type AuditOutcome = 'SUCCESS' | 'DENIED' | 'NOT_FOUND' | 'ERROR';
 export type AuditActorType = 'user' | 'service' | 'runner' | 'anonymous' | 'operator';
@@ -42,29 +43,7 @@ export interface AuditEventInput {
 }
 
 /** An event as it is chained and stored: every field present, '' or 0 where not applicable. */
-export interface ChainedAuditEvent {
-  chainId: string;
-  chainSeq: number;
-  prevHash: string;
-  hash: string;
-  occurredAt: Date;
-  action: string;
-  outcome: string;
-  actorType: string;
-  actorId: string;
-  workspaceId: string;
-  secretId: string;
-  secretName: string;
-  scope: string;
-  version: number;
-  workflowId: string;
-  runId: string;
-  trigger: string;
-  runner: string;
-  requestId: string;
-  sourceAddress: string;
-  reason: string;
-}
+export type ChainedAuditEvent = AuditEventRecord;
 
 /**
  * `value` cut to at most `max` UTF-16 units (its column's width) without splitting a

@@ -1,11 +1,11 @@
+import { distinctPreconditions, type CommitPrecondition } from '../../storage/commit-precondition.js';
 import { createSlotBatcher } from '../batching/slot-batcher.js';
-import type { WorkspaceGeneration } from '../secrets/workspace-generation.js';
 import type { AuditEventInput, ChainedAuditEvent } from './audit-event.js';
 
-/** One caller's append: its records, and the workspace generations they are conditional on. */
+/** One caller's append: its records, and the preconditions they are conditional on. */
 interface AppendRequest {
   inputs: AuditEventInput[];
-  unchanged: readonly WorkspaceGeneration[];
+  preconditions: readonly CommitPrecondition[];
 }
 
 /**
@@ -20,9 +20,9 @@ interface AppendRequest {
  * only by the commit that holds its records, with exactly its records; if that commit
  * fails, every caller in the batch gets the failure (fail closed). A lane runs one
  * batch at a time, so its chain has exactly one writer. A batch is conditional on
- * every generation its callers named: if any workspace moved, none of it is written
- * and every caller in it gets the WorkspaceChangedError (each then reads again;
- * callers whose workspace did not move simply find their reads still current).
+ * every precondition its callers gave: if any fails, none of it is written and every
+ * caller in it gets the `precondition-failed` error (each then decides again; callers
+ * whose own condition held simply find it still holds).
  */
 export function createAuditGroupCommit({
   commitBatch,
@@ -32,13 +32,12 @@ export function createAuditGroupCommit({
 }: {
   /**
    * Writes and commits `inputs` in one transaction on `lane`'s chain, only if every
-   * workspace in `unchanged` is still at its generation; resolves with the chained
-   * events in input order.
+   * precondition holds; resolves with the chained events in input order.
    */
   commitBatch: (
     lane: number,
     inputs: AuditEventInput[],
-    unchanged: readonly WorkspaceGeneration[],
+    preconditions: readonly CommitPrecondition[],
   ) => Promise<ChainedAuditEvent[]>;
   /** Batches written at once, each on its own lane (chain). */
   lanes?: number;
@@ -62,7 +61,7 @@ export function createAuditGroupCommit({
       const events = await commitBatch(
         lane,
         callers.length === 1 ? callers[0]!.inputs : callers.flatMap((c) => c.inputs),
-        distinctGenerations(callers.flatMap((c) => c.unchanged)),
+        distinctPreconditions(callers.flatMap((c) => c.preconditions)),
       );
       let offset = 0;
       return callers.map(({ inputs }) => events.slice(offset, (offset += inputs.length)));
@@ -72,24 +71,17 @@ export function createAuditGroupCommit({
   return {
     /**
      * Resolves once `inputs` are committed (in some batch); rejects if that batch's
-     * commit failed, or with WorkspaceChangedError if a workspace of `unchanged` (or of
-     * another caller in the batch) had moved past its generation.
+     * commit failed, or with a `precondition-failed` StorageError if a precondition
+     * (its own or another caller's in the batch) no longer held.
      */
     append(
       inputs: AuditEventInput[],
-      unchanged: readonly WorkspaceGeneration[] = [],
+      preconditions: readonly CommitPrecondition[] = [],
     ): Promise<ChainedAuditEvent[]> {
       if (inputs.length === 0) return Promise.resolve([]);
-      return batcher.submit({ inputs, unchanged });
+      return batcher.submit({ inputs, preconditions });
     },
   };
 }
 
 export type AuditGroupCommit = ReturnType<typeof createAuditGroupCommit>;
-
-/** Each (workspace, generation) pair once; two generations of one workspace both stay (one must fail). */
-function distinctGenerations(all: readonly WorkspaceGeneration[]): WorkspaceGeneration[] {
-  const seen = new Map<string, WorkspaceGeneration>();
-  for (const g of all) seen.set(`${g.generation}:${g.workspaceId}`, g);
-  return [...seen.values()];
-}

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../protocol/domain-error.js';
 import type { AuditStore } from '../../storage/audit-store.js';
-import { DomainError } from '../errors/domain-error.js';
-import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
+import type { CommitPrecondition } from '../../storage/commit-precondition.js';
+import { isStorageError } from '../../storage/storage-errors.js';
 import {
   chainAuditEvent,
   chainGenesisHash,
@@ -31,7 +32,7 @@ export async function openAuditLog({
     | 'insertEvents'
     | 'updateChainHead'
     | 'transaction'
-    | 'requireUnchanged'
+    | 'requirePreconditions'
   >;
   chainId?: string;
   /** Chains of the group committer (`appendCommitted`): batches on different chains commit in parallel. */
@@ -75,16 +76,16 @@ export async function openAuditLog({
     return { events, next: { lastSeq: seq, lastHash: prevHash } };
   }
 
-  /** Appends to `chain` in `tx` after reading its head under lock (and checking `unchanged`). */
+  /** Appends to `chain` in `tx` after reading its head under lock (and checking `preconditions`). */
   async function appendLocked(
     tx: EntityManager,
     chain: string,
     inputs: AuditEventInput[],
-    unchanged: readonly WorkspaceGeneration[] = [],
+    preconditions: readonly CommitPrecondition[] = [],
   ): Promise<ChainedAuditEvent[]> {
     const head = await auditStore.lockChainHead(tx, chain);
     if (!head) throw new DomainError('INTERNAL', 'The audit chain of this process is missing.');
-    await auditStore.requireUnchanged(tx, unchanged);
+    await auditStore.requirePreconditions(tx, preconditions);
     const { events, next } = chainAfter(
       chain,
       { lastSeq: Number(head.lastSeq), lastHash: head.lastHash },
@@ -121,7 +122,7 @@ export async function openAuditLog({
   async function commitOnLane(
     index: number,
     inputs: AuditEventInput[],
-    unchanged: readonly WorkspaceGeneration[],
+    preconditions: readonly CommitPrecondition[],
   ): Promise<ChainedAuditEvent[]> {
     const lane = (lanes[index] ??= await createLane());
     const known = lane.head;
@@ -131,10 +132,10 @@ export async function openAuditLog({
       const { events, next } = chainAfter(lane.chainId, known, inputs);
       let appended: boolean;
       try {
-        appended = await auditStore.appendToOwnChain(lane.chainId, known, next, events, unchanged);
+        appended = await auditStore.appendToOwnChain(lane.chainId, known, next, events, preconditions);
       } catch (error) {
         // Refused before anything moved: the head is where it was.
-        if (error instanceof WorkspaceChangedError) lane.head = known;
+        if (isStorageError(error, 'precondition-failed')) lane.head = known;
         throw error;
       }
       if (appended) {
@@ -142,7 +143,9 @@ export async function openAuditLog({
         return events;
       }
     }
-    const events = await auditStore.transaction((tx) => appendLocked(tx, lane.chainId, inputs, unchanged));
+    const events = await auditStore.transaction((tx) =>
+      appendLocked(tx, lane.chainId, inputs, preconditions),
+    );
     const last = events.at(-1)!;
     lane.head = { lastSeq: last.chainSeq, lastHash: last.hash };
     return events;
@@ -156,15 +159,15 @@ export async function openAuditLog({
     append,
     /**
      * Appends in a transaction of its own (shared with callers arriving meanwhile) and
-     * returns once it is committed (fail closed: throws if not). With `unchanged`, the
-     * records are written only if those workspaces are still at those generations when
-     * the transaction checks; otherwise nothing is and WorkspaceChangedError is thrown.
+     * returns once it is committed (fail closed: throws if not). With `preconditions`,
+     * the records are written only if each still holds when the transaction checks;
+     * otherwise nothing is and a `precondition-failed` StorageError is thrown.
      */
     appendCommitted(
       inputs: AuditEventInput[],
-      { unchanged = [] }: { unchanged?: readonly WorkspaceGeneration[] } = {},
+      { preconditions = [] }: { preconditions?: readonly CommitPrecondition[] } = {},
     ): Promise<ChainedAuditEvent[]> {
-      return groupCommit.append(inputs, unchanged);
+      return groupCommit.append(inputs, preconditions);
     },
   };
 }

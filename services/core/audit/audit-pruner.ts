@@ -1,6 +1,6 @@
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditEventRow } from '../../storage/entities/audit-event-entity.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 import { auditEventHash, chainGenesisHash } from './audit-event.js';
 import type { AuditLog } from './audit-log.js';
 

@@ -2,7 +2,7 @@ import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditQueryStore } from '../../storage/audit-query-store.js';
 import { auditActor } from './audit-actor.js';
 import type { Principal } from '../auth/principal.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination/cursor.js';
 import { secretPermissions } from '../secrets/secret-permissions.js';
 import { toAuditEventView } from './audit-event-view.js';

@@ -1,8 +1,10 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** Where the database lives. */
-export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string };
+import type { DatabaseConfig } from '../../storage/database-config.js';
+import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../../storage/statement-timeout.js';
+
+export type { DatabaseConfig };
 
 /** Where the master keys come from. */
 export type MasterKeySource =
@@ -29,13 +31,6 @@ export interface Config {
   /** How long a statement the resolve path runs straight on the MySQL pool may take (see runOnPool). */
   dbStatementTimeoutMs: number;
 }
-
-/**
- * The default for STRONGROOM_DB_STATEMENT_TIMEOUT_MS: half the runner SDK's call deadline,
- * so a resolve whose database has gone silent fails UNAVAILABLE before its runner gives
- * up, yet hundreds of times what an audit batch or a candidate lookup takes.
- */
-export const DEFAULT_DB_STATEMENT_TIMEOUT_MS = 5_000;
 
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {

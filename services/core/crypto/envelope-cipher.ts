@@ -1,20 +1,14 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import type { SealedValue } from '../../storage/sealed-value.js';
 import { decryptFailure, type Keyring } from './keyring.js';
+
+export type { SealedValue };
 
 /** What a sealed value is bound to: copying it to another row makes it undecryptable. */
 export interface SealContext {
   workspaceId: string;
   secretId: string;
   version: number;
-}
-
-/** The stored form of one secret version. */
-export interface SealedValue {
-  ciphertext: Buffer;
-  iv: Buffer;
-  tag: Buffer;
-  wrappedKey: Buffer;
-  keyId: string;
 }
 
 const DATA_KEY_BYTES = 32;
@@ -29,8 +23,12 @@ export function sealAad(context: SealContext, purpose: 'value' | 'data-key'): Bu
   );
 }
 
-/** A data key unwrapped for one sealed value in one context, and that context's value AAD. */
-interface OpenedKey extends SealContext {
+/**
+ * A data key unwrapped for one sealed value in one context, with that context's value
+ * AAD: what decrypting the value needs. It lives in a KeyObject, outside the JavaScript
+ * heap. Whoever keeps one (the resolver's data-key cache) decides for how long.
+ */
+export interface OpenedDataKey extends SealContext {
   keyId: string;
   wrappedKey: Buffer;
   key: KeyObject;
@@ -39,39 +37,18 @@ interface OpenedKey extends SealContext {
 
 /**
  * Envelope encryption (SPEC §7): a fresh 256-bit data key per version seals the value
- * with AES-256-GCM; the keyring wraps the data key. Both layers carry the context as AAD.
+ * with AES-256-GCM; the keyring wraps the data key. Both layers carry the context as
+ * AAD. The cipher keeps nothing between calls.
  */
 export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
-  // The data key of a sealed value, unwrapped once for as long as this process holds
-  // that very object (the resolver keeps a candidate until its workspace moves, or for
-  // 30 s and then until the next call or sweep, 5 s at most), and only for the context
-  // it was unwrapped under. Keyed by the object, so the key goes when the sealed value
-  // does; a sealed value read afresh is unwrapped afresh. Holding it exposes nothing
-  // new: this process holds the master key and the sealed value already. The key lives
-  // in a KeyObject, outside the JavaScript heap.
-  const openedKeys = new WeakMap<SealedValue, OpenedKey>();
-
-  /** The kept data key of `sealed` for `context`, if one is kept. */
-  function keptOpening(sealed: SealedValue, context: SealContext): OpenedKey | undefined {
-    const kept = openedKeys.get(sealed);
-    return kept &&
-      kept.keyId === sealed.keyId &&
-      kept.wrappedKey === sealed.wrappedKey &&
-      kept.workspaceId === context.workspaceId &&
-      kept.secretId === context.secretId &&
-      kept.version === context.version
-      ? kept
-      : undefined;
-  }
-
-  /** Unwraps the data key of `sealed` and keeps it with the object. */
-  async function unwrapOpening(sealed: SealedValue, context: SealContext): Promise<OpenedKey> {
+  /** Unwraps the data key of `sealed` for `context`. */
+  async function unwrapDataKey(sealed: SealedValue, context: SealContext): Promise<OpenedDataKey> {
     const dataKey = await keyring.unwrap(
       { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
       sealAad(context, 'data-key'),
     );
     try {
-      const opened: OpenedKey = {
+      return {
         keyId: sealed.keyId,
         wrappedKey: sealed.wrappedKey,
         workspaceId: context.workspaceId,
@@ -80,15 +57,14 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
         key: createSecretKey(dataKey),
         valueAad: sealAad(context, 'value'),
       };
-      openedKeys.set(sealed, opened);
-      return opened;
     } finally {
       dataKey.fill(0);
     }
   }
 
-  /** The value of `sealed`, decrypted and checked against its AAD. */
-  function decrypt(sealed: SealedValue, { key, valueAad }: OpenedKey): string {
+  /** The value of `sealed`, decrypted with its opened data key and checked against its AAD. */
+  function decryptWith(sealed: SealedValue, { key, valueAad }: OpenedDataKey): string {
+    if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
     decipher.setAAD(valueAad);
     decipher.setAuthTag(sealed.tag);
@@ -100,18 +76,6 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
     } catch (error) {
       throw decryptFailure(error);
     }
-  }
-
-  /**
-   * The value of `sealed`, decrypted now if its data key is kept for `context`;
-   * undefined if it is not (then `open` unwraps it). Throws when the value fails its
-   * integrity check. A resolve opens its values in the turn it is served, without a
-   * promise per value.
-   */
-  function openKept(sealed: SealedValue, context: SealContext): string | undefined {
-    if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
-    const kept = keptOpening(sealed, context);
-    return kept && decrypt(sealed, kept);
   }
 
   return {
@@ -129,19 +93,14 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
       }
     },
 
-    /** The value of `sealed`, its data key unwrapped first unless one is kept. */
-    open(sealed: SealedValue, context: SealContext): Promise<string> {
-      let value: string | undefined;
-      try {
-        value = openKept(sealed, context);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (value !== undefined) return Promise.resolve(value);
-      return unwrapOpening(sealed, context).then((opened) => decrypt(sealed, opened));
-    },
+    unwrapDataKey,
+    decryptWith,
 
-    openKept,
+    /** The value of `sealed`: its data key unwrapped, used once and dropped. */
+    async open(sealed: SealedValue, context: SealContext): Promise<string> {
+      if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw decryptFailure();
+      return decryptWith(sealed, await unwrapDataKey(sealed, context));
+    },
 
     /** Re-wraps a data key under the keyring's active key without touching the value. */
     async rewrap(

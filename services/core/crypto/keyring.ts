@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError } from '../../protocol/domain-error.js';
 
 /** A wrapped data key and the id of the key-encryption key that wrapped it. */
 export interface WrappedDataKey {

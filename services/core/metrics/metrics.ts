@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PoolStats } from './pool-stats.js';
+import type { PoolStats } from '../../storage/pool-stats.js';
 
 /** Labels of every request metric: which service, which operation, how it ended. */
 export type RequestLabel = 'service' | 'operation' | 'outcome';

@@ -1,4 +1,4 @@
-import { badInput } from '../errors/domain-error.js';
+import { badInput } from '../../protocol/domain-error.js';
 
 /** Opaque cursors: base64url JSON of the sort key, so clients cannot depend on their shape. */
 export function encodeCursor(key: unknown[]): string {

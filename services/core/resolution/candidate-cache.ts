@@ -1,15 +1,23 @@
+import type { CommitPrecondition } from '../../storage/commit-precondition.js';
 import type { CandidateSecret, CandidateSnapshot } from '../../storage/resolution-store.js';
+import { workspaceGenerationHolds } from '../../storage/workspace-generation-precondition.js';
 import type { CandidateLookupCoalescer } from './candidate-lookup-coalescer.js';
 
 /** What a resolve reads its candidates from: a kept snapshot, or a lookup sent for it. */
 export interface CandidateRead extends CandidateSnapshot {
   /**
    * True when the candidates were kept from an earlier lookup: they may be used only
-   * if the workspace is still at `generation` when the resolve's audit records commit
-   * (the audit log checks it in that transaction). False when a statement sent after
-   * the call arrived answered it: current by construction, no check needed.
+   * under `precondition`. False when a statement sent after the call arrived answered
+   * it: current by construction, no check needed.
    */
   cached: boolean;
+  /**
+   * For kept candidates: that the workspace is still at `generation`. The resolve's
+   * audit records are committed only on this condition (the audit log checks it in
+   * that transaction); when it fails nothing is written, and the caller `invalidate`s
+   * the workspace and reads again with `fresh`.
+   */
+  precondition?: CommitPrecondition;
 }
 
 interface Entry {
@@ -153,7 +161,14 @@ export function createCandidateCache({
       const entry = fresh ? undefined : live(key);
       if (entry) {
         const kept = keptCandidates(entry, names);
-        if (kept) return { generation: entry.generation, candidates: kept, cached: true };
+        if (kept) {
+          return {
+            generation: entry.generation,
+            candidates: kept,
+            cached: true,
+            precondition: workspaceGenerationHolds(workspaceId, entry.generation),
+          };
+        }
       }
       const found = await lookup.findSnapshot(workspaceId, principal, names);
       remember(workspaceId, key, names, found);

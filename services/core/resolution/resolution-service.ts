@@ -1,10 +1,13 @@
 import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { EnvelopeCipher, SealContext } from '../crypto/envelope-cipher.js';
-import { DomainError } from '../errors/domain-error.js';
+import type { SealContext } from '../crypto/envelope-cipher.js';
+import { DomainError } from '../../protocol/domain-error.js';
+import { toDomainError } from '../errors/to-domain-error.js';
+import type { CommitPrecondition } from '../../storage/commit-precondition.js';
 import type { CandidateSecret } from '../../storage/resolution-store.js';
-import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
+import { isStorageError } from '../../storage/storage-errors.js';
 import type { CandidateCache } from './candidate-cache.js';
+import type { DataKeyCache } from './data-key-cache.js';
 import type { LastUsedTracker } from './last-used-tracker.js';
 import { decideNames, type NameDecision } from './resolution-decisions.js';
 import type { ResolveCallInfo, ResolvedValue, RunContextInput, RunnerIdentity } from './resolution-types.js';
@@ -34,32 +37,33 @@ type RecordFor = (
  * value is returned: when the audit write fails, the call fails and nothing leaves.
  *
  * Candidates may come from the candidate cache; a call served from it commits its
- * records only if the workspace's generation has not moved since (checked in the
- * audit transaction). If it has, nothing was written or sent, and the call is decided
- * again from a lookup sent after it arrived, which needs no such check.
+ * records only under the read's precondition (its workspace's generation has not moved
+ * since, checked in the audit transaction). If it fails, nothing was written or sent,
+ * and the call is decided again from a lookup sent after it arrived, which needs no
+ * such check. Values are opened with the data keys the data-key cache keeps.
  */
 export function createResolutionService({
   candidates,
-  cipher,
+  dataKeys,
   auditLog,
   policy,
   lastUsed,
 }: {
   candidates: Pick<CandidateCache, 'find' | 'invalidate'>;
-  cipher: Pick<EnvelopeCipher, 'open' | 'openKept'>;
+  dataKeys: Pick<DataKeyCache, 'open' | 'openKept'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
   lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
 }) {
   /**
-   * Fail closed: a resolve whose records are not committed is not served. With
-   * `unchanged`, WorkspaceChangedError passes through for the caller to decide again.
+   * Fail closed: a resolve whose records are not committed is not served. With a
+   * `precondition`, its failure passes through for the caller to decide again.
    */
-  async function audit(records: AuditEventInput[], unchanged?: WorkspaceGeneration[]): Promise<void> {
+  async function audit(records: AuditEventInput[], precondition?: CommitPrecondition): Promise<void> {
     try {
-      await auditLog.appendCommitted(records, unchanged && { unchanged });
+      await auditLog.appendCommitted(records, precondition && { preconditions: [precondition] });
     } catch (error) {
-      if (error instanceof WorkspaceChangedError) throw error;
+      if (isStorageError(error, 'precondition-failed')) throw error;
       throw new DomainError(
         'UNAVAILABLE',
         'The audit log could not be written, so nothing was resolved; retry later.',
@@ -150,9 +154,6 @@ export function createResolutionService({
       throwIfAborted(call.signal);
       // One read: the candidates come with the principal's membership of each.
       const read = await candidates.find(context.workspaceId, context.principal, request.names, { fresh });
-      const unchanged = read.cached
-        ? [{ workspaceId: context.workspaceId, generation: read.generation }]
-        : undefined;
       try {
         return await serve(
           request.names,
@@ -160,14 +161,14 @@ export function createResolutionService({
           read.candidates,
           perName,
           call.signal,
-          unchanged,
+          read.precondition,
         );
       } catch (error) {
-        if (!(error instanceof WorkspaceChangedError)) throw error;
+        if (!isStorageError(error, 'precondition-failed')) throw error;
         candidates.invalidate(context.workspaceId);
       }
     }
-    // Unreachable: a fresh read carries no condition, so it cannot be refused as changed.
+    // Unreachable: a fresh read carries no precondition, so it cannot be refused for one.
     throw new DomainError('INTERNAL', 'The resolve could not be decided.');
   }
 
@@ -178,20 +179,21 @@ export function createResolutionService({
     read: CandidateSecret[],
     perName: RecordFor,
     signal: ResolveCallInfo['signal'],
-    unchanged: WorkspaceGeneration[] | undefined,
+    precondition: CommitPrecondition | undefined,
   ): Promise<ResolvedValue[]> {
     const decisions = decideNames(names, principal, read);
-    if (decisions.some((d) => d.kind !== 'found')) await refuseUnlessAllFound(decisions, perName, unchanged);
+    if (decisions.some((d) => d.kind !== 'found'))
+      await refuseUnlessAllFound(decisions, perName, precondition);
 
     throwIfAborted(signal);
     const found = decisions.filter((d): d is FoundDecision => d.kind === 'found');
-    const values = await openAll(found, perName, unchanged);
+    const values = await openAll(found, perName, precondition);
 
     // The records are committed before the values are returned to the transport.
     throwIfAborted(signal);
     await audit(
       found.map((d) => perName(d.name, { outcome: 'SUCCESS' }, d)),
-      unchanged,
+      precondition,
     );
     lastUsed?.markUsed(found.map((d) => d.secret.id));
     return values;
@@ -201,7 +203,7 @@ export function createResolutionService({
   async function refuseUnlessAllFound(
     decisions: NameDecision[],
     perName: RecordFor,
-    unchanged: WorkspaceGeneration[] | undefined,
+    precondition: CommitPrecondition | undefined,
   ): Promise<void> {
     const denied = decisions.filter((d) => d.kind === 'denied').map((d) => d.name);
     const missing = decisions.filter((d) => d.kind === 'missing').map((d) => d.name);
@@ -215,7 +217,7 @@ export function createResolutionService({
             ? perName(d.name, { outcome: 'NOT_FOUND' })
             : perName(d.name, { outcome: 'ERROR', reason: `NOT_SENT: call refused ${refusal}` }, d),
       ),
-      unchanged,
+      precondition,
     );
     if (denied.length > 0) {
       throw new DomainError(
@@ -237,7 +239,7 @@ export function createResolutionService({
     const results: PromiseSettledResult<string>[] = [];
     for (const { secret } of found) {
       try {
-        const value = cipher.openKept(secret.sealed, sealContextOf(secret));
+        const value = dataKeys.openKept(secret.sealed, sealContextOf(secret));
         if (value === undefined) return undefined;
         results.push({ status: 'fulfilled', value });
       } catch (reason) {
@@ -249,14 +251,14 @@ export function createResolutionService({
 
   /** Every value, unwrapping the data keys that are not kept. */
   function openUnwrapping(found: FoundDecision[]): Promise<PromiseSettledResult<string>[]> {
-    return Promise.allSettled(found.map(({ secret }) => cipher.open(secret.sealed, sealContextOf(secret))));
+    return Promise.allSettled(found.map(({ secret }) => dataKeys.open(secret.sealed, sealContextOf(secret))));
   }
 
   /** Decrypts every found secret; one that fails its integrity check fails the call (audited). */
   async function openAll(
     found: FoundDecision[],
     perName: RecordFor,
-    unchanged: WorkspaceGeneration[] | undefined,
+    precondition: CommitPrecondition | undefined,
   ): Promise<ResolvedValue[]> {
     const results = openKept(found) ?? (await openUnwrapping(found));
     if (results.every((r) => r.status === 'fulfilled')) {
@@ -279,9 +281,9 @@ export function createResolutionService({
           d,
         ),
       ),
-      unchanged,
+      precondition,
     );
-    throw DomainError.from(failure.reason);
+    throw toDomainError(failure.reason);
   }
 
   return { resolveForRun };

@@ -1,10 +1,5 @@
-import type { SecretScope } from '../../storage/entities/secret-entity.js';
-
-/** What started a run (SPEC §6). */
-export type Trigger = 'MANUAL' | 'API' | 'WEBHOOK' | 'SCHEDULE';
-
-/** The triggers a run may carry; anything else is refused as bad input. */
-export const TRIGGERS: readonly Trigger[] = ['MANUAL', 'API', 'WEBHOOK', 'SCHEDULE'];
+import type { SecretScope, Trigger } from '../../protocol/vocabulary.js';
+import type { WireRunContext } from '../../protocol/wire-mapping.js';
 
 /** A workflow runner, as authenticated by its client certificate. */
 export interface RunnerIdentity {
@@ -16,15 +11,7 @@ export interface RunnerIdentity {
  * A run context as a transport received it: unchecked. `trigger` is the
  * transport's spelling mapped to a Trigger, or whatever it was when unknown.
  */
-export interface RunContextInput {
-  workspaceId: string;
-  workflowId: string;
-  runId: string;
-  trigger: string;
-  triggeredBy: string;
-  workflowOwner: string;
-  stepId: string;
-}
+export type RunContextInput = WireRunContext;
 
 /** A validated run context with the principal whose personal secrets may be used. */
 export interface RunContext extends Omit<RunContextInput, 'trigger'> {

@@ -1,6 +1,7 @@
-import { badInput } from '../errors/domain-error.js';
-import { isValidSecretName } from '../secrets/secret-names.js';
-import { TRIGGERS, type RunContext, type RunContextInput, type Trigger } from './resolution-types.js';
+import { badInput } from '../../protocol/domain-error.js';
+import { isValidSecretName } from '../../protocol/secret-names.js';
+import { TRIGGERS, type Trigger } from '../../protocol/vocabulary.js';
+import type { RunContext, RunContextInput } from './resolution-types.js';
 
 /** At most this many names per call: a run's references, not a bulk export. */
 export const MAX_NAMES_PER_CALL = 100;

@@ -1,6 +1,6 @@
 import { parse } from 'dotenv';
-import { badInput } from '../errors/domain-error.js';
-import { isValidSecretName } from './secret-names.js';
+import { badInput } from '../../protocol/domain-error.js';
+import { isValidSecretName } from '../../protocol/secret-names.js';
 
 /** One `KEY=VALUE` entry of a .env text, with the line its key stands on. */
 export interface DotenvEntry {

@@ -3,13 +3,13 @@ import type { ResolutionStore } from '../../storage/resolution-store.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import { badInput, DomainError } from '../errors/domain-error.js';
-import { TRIGGERS } from '../resolution/resolution-types.js';
+import { badInput, DomainError } from '../../protocol/domain-error.js';
+import { TRIGGERS } from '../../protocol/vocabulary.js';
 import { MAX_NAMES_PER_CALL } from '../resolution/run-context.js';
-import { assertSecretName } from './secret-names.js';
+import { assertSecretName } from '../../protocol/secret-names.js';
 import { secretPermissions as can } from './secret-permissions.js';
-import { assertIdentifier } from './secret-rules.js';
-import type { SecretScope, Trigger } from './secret-types.js';
+import { assertIdentifier } from './secret-input-checks.js';
+import type { SecretScope, Trigger } from '../../protocol/vocabulary.js';
 
 export interface ReferenceCheck {
   resolvable: Array<{ name: string; scope: SecretScope }>;

@@ -1,23 +1,21 @@
 import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretStore } from '../../storage/secret-store.js';
+import { isStorageError } from '../../storage/storage-errors.js';
 import type { AuditEventInput } from '../audit/audit-event.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
-import { badInput, DomainError } from '../errors/domain-error.js';
+import { badInput, DomainError } from '../../protocol/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
 import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
-import {
-  assertScope,
-  assertValue,
-  forbidden,
-  isUniqueViolation,
-  newSecretRow,
-  retryTransientAborts,
-} from './secret-rules.js';
-import type { ImportConflict, SecretScope } from './secret-types.js';
+import { newSecretRow } from './new-secret-row.js';
+import { forbidden } from './secret-errors.js';
+import { assertScope, assertValue } from './secret-input-checks.js';
+import type { SecretRefusals } from './secret-refusals.js';
+import type { SecretScope } from '../../protocol/vocabulary.js';
+import type { ImportConflict } from './secret-types.js';
 
 /** Largest .env text accepted in one import (before parsing). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -37,12 +35,13 @@ export interface ImportResult {
 export function createSecretImportService(deps: {
   secretStore: SecretStore;
   cipher: Pick<EnvelopeCipher, 'seal'>;
-  auditLog: Pick<AuditLog, 'append' | 'appendCommitted'>;
+  auditLog: Pick<AuditLog, 'append'>;
+  refusals: Pick<SecretRefusals, 'refuse' | 'about' | 'auditRefusals'>;
   maxValueBytes: number;
   clock?: () => Date;
 }) {
   const clock = deps.clock ?? (() => new Date());
-  const { secretStore, cipher, auditLog } = deps;
+  const { secretStore, cipher, auditLog, refusals } = deps;
   const writer = createSecretValueWriter({ secretStore, cipher });
 
   return {
@@ -60,13 +59,15 @@ export function createSecretImportService(deps: {
       }
       const actor = auditActor(p);
       if (!can.canCreate(p, scope)) {
-        await auditLog.appendCommitted([
-          { action: 'secret.import', outcome: 'DENIED', ...actor, scope, reason: 'FORBIDDEN' },
-        ]);
-        throw forbidden(
-          scope === 'WORKSPACE'
-            ? 'Only workspace admins import workspace secrets.'
-            : 'Only workspace members import personal secrets.',
+        return refusals.refuse(
+          p,
+          'secret.import',
+          forbidden(
+            scope === 'WORKSPACE'
+              ? 'Only workspace admins import workspace secrets.'
+              : 'Only workspace members import personal secrets.',
+          ),
+          { scope },
         );
       }
       const entries = parseDotenvStrict(input.dotenv);
@@ -82,13 +83,12 @@ export function createSecretImportService(deps: {
 
       const ownerId = scope === 'PERSONAL' ? p.subject : '';
       const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
-      // A secret the caller may not overwrite: the refusal is audited after the rollback.
-      let refused: SecretRow | undefined;
       try {
         // Two imports overwriting the same names in different orders can deadlock; the
-        // victim is run again whole, so its counts start over with it.
-        await retryTransientAborts(() =>
-          secretStore.transaction(async (tx) => {
+        // victim is run again whole, so its counts start over with it. A secret the caller
+        // may not overwrite is refused, and the refusal audited after the rollback.
+        await refusals.auditRefusals(p, 'secret.import', () =>
+          secretStore.retryingTransaction(async (tx) => {
             Object.assign(result, { created: 0, updated: 0, skipped: 0 });
             const events: AuditEventInput[] = [];
             const now = clock();
@@ -135,14 +135,14 @@ export function createSecretImportService(deps: {
                   : onConflict === 'FAIL'
                     ? 'already exists'
                     : 'may not be overwritten by you';
-                if (onConflict !== 'FAIL') refused = existing;
-                throw new DomainError(
+                const refusal = new DomainError(
                   onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
                   `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
                   {
                     details: { field: 'dotenv', line: entry.line },
                   },
                 );
+                throw onConflict === 'FAIL' ? refusal : refusals.about(refusal, existing);
               }
               const locked = (await secretStore.lockSecret(tx, existing.id))!;
               const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
@@ -163,21 +163,7 @@ export function createSecretImportService(deps: {
           }),
         );
       } catch (error) {
-        if (refused) {
-          await auditLog.appendCommitted([
-            {
-              action: 'secret.import',
-              outcome: 'DENIED',
-              ...actor,
-              secretId: refused.id,
-              secretName: refused.name,
-              scope,
-              version: Number(refused.currentVersion),
-              reason: 'FORBIDDEN',
-            },
-          ]);
-        }
-        if (isUniqueViolation(error)) {
+        if (isStorageError(error, 'unique-violation')) {
           throw new DomainError(
             'CONFLICT',
             'A secret in the import was created concurrently; nothing was imported.',

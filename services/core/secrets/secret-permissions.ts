@@ -1,6 +1,6 @@
 import { hasScope, SCOPE_AUDIT_READ, SCOPE_SYSTEM, type Principal } from '../auth/principal.js';
-import type { SecretRow, SecretScope } from '../../storage/entities/secret-entity.js';
-import type { SecretMemberRole } from '../../storage/entities/secret-member-entity.js';
+import type { SecretMemberRole, SecretScope } from '../../protocol/vocabulary.js';
+import type { SecretRow } from '../../storage/entities/secret-entity.js';
 
 /**
  * SPEC §4, as pure functions of the caller and the secret. Callers outside the
@@ -8,6 +8,9 @@ import type { SecretMemberRole } from '../../storage/entities/secret-member-enti
  * the secret at all (the service answers NOT_FOUND rather than reveal it exists).
  */
 export const secretPermissions = {
+  /** Listing a workspace's secrets needs a role in it: a service token without one lists nothing. */
+  canList: (p: Principal): boolean => p.role !== undefined,
+
   /** Metadata is visible to every workspace member (external too); a personal secret to its owner. */
   canSee(p: Principal, secret: Pick<SecretRow, 'workspaceId' | 'scope' | 'ownerId'>): boolean {
     if (p.workspaceId !== secret.workspaceId || p.role === undefined) return false;

@@ -1,9 +1,7 @@
-import type { SecretMemberRole } from '../../storage/entities/secret-member-entity.js';
-import type { SecretRow, SecretScope } from '../../storage/entities/secret-entity.js';
+import type { SecretMemberRole, SecretScope } from '../../protocol/vocabulary.js';
+import type { SecretRow } from '../../storage/entities/secret-entity.js';
 
-export type { SecretScope, SecretMemberRole };
 export type ImportConflict = 'SKIP' | 'OVERWRITE' | 'FAIL';
-export type { Trigger } from '../resolution/resolution-types.js';
 
 /** What the API shows of a secret: metadata and members, never a value. */
 export interface SecretView {

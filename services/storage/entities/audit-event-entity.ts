@@ -32,6 +32,9 @@ export interface AuditEventRow {
   reason: string;
 }
 
+/** A record as it is written: everything but the id the database assigns. */
+export type AuditEventRecord = Omit<AuditEventRow, 'id'>;
+
 export const AuditEventEntity = new EntitySchema<AuditEventRow>({
   name: 'AuditEvent',
   tableName: 'audit_events',

@@ -1,6 +1,5 @@
 import { EntitySchema } from 'typeorm';
-
-export type SecretScope = 'WORKSPACE' | 'PERSONAL';
+import type { SecretScope } from '../../protocol/vocabulary.js';
 
 /** A secret's metadata; its values live in `secret_versions`. */
 export interface SecretRow {

@@ -1,6 +1,5 @@
 import { EntitySchema } from 'typeorm';
-
-export type SecretMemberRole = 'ADMIN' | 'MEMBER';
+import type { SecretMemberRole } from '../../protocol/vocabulary.js';
 
 /** Per-secret access (SPEC §3): a workspace secret with members is restricted to them and workspace admins. */
 export interface SecretMemberRow {

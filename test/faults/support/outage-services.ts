@@ -1,19 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiServer, createVerifierFor } from '../../../services/api/api-server.js';
+import { createApiServerFor, createVerifierFor } from '../../../services/app/api-app.js';
 import { loadOrCreateDevJwtKeys, signDevToken } from '../../../services/api/auth/dev-jwt-keys.js';
-import { openRuntime, type Runtime } from '../../../services/cli/runtime.js';
+import { openRuntime, type Runtime } from '../../../services/app/runtime.js';
 import { loadConfig } from '../../../services/core/config/config.js';
 import { createOpsHttpServer } from '../../../services/resolver/ops-http-server.js';
-import { startResolver } from '../../../services/resolver/start-resolver.js';
+import { startResolver } from '../../../services/app/resolver-app.js';
 import { postGraphQL, type GraphQLResult } from '../../api/api-harness.js';
 import { createResolverClient } from '../../resolver/support/resolver-client.js';
 import { captureLogger } from '../../support/capture-logger.js';
 
 /**
  * The API and the resolver (with its ops port) wired exactly as `strongroom start`
- * and `strongroom resolver` wire them — `openRuntime`, `createApiServer`,
+ * and `strongroom resolver` wire them — `openRuntime`, `createApiServerFor`,
  * `startResolver`, `createOpsHttpServer` — on the database `databaseUrl` names.
  */
 export async function startOutageServices(databaseUrl: string, env: Record<string, string> = {}) {
@@ -26,7 +26,7 @@ export async function startOutageServices(databaseUrl: string, env: Record<strin
   };
   const runtime: Runtime = await openRuntime(config, logger);
   const verifyToken = await createVerifierFor(config, logger);
-  const api = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
+  const api = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
   const apiPort = await api.listen(0, '127.0.0.1');
   const resolver = await startResolver(runtime);
   const ops = createOpsHttpServer({ registry: runtime.metrics.registry, isReady: resolver.isReady, logger });

@@ -9,11 +9,11 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import {
   ResolveRequestSchema,
   type ResolveResponse,
-} from '../../../services/resolver/gen/strongroom/resolver/v1/resolver_pb.js';
+} from '../../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import {
   healthDefinition,
   secretResolverDefinition,
-} from '../../../services/resolver/service-definitions.js';
+} from '../../../services/protocol/service-definitions.js';
 import type { IssuedCertificate } from '../../../services/resolver/tls/certificates.js';
 
 /** The outcome of one call: a response or an error (with its trailers), never both. */

@@ -2,13 +2,8 @@ import { pino } from 'pino';
 import type { DataSource } from 'typeorm';
 import { openAuditLog, type AuditLog } from '../../../services/core/audit/audit-log.js';
 import { createEnvelopeCipher } from '../../../services/core/crypto/envelope-cipher.js';
-import {
-  createLastUsedTracker,
-  type LastUsedTracker,
-} from '../../../services/core/resolution/last-used-tracker.js';
-import { createCandidateCache } from '../../../services/core/resolution/candidate-cache.js';
-import { createCandidateLookupCoalescer } from '../../../services/core/resolution/candidate-lookup-coalescer.js';
-import { createResolutionService } from '../../../services/core/resolution/resolution-service.js';
+import { createResolutionWiring } from '../../../services/app/resolver-app.js';
+import type { LastUsedTracker } from '../../../services/core/resolution/last-used-tracker.js';
 import {
   createPermissiveRunnerPolicy,
   type RunnerPolicy,
@@ -66,16 +61,14 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
     store,
     auditLog,
     async startServer(options = {}) {
-      const lastUsed = createLastUsedTracker({ store, flushIntervalMs: 60_000 });
-      const resolutionService = createResolutionService({
-        // The production wiring: kept candidates, misses coalesced.
-        candidates: createCandidateCache({
-          lookup: createCandidateLookupCoalescer({ store: options.store ?? store }),
-        }),
+      // The production wiring: kept candidates, misses coalesced, data keys kept beside them.
+      const { resolutionService, lastUsed } = createResolutionWiring({
+        dataSource,
         cipher,
         auditLog: options.auditLog ?? auditLog,
         policy: options.policy ?? createPermissiveRunnerPolicy(),
-        lastUsed,
+        candidateStore: options.store,
+        lastUsedFlushMs: 60_000,
       });
       const server = createResolverServer({
         resolutionService,

@@ -4,17 +4,70 @@ import type { Config } from '../core/config/config.js';
 import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { Metrics } from '../core/metrics/metrics.js';
-import { createLastUsedTracker } from '../core/resolution/last-used-tracker.js';
-import { createResolutionService } from '../core/resolution/resolution-service.js';
-import { loadRunnerPolicy } from '../core/resolution/runner-policy.js';
-import { createDatabasePing } from '../storage/database-ping.js';
-import { createResolutionStore } from '../storage/resolution-store.js';
-import { createCandidateCache } from '../core/resolution/candidate-cache.js';
+import { createCandidateCache, type CandidateCache } from '../core/resolution/candidate-cache.js';
 import { createCandidateLookupCoalescer } from '../core/resolution/candidate-lookup-coalescer.js';
-import { instrumentResolverAuditLog } from './audit-metrics.js';
-import { instrumentCandidateCache } from './candidate-metrics.js';
-import { createResolverServer } from './resolver-server.js';
-import { loadTlsMaterial } from './tls/tls-material.js';
+import { createDataKeyCache } from '../core/resolution/data-key-cache.js';
+import { createLastUsedTracker, type LastUsedTracker } from '../core/resolution/last-used-tracker.js';
+import { createResolutionService, type ResolutionService } from '../core/resolution/resolution-service.js';
+import { loadRunnerPolicy, type RunnerPolicy } from '../core/resolution/runner-policy.js';
+import { instrumentResolverAuditLog } from '../resolver/audit-metrics.js';
+import { instrumentCandidateCache } from '../resolver/candidate-metrics.js';
+import { createResolverServer } from '../resolver/resolver-server.js';
+import { loadTlsMaterial } from '../resolver/tls/tls-material.js';
+import { createDatabasePing } from '../storage/database-ping.js';
+import { createResolutionStore, type ResolutionStore } from '../storage/resolution-store.js';
+
+/** What a resolution service is built from, and what its caller keeps of it. */
+export interface ResolutionWiring {
+  resolutionService: ResolutionService;
+  candidates: CandidateCache;
+  lastUsed: LastUsedTracker;
+  store: ResolutionStore;
+}
+
+/**
+ * The resolve path, wired once for `strongroom resolver`, `strongroom start` and the
+ * resolver test harness: candidates kept per workspace and proven current in the
+ * audit commit, misses sharing their SELECTs across concurrent calls (as the calls
+ * share their audit commits), data keys kept beside the candidates they open. With
+ * `metrics`, the cache and audit writes are instrumented.
+ */
+export function createResolutionWiring({
+  dataSource,
+  cipher,
+  auditLog,
+  policy,
+  logger,
+  metrics,
+  statementTimeoutMs,
+  candidateStore,
+  lastUsedFlushMs,
+}: {
+  dataSource: DataSource;
+  cipher: EnvelopeCipher;
+  auditLog: Pick<AuditLog, 'appendCommitted'>;
+  policy: RunnerPolicy;
+  logger?: Logger;
+  metrics?: Metrics;
+  statementTimeoutMs?: number;
+  /** Replaces the candidate statements behind the cache and coalescer (tests). */
+  candidateStore?: Pick<ResolutionStore, 'findCandidateSnapshots'>;
+  lastUsedFlushMs?: number;
+}): ResolutionWiring {
+  const store = createResolutionStore({ dataSource, statementTimeoutMs });
+  const lastUsed = createLastUsedTracker({ store, logger, flushIntervalMs: lastUsedFlushMs });
+  const candidates = createCandidateCache({
+    lookup: createCandidateLookupCoalescer({ store: candidateStore ?? store }),
+  });
+  const resolutionService = createResolutionService({
+    candidates: metrics ? instrumentCandidateCache(candidates, metrics) : candidates,
+    dataKeys: createDataKeyCache({ cipher }),
+    auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
+    policy,
+    lastUsed,
+  });
+  return { resolutionService, candidates, lastUsed, store };
+}
 
 /** How often an idle resolver drops kept candidates past their time (30 s). */
 const CANDIDATE_SWEEP_MS = 5_000;
@@ -58,17 +111,14 @@ export async function startResolver({
   if (tls.generated)
     logger.warn({ paths: tls.generated }, 'development: generated a dev CA and TLS certificates');
   const policy = loadRunnerPolicy(config);
-  const store = createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
-  const lastUsed = createLastUsedTracker({ store, logger });
-  const candidates = createCandidateCache({ lookup: createCandidateLookupCoalescer({ store }) });
-  const resolutionService = createResolutionService({
-    // Candidates are kept per workspace and proven current in the audit commit; misses
-    // share their SELECTs across concurrent calls, as the calls share their audit commits.
-    candidates: metrics ? instrumentCandidateCache(candidates, metrics) : candidates,
+  const { resolutionService, candidates, lastUsed } = createResolutionWiring({
+    dataSource,
     cipher,
-    auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
+    auditLog,
     policy,
-    lastUsed,
+    logger,
+    metrics,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
   });
   // One second: health probes must not hang on a dead pool.
   const isReady = createDatabasePing(dataSource, 1_000);

@@ -1,4 +1,4 @@
-import { badInput } from '../errors/domain-error.js';
+import { badInput } from './domain-error.js';
 
 /** SPEC §3: a secret name. Case-sensitive, at most 128 characters. */
 export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;

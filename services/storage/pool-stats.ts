@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { mysql2PoolOf } from '../../storage/mysql2-pool.js';
+import { mysql2PoolOf } from './mysql2-pool.js';
 
 /** Connections of the database pool at one instant. */
 export interface PoolStats {

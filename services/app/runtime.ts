@@ -1,15 +1,15 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../core/config/config.js';
 import { loadKeyring } from '../core/config/load-keyring.js';
-import { createEnvelopeCipher } from '../core/crypto/envelope-cipher.js';
+import { createEnvelopeCipher, type EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Keyring } from '../core/crypto/keyring.js';
 import type { Logger } from '../core/logging/logger.js';
 import { createMetrics, type Metrics } from '../core/metrics/metrics.js';
-import { readPoolStats } from '../core/metrics/pool-stats.js';
 import { openAuditLog, type AuditLog } from '../core/audit/audit-log.js';
-import { createAuditStore } from '../storage/audit-store.js';
+import { createAuditStore, type AuditStore } from '../storage/audit-store.js';
 import { connectDataSource, createDataSource, runMigrations } from '../storage/data-source.js';
-import { createSecretStore } from '../storage/secret-store.js';
+import { readPoolStats } from '../storage/pool-stats.js';
+import { createSecretStore, type SecretStore } from '../storage/secret-store.js';
 
 /** The shared parts every Strongroom process builds from its config, in dependency order. */
 export interface Runtime {
@@ -17,13 +17,50 @@ export interface Runtime {
   logger: Logger;
   dataSource: DataSource;
   keyring: Keyring;
-  cipher: ReturnType<typeof createEnvelopeCipher>;
-  secretStore: ReturnType<typeof createSecretStore>;
-  auditStore: ReturnType<typeof createAuditStore>;
+  cipher: EnvelopeCipher;
+  secretStore: SecretStore;
+  auditStore: AuditStore;
   auditLog: AuditLog;
   /** This process's metrics registry, shared by whatever servers it runs. */
   metrics: Metrics;
+  /** Closes what the runtime opened (the data source, when it opened it). */
   close(): Promise<void>;
+}
+
+/**
+ * The runtime over parts that are already open: a connected (and migrated) data
+ * source and a keyring. `openRuntime` uses it after opening them from the config;
+ * tests use it over a throw-away database and a test keyring, so both build the
+ * same stores, cipher and audit log the same way.
+ */
+export async function assembleRuntime({
+  config,
+  logger,
+  dataSource,
+  keyring,
+  metrics = createMetrics({ readPoolStats: () => readPoolStats(dataSource) }),
+  close = async () => {},
+}: {
+  config: Config;
+  logger: Logger;
+  dataSource: DataSource;
+  keyring: Keyring;
+  metrics?: Metrics;
+  close?: () => Promise<void>;
+}): Promise<Runtime> {
+  const auditStore = createAuditStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
+  return {
+    config,
+    logger,
+    dataSource,
+    keyring,
+    cipher: createEnvelopeCipher({ keyring }),
+    secretStore: createSecretStore({ dataSource }),
+    auditStore,
+    auditLog: await openAuditLog({ auditStore }),
+    metrics,
+    close,
+  };
 }
 
 /**
@@ -40,20 +77,13 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     const ran = await runMigrations(dataSource);
     if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
   }
-  const secretStore = createSecretStore({ dataSource });
-  const auditStore = createAuditStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
-  return {
+  return assembleRuntime({
     config,
     logger,
     dataSource,
     keyring,
-    cipher: createEnvelopeCipher({ keyring }),
-    secretStore,
-    auditStore,
-    auditLog: await openAuditLog({ auditStore }),
-    metrics: createMetrics({ readPoolStats: () => readPoolStats(dataSource) }),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
     },
-  };
+  });
 }

@@ -1,0 +1,111 @@
+import { loadOrCreateDevJwtKeys } from '../api/auth/dev-jwt-keys.js';
+import { createTokenVerifier, type TokenVerifier } from '../api/auth/token-verifier.js';
+import { createApiServer, type ApiServer } from '../api/api-server.js';
+import type { ApiServices } from '../api/graphql-context.js';
+import type { GraphQLResponseInfo, HttpLimits } from '../api/graphql-http-route.js';
+import { createAuditQueryService } from '../core/audit/audit-query-service.js';
+import type { Config } from '../core/config/config.js';
+import type { HttpRoute } from '../core/http/route-server.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { Metrics } from '../core/metrics/metrics.js';
+import { timeAuditWrites } from '../core/metrics/timed-audit-log.js';
+import { createReferenceCheckService } from '../core/secrets/reference-check.js';
+import { createSecretChangeRunner } from '../core/secrets/secret-change.js';
+import { createSecretImportService } from '../core/secrets/secret-import-service.js';
+import { createSecretMemberService } from '../core/secrets/secret-member-service.js';
+import { createSecretRefusals } from '../core/secrets/secret-refusals.js';
+import { createSecretService } from '../core/secrets/secret-service.js';
+import { createSystemSecretService } from '../core/secrets/system-secret-service.js';
+import { createAuditQueryStore } from '../storage/audit-query-store.js';
+import { createDatabasePing } from '../storage/database-ping.js';
+import { createResolutionStore } from '../storage/resolution-store.js';
+import { createSecretListingStore } from '../storage/secret-listing-store.js';
+import type { Runtime } from './runtime.js';
+
+/** The domain services behind the API, built from the shared runtime. */
+export function createApiServices(
+  runtime: Pick<
+    Runtime,
+    'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config' | 'metrics'
+  >,
+): ApiServices {
+  const { dataSource, secretStore, auditStore, cipher, config } = runtime;
+  // Every audit append of the API is timed, as the resolver's are (strongroom_audit_write_duration_seconds).
+  const auditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
+  const refusals = createSecretRefusals({ auditLog });
+  const changes = createSecretChangeRunner({ secretStore, refusals });
+  const common = { secretStore, cipher, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
+  return {
+    secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
+    members: createSecretMemberService({ secretStore, auditLog, changes }),
+    systemSecrets: createSystemSecretService(common),
+    imports: createSecretImportService(common),
+    references: createReferenceCheckService({
+      resolutionStore: createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs }),
+      auditLog,
+    }),
+    audit: createAuditQueryService({
+      auditQueryStore: createAuditQueryStore({ dataSource }),
+      auditStore,
+      auditLog,
+    }),
+  };
+}
+
+/** Production trusts the JWKS; development its own key pair in the data dir (created, and said so, when missing). */
+export async function createVerifierFor(
+  config: Config,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<TokenVerifier> {
+  if (config.jwt.jwksUrl) return createTokenVerifier({ ...config.jwt });
+  const keys = await loadOrCreateDevJwtKeys(config.dataDir, (dir) =>
+    logger?.warn({ dir }, 'development: generated a JWT signing key pair'),
+  );
+  return createTokenVerifier({
+    issuer: config.jwt.issuer,
+    audience: config.jwt.audience,
+    devPublicKey: keys.publicKey,
+  });
+}
+
+/**
+ * The API's HTTP server over a runtime: its services, readiness on the runtime's
+ * database and keyring, failed authentications on its audit log. Used by
+ * `strongroom api`, `strongroom start` and every test that needs a real API.
+ */
+export function createApiServerFor(
+  runtime: Runtime,
+  {
+    verifyToken,
+    services = createApiServices(runtime),
+    metrics,
+    extraRoutes,
+    limits,
+    onResponse,
+  }: {
+    verifyToken: TokenVerifier;
+    services?: ApiServices;
+    /** When given, /metrics serves its registry and every GraphQL request is counted and timed. */
+    metrics?: Metrics;
+    extraRoutes?: Record<string, HttpRoute>;
+    limits?: HttpLimits;
+    onResponse?: (info: GraphQLResponseInfo) => void;
+  },
+): Promise<ApiServer> {
+  const databaseAnswers = createDatabasePing(runtime.dataSource, 2_000);
+  return createApiServer({
+    services,
+    verifyToken,
+    auditLog: runtime.auditLog,
+    logger: runtime.logger,
+    production: runtime.config.mode === 'production',
+    readiness: {
+      database: databaseAnswers,
+      keyring: () => runtime.keyring.keyIds().includes(runtime.keyring.activeKeyId()),
+    },
+    metrics,
+    extraRoutes,
+    limits,
+    onResponse,
+  });
+}
