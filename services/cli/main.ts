@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../core/config/config.js';
 import { createLogger } from '../core/logging/logger.js';
-import { createTurnBatchedDestination } from '../core/logging/turn-batched-destination.js';
 import type { Command } from './command.js';
+import { logDestinationFor } from './log-destination.js';
 /**
  * Subcommands of `strongroom`. Each is imported only when it runs: `exec` on a runner
  * should not pay for loading GraphQL, gRPC servers and TypeORM it never uses.
@@ -79,14 +79,13 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  // Logs go to stderr so that commands whose stdout is data (tokens, exports) stay clean,
-  // one write per event-loop turn; whatever a turn left is written on the way out.
-  const destination = createTurnBatchedDestination({ fd: 2 });
+  // Whatever the last turn left buffered is written on the way out.
+  const destination = await logDestinationFor({ mode: config.mode, terminal: process.stderr.isTTY === true });
   process.on('exit', () => destination.flush());
   const logger = createLogger({
     level: config.logLevel,
     name: `strongroom-${name}`,
-    destination,
+    destination: destination.stream,
   });
   const run = await command.load();
   return run({

@@ -112,6 +112,3 @@ export type ApiHarness = Awaited<ReturnType<typeof startApi>>;
 export const outcomeOf = (result: GraphQLResult): string =>
   (result.body.errors?.[0]?.extensions?.code as string | undefined) ??
   (result.body.data ? 'OK' : `HTTP_${result.status}`);
-
-export const SECRET_FIELDS =
-  'id name displayName description scope ownerId systemManaged integration maskedPreview version createdAt createdBy updatedAt updatedBy lastUsedAt members { userId role }';

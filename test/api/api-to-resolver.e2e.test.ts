@@ -5,6 +5,7 @@ import { startResolver, type StartedResolver } from '../../services/app/resolver
 import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startApi, type ApiHarness } from './api-harness.js';
+import { UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 /** SPEC §1 end to end: a value written through GraphQL is what a runner receives over mTLS. */
 describe.each(DATABASE_KINDS)('GraphQL write → gRPC resolve on %s', (kind) => {
@@ -50,11 +51,7 @@ describe.each(DATABASE_KINDS)('GraphQL write → gRPC resolve on %s', (kind) => 
     expect(await client.resolve(context, ['E2E_KEY'])).toMatchObject([
       { name: 'E2E_KEY', value: 'first-e2e-value', scope: 'WORKSPACE', version: 1 },
     ]);
-    await api.gql(
-      admin,
-      `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { version } }`,
-      { i: { id, value: 'second-e2e-value' } },
-    );
+    await api.gql(admin, UPDATE_SECRET_VALUE, { i: { id, value: 'second-e2e-value' } });
     expect(await client.resolve({ ...context, runId: 'run-2' }, ['E2E_KEY'])).toMatchObject([
       { value: 'second-e2e-value', version: 2 },
     ]);

@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryForms } from '../faults/support/leak-search.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startApi, type ApiHarness, type GraphQLResult } from './api-harness.js';
+import {
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
 const CANARY = 'CANARY-7f3e9b2c-value-Zq81';
 
@@ -19,41 +25,33 @@ describe.each(DATABASE_KINDS)('no value leaks from the API (%s)', (kind) => {
       responses.push(r);
       return r;
     };
-    const created = await run(
-      admin,
-      `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id maskedPreview } }`,
-      {
-        i: { name: 'CANARY_KEY', value: `${CANARY}-1` },
-      },
-    );
+    const created = await run(admin, CREATE_SECRET, {
+      i: { name: 'CANARY_KEY', value: `${CANARY}-1` },
+    });
     const id = created.body.data!.createSecret.id;
-    await run(admin, `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`, {
+    await run(admin, UPDATE_SECRET_VALUE, {
       i: { id, value: `${CANARY}-2` },
     });
-    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+    await run(admin, IMPORT_SECRETS, {
       i: { dotenv: `IMPORTED="${CANARY}-3"\nexport OTHER=${CANARY}-4 # comment\n` },
     });
-    await run(
-      service,
-      `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id } }`,
-      {
-        i: { integration: 'gh', name: 'SYS_CANARY', value: `${CANARY}-5` },
-      },
-    );
+    await run(service, REGISTER_SYSTEM_SECRET, {
+      i: { integration: 'gh', name: 'SYS_CANARY', value: `${CANARY}-5` },
+    });
     // Refused and malformed requests that carry the value.
-    await run(member, `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`, {
+    await run(member, UPDATE_SECRET_VALUE, {
       i: { id, value: `${CANARY}-6` },
     });
-    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+    await run(admin, CREATE_SECRET, {
       i: { name: 'CANARY_KEY', value: `${CANARY}-7` },
     });
-    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+    await run(admin, CREATE_SECRET, {
       i: { name: 'BAD NAME', value: `${CANARY}-8` },
     });
-    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+    await run(admin, CREATE_SECRET, {
       i: { name: 'X', value: `${CANARY}-9`, scope: 'NOPE' },
     });
-    await run(admin, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+    await run(admin, CREATE_SECRET, {
       i: { name: 'X', value: 12345, extra: `${CANARY}-10` },
     });
     await run(
@@ -61,13 +59,13 @@ describe.each(DATABASE_KINDS)('no value leaks from the API (%s)', (kind) => {
       `mutation { createSecret(input: {name: "Y", value: "${CANARY}-11", scope: BOGUS}) { id } }`,
     );
     await run(admin, `mutation { createSecret(input: {name: 7, value: "${CANARY}-12"}) { id } }`);
-    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+    await run(admin, IMPORT_SECRETS, {
       i: { dotenv: `GOOD=${CANARY}-13\nthis line is wrong ${CANARY}-14\n` },
     });
-    await run(admin, `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+    await run(admin, IMPORT_SECRETS, {
       i: { dotenv: `BROKEN="${CANARY}-15\n` },
     });
-    await run(undefined, `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+    await run(undefined, CREATE_SECRET, {
       i: { name: 'Z', value: `${CANARY}-16` },
     });
     await run(

@@ -8,7 +8,8 @@ import {
   operationLimitsRule,
 } from '../../services/api/hardening/operation-limits.js';
 import { httpGetThrough } from '../support/http-get.js';
-import { outcomeOf, SECRET_FIELDS, startApi, type ApiHarness } from './api-harness.js';
+import { outcomeOf, startApi, type ApiHarness } from './api-harness.js';
+import { SECRET_FIELDS } from '../support/graphql-documents.js';
 
 describe('production GraphQL hardening (over HTTP)', () => {
   let api: ApiHarness;

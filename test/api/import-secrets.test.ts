@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { outcomeOf, startApi, type ApiHarness } from './api-harness.js';
-
-const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+import { IMPORT_SECRETS } from '../support/graphql-documents.js';
 
 describe.each(DATABASE_KINDS)('importSecrets on %s', (kind) => {
   let api: ApiHarness;
@@ -35,7 +34,7 @@ describe.each(DATABASE_KINDS)('importSecrets on %s', (kind) => {
       'INLINE=value # trailing comment',
       '',
     ].join('\n');
-    const r = await api.gql(admin, IMPORT, { i: { dotenv } });
+    const r = await api.gql(admin, IMPORT_SECRETS, { i: { dotenv } });
     expect(r.body.data!.importSecrets).toEqual({ created: 7, updated: 0, skipped: 0 });
     const names = (
       (await api.dataSource.query('SELECT name FROM secrets ORDER BY name')) as Array<{ name: string }>
@@ -44,16 +43,22 @@ describe.each(DATABASE_KINDS)('importSecrets on %s', (kind) => {
   });
 
   it('onConflict: FAIL refuses, SKIP skips, OVERWRITE rotates', async () => {
-    const fail = await api.gql(admin, IMPORT, { i: { dotenv: 'PLAIN=again\nNEW_ONE=x\n' } });
+    const fail = await api.gql(admin, IMPORT_SECRETS, { i: { dotenv: 'PLAIN=again\nNEW_ONE=x\n' } });
     expect(outcomeOf(fail)).toBe('CONFLICT');
     expect(fail.body.errors![0]!.extensions!.line).toBe(1);
     expect(
-      (await api.gql(admin, IMPORT, { i: { dotenv: 'PLAIN=again\nNEW_ONE=x\n', onConflict: 'SKIP' } })).body
-        .data!.importSecrets,
+      (
+        await api.gql(admin, IMPORT_SECRETS, {
+          i: { dotenv: 'PLAIN=again\nNEW_ONE=x\n', onConflict: 'SKIP' },
+        })
+      ).body.data!.importSecrets,
     ).toEqual({ created: 1, updated: 0, skipped: 1 });
     expect(
-      (await api.gql(admin, IMPORT, { i: { dotenv: 'PLAIN=again\nNEW_TWO=x\n', onConflict: 'OVERWRITE' } }))
-        .body.data!.importSecrets,
+      (
+        await api.gql(admin, IMPORT_SECRETS, {
+          i: { dotenv: 'PLAIN=again\nNEW_TWO=x\n', onConflict: 'OVERWRITE' },
+        })
+      ).body.data!.importSecrets,
     ).toEqual({ created: 1, updated: 1, skipped: 0 });
     const [plain] = (await api.dataSource.query(
       "SELECT current_version FROM secrets WHERE name = 'PLAIN'",
@@ -69,7 +74,7 @@ describe.each(DATABASE_KINDS)('importSecrets on %s', (kind) => {
     ['an unclosed quote', 'A_ONE=1\nOPEN="abc\n', 2],
   ])('%s fails the whole import, naming line %i, and changes nothing', async (_label, dotenv, line) => {
     const before = await snapshot();
-    const r = await api.gql(admin, IMPORT, { i: { dotenv } });
+    const r = await api.gql(admin, IMPORT_SECRETS, { i: { dotenv } });
     expect(outcomeOf(r)).toBe('BAD_USER_INPUT');
     expect(r.body.errors![0]!.extensions).toMatchObject({ field: 'dotenv', line });
     expect(r.body.errors![0]!.message).toContain(`Line ${line}`);
@@ -80,7 +85,9 @@ describe.each(DATABASE_KINDS)('importSecrets on %s', (kind) => {
     const before = await snapshot();
     const lines = Array.from({ length: 50 }, (_, i) => `BULK_${i}=value-${i}`);
     lines.push('PLAIN=conflicts');
-    expect(outcomeOf(await api.gql(admin, IMPORT, { i: { dotenv: lines.join('\n') } }))).toBe('CONFLICT');
+    expect(outcomeOf(await api.gql(admin, IMPORT_SECRETS, { i: { dotenv: lines.join('\n') } }))).toBe(
+      'CONFLICT',
+    );
     expect(await snapshot()).toEqual(before);
   });
 });

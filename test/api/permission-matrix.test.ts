@@ -2,6 +2,16 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { outcomeOf, startApi, type ApiHarness } from './api-harness.js';
+import {
+  ADD_SECRET_MEMBER,
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  REMOVE_SECRET_MEMBER,
+  REVOKE_SYSTEM_SECRET,
+  UPDATE_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
 type Role =
   | 'admin'
@@ -139,13 +149,9 @@ describe.each(DATABASE_KINDS)('permission matrix (SPEC §4) on %s', (kind) => {
   async function freshSecret(scope: Scope): Promise<{ id: string; name: string }> {
     const name = `M_${scope[0]}_${++counter}`;
     const creator = scope === 'WORKSPACE' ? tokens.admin : tokens.owner;
-    const result = await api.gql(
-      creator,
-      `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`,
-      {
-        i: { name, value: `value-${counter}`, scope },
-      },
-    );
+    const result = await api.gql(creator, CREATE_SECRET, {
+      i: { name, value: `value-${counter}`, scope },
+    });
     return { id: result.body.data!.createSecret.id, name };
   }
 
@@ -173,25 +179,25 @@ describe.each(DATABASE_KINDS)('permission matrix (SPEC §4) on %s', (kind) => {
       }
       case 'create':
         return outcomeOf(
-          await run(`mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`, {
+          await run(CREATE_SECRET, {
             i: { name: `${s.name}_NEW`, value: 'v', scope },
           }),
         );
       case 'import':
         return outcomeOf(
-          await run(`mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`, {
+          await run(IMPORT_SECRETS, {
             i: { dotenv: `${s.name}_IMP=v\n`, scope },
           }),
         );
       case 'rotate':
         return outcomeOf(
-          await run(`mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`, {
+          await run(UPDATE_SECRET_VALUE, {
             i: { id: s.id, value: 'new' },
           }),
         );
       case 'edit':
         return outcomeOf(
-          await run(`mutation($i: UpdateSecretInput!) { updateSecret(input: $i) { id } }`, {
+          await run(UPDATE_SECRET, {
             i: { id: s.id, displayName: 'x' },
           }),
         );
@@ -199,38 +205,34 @@ describe.each(DATABASE_KINDS)('permission matrix (SPEC §4) on %s', (kind) => {
         return outcomeOf(await run(`mutation($id: ID!) { deleteSecret(id: $id) }`, { id: s.id }));
       case 'addMember':
         return outcomeOf(
-          await run(`mutation($i: AddSecretMemberInput!) { addSecretMember(input: $i) { id } }`, {
+          await run(ADD_SECRET_MEMBER, {
             i: { secretId: s.id, userId: 'frank', role: 'MEMBER' },
           }),
         );
       case 'removeMember': {
         if (scope === 'WORKSPACE') {
-          await api.gql(
-            tokens.admin,
-            `mutation($i: AddSecretMemberInput!) { addSecretMember(input: $i) { id } }`,
-            { i: { secretId: s.id, userId: 'frank', role: 'MEMBER' } },
-          );
+          await api.gql(tokens.admin, ADD_SECRET_MEMBER, {
+            i: { secretId: s.id, userId: 'frank', role: 'MEMBER' },
+          });
         }
         return outcomeOf(
-          await run(`mutation($i: RemoveSecretMemberInput!) { removeSecretMember(input: $i) { id } }`, {
+          await run(REMOVE_SECRET_MEMBER, {
             i: { secretId: s.id, userId: 'frank' },
           }),
         );
       }
       case 'registerSystem':
         return outcomeOf(
-          await run(`mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id } }`, {
+          await run(REGISTER_SYSTEM_SECRET, {
             i: { integration: 'gh', name: `${s.name}_SYS`, value: 'tok' },
           }),
         );
       case 'revokeSystem': {
-        await api.gql(
-          tokens.service,
-          `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id } }`,
-          { i: { integration: 'gh', name: `${s.name}_REV`, value: 'tok' } },
-        );
+        await api.gql(tokens.service, REGISTER_SYSTEM_SECRET, {
+          i: { integration: 'gh', name: `${s.name}_REV`, value: 'tok' },
+        });
         return outcomeOf(
-          await run(`mutation($i: RevokeSystemSecretInput!) { revokeSystemSecret(input: $i) }`, {
+          await run(REVOKE_SYSTEM_SECRET, {
             i: { integration: 'gh', name: `${s.name}_REV` },
           }),
         );

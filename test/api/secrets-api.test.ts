@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { outcomeOf, SECRET_FIELDS, startApi, type ApiHarness } from './api-harness.js';
+import { outcomeOf, startApi, type ApiHarness } from './api-harness.js';
+import {
+  CREATE_SECRET,
+  DELETE_SECRET,
+  ADD_SECRET_MEMBER,
+  REGISTER_SYSTEM_SECRET,
+  REMOVE_SECRET_MEMBER,
+  REVOKE_SYSTEM_SECRET,
+  SECRET_FIELDS,
+  UPDATE_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
-const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { ${SECRET_FIELDS} } }`;
-const ROTATE = `mutation($input: UpdateSecretValueInput!) { updateSecretValue(input: $input) { id version maskedPreview updatedBy } }`;
-const UPDATE = `mutation($input: UpdateSecretInput!) { updateSecret(input: $input) { id displayName description version } }`;
-const DELETE = `mutation($id: ID!) { deleteSecret(id: $id) }`;
 const GET = `query($id: ID!) { secret(id: $id) { ${SECRET_FIELDS} } }`;
 const LIST = `query($filter: SecretFilter, $first: Int, $after: String) { secrets(filter: $filter, first: $first, after: $after) {
   totalCount edges { cursor node { id name scope systemManaged } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
@@ -26,8 +33,8 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
 
   it('createSecret stores metadata, a masked preview and version 1; no field returns the value', async () => {
     const value = 'sk_live_0123456789abcdefWXYZ';
-    const result = await api.gql(admin, CREATE, {
-      input: { name: 'STRIPE_KEY', value, displayName: 'Stripe', description: 'live key' },
+    const result = await api.gql(admin, CREATE_SECRET, {
+      i: { name: 'STRIPE_KEY', value, displayName: 'Stripe', description: 'live key' },
     });
     expect(result.body.errors).toBeUndefined();
     const secret = result.body.data!.createSecret;
@@ -46,16 +53,18 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
       members: [],
     });
     expect(result.text).not.toContain(value);
-    const short = await api.gql(admin, CREATE, { input: { name: 'SHORT', value: 'tiny-value' } });
+    const short = await api.gql(admin, CREATE_SECRET, { i: { name: 'SHORT', value: 'tiny-value' } });
     expect(short.body.data!.createSecret.maskedPreview).toBe('••••••••');
   });
 
   it('updateSecretValue rotates: version + 1, new preview, audit event in the same commit', async () => {
-    const created = await api.gql(admin, CREATE, {
-      input: { name: 'ROTATE_ME', value: 'first-value-000000000001' },
+    const created = await api.gql(admin, CREATE_SECRET, {
+      i: { name: 'ROTATE_ME', value: 'first-value-000000000001' },
     });
     const id = created.body.data!.createSecret.id as string;
-    const rotated = await api.gql(admin, ROTATE, { input: { id, value: 'second-value-00000000002' } });
+    const rotated = await api.gql(admin, UPDATE_SECRET_VALUE, {
+      i: { id, value: 'second-value-00000000002' },
+    });
     expect(rotated.body.data!.updateSecretValue).toMatchObject({
       id,
       version: 2,
@@ -77,12 +86,12 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
   });
 
   it('updateSecret edits display name and description without a new version', async () => {
-    const id = (await api.gql(admin, CREATE, { input: { name: 'EDIT_ME', value: 'edit-value' } })).body.data!
-      .createSecret.id;
-    const result = await api.gql(admin, UPDATE, {
-      input: { id, displayName: 'Edited', description: 'now described' },
+    const id = (await api.gql(admin, CREATE_SECRET, { i: { name: 'EDIT_ME', value: 'edit-value' } })).body
+      .data!.createSecret.id;
+    const result = await api.gql(admin, UPDATE_SECRET, {
+      i: { id, displayName: 'Edited', description: 'now described' },
     });
-    expect(result.body.data!.updateSecret).toEqual({
+    expect(result.body.data!.updateSecret).toMatchObject({
       id,
       displayName: 'Edited',
       description: 'now described',
@@ -91,10 +100,10 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
   });
 
   it('deleteSecret destroys every ciphertext; the audit trail stays', async () => {
-    const id = (await api.gql(admin, CREATE, { input: { name: 'DELETE_ME', value: 'delete-value' } })).body
+    const id = (await api.gql(admin, CREATE_SECRET, { i: { name: 'DELETE_ME', value: 'delete-value' } })).body
       .data!.createSecret.id;
-    await api.gql(admin, ROTATE, { input: { id, value: 'delete-value-2' } });
-    expect((await api.gql(admin, DELETE, { id })).body.data).toEqual({ deleteSecret: id });
+    await api.gql(admin, UPDATE_SECRET_VALUE, { i: { id, value: 'delete-value-2' } });
+    expect((await api.gql(admin, DELETE_SECRET, { id })).body.data).toEqual({ deleteSecret: id });
     expect(await api.dataSource.query('SELECT id FROM secret_versions WHERE secret_id = ?', [id])).toEqual(
       [],
     );
@@ -104,12 +113,12 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
       [id],
     )) as Array<{ action: string }>;
     expect(trail.map((e) => e.action)).toEqual(['secret.create', 'secret.update_value', 'secret.delete']);
-    expect(outcomeOf(await api.gql(admin, DELETE, { id }))).toBe('NOT_FOUND');
+    expect(outcomeOf(await api.gql(admin, DELETE_SECRET, { id }))).toBe('NOT_FOUND');
   });
 
   it('secret(id) returns metadata, and null for unknown ids', async () => {
-    const id = (await api.gql(admin, CREATE, { input: { name: 'READ_ME', value: 'read-value' } })).body.data!
-      .createSecret.id;
+    const id = (await api.gql(admin, CREATE_SECRET, { i: { name: 'READ_ME', value: 'read-value' } })).body
+      .data!.createSecret.id;
     expect((await api.gql(member, GET, { id })).body.data!.secret).toMatchObject({ id, name: 'READ_ME' });
     expect((await api.gql(member, GET, { id: '00000000-0000-0000-0000-000000000000' })).body.data).toEqual({
       secret: null,
@@ -118,8 +127,8 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
 
   it('secrets() pages with Relay cursors, filters by scope and name, hides system-managed unless asked', async () => {
     for (let i = 0; i < 7; i++)
-      await api.gql(admin, CREATE, { input: { name: `PAGE_${i}`, value: `page-value-${i}` } });
-    await api.gql(member, CREATE, { input: { name: 'PAGE_PERSONAL', value: 'mine', scope: 'PERSONAL' } });
+      await api.gql(admin, CREATE_SECRET, { i: { name: `PAGE_${i}`, value: `page-value-${i}` } });
+    await api.gql(member, CREATE_SECRET, { i: { name: 'PAGE_PERSONAL', value: 'mine', scope: 'PERSONAL' } });
     await api.gql(
       service,
       `mutation { registerSystemSecret(input: {integration: "github", name: "PAGE_SYSTEM", value: "gho_token"}) { id } }`,
@@ -196,75 +205,68 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
   });
 
   it('members: add, restrict, list, remove', async () => {
-    const id = (await api.gql(admin, CREATE, { input: { name: 'TEAM_KEY', value: 'team-value' } })).body.data!
-      .createSecret.id;
-    const added = await api.gql(
-      admin,
-      `mutation($input: AddSecretMemberInput!) { addSecretMember(input: $input) { members { userId role } } }`,
-      {
-        input: { secretId: id, userId: 'bob', role: 'ADMIN' },
-      },
-    );
+    const id = (await api.gql(admin, CREATE_SECRET, { i: { name: 'TEAM_KEY', value: 'team-value' } })).body
+      .data!.createSecret.id;
+    const added = await api.gql(admin, ADD_SECRET_MEMBER, {
+      i: { secretId: id, userId: 'bob', role: 'ADMIN' },
+    });
     expect(added.body.data!.addSecretMember.members).toEqual([{ userId: 'bob', role: 'ADMIN' }]);
     // Bob, a secret ADMIN member, may now rotate it although only a workspace member.
-    expect(outcomeOf(await api.gql(member, ROTATE, { input: { id, value: 'rotated-by-bob' } }))).toBe('OK');
-    const removed = await api.gql(
-      admin,
-      `mutation($input: RemoveSecretMemberInput!) { removeSecretMember(input: $input) { members { userId } } }`,
-      {
-        input: { secretId: id, userId: 'bob' },
-      },
-    );
+    expect(
+      outcomeOf(await api.gql(member, UPDATE_SECRET_VALUE, { i: { id, value: 'rotated-by-bob' } })),
+    ).toBe('OK');
+    const removed = await api.gql(admin, REMOVE_SECRET_MEMBER, {
+      i: { secretId: id, userId: 'bob' },
+    });
     expect(removed.body.data!.removeSecretMember.members).toEqual([]);
-    expect(outcomeOf(await api.gql(member, ROTATE, { input: { id, value: 'rotated-again' } }))).toBe(
+    expect(outcomeOf(await api.gql(member, UPDATE_SECRET_VALUE, { i: { id, value: 'rotated-again' } }))).toBe(
       'FORBIDDEN',
     );
-    const again = await api.gql(
-      admin,
-      `mutation($input: RemoveSecretMemberInput!) { removeSecretMember(input: $input) { id } }`,
-      {
-        input: { secretId: id, userId: 'bob' },
-      },
-    );
+    const again = await api.gql(admin, REMOVE_SECRET_MEMBER, {
+      i: { secretId: id, userId: 'bob' },
+    });
     expect(outcomeOf(again)).toBe('NOT_FOUND');
   });
 
-  it('system-managed secrets: register, refresh (new version), read-only for users, revoke', async () => {
-    const register = `mutation($input: RegisterSystemSecretInput!) { registerSystemSecret(input: $input) { id version systemManaged integration } }`;
-    const first = await api.gql(service, register, {
-      input: { integration: 'slack', name: 'SLACK_TOKEN', value: 'xoxb-1' },
+  it('system-managed secrets: REGISTER_SYSTEM_SECRET, refresh (new version), read-only for users, revoke', async () => {
+    const first = await api.gql(service, REGISTER_SYSTEM_SECRET, {
+      i: { integration: 'slack', name: 'SLACK_TOKEN', value: 'xoxb-1' },
     });
     expect(first.body.data!.registerSystemSecret).toMatchObject({
       version: 1,
       systemManaged: true,
       integration: 'slack',
     });
-    const refreshed = await api.gql(service, register, {
-      input: { integration: 'slack', name: 'SLACK_TOKEN', value: 'xoxb-2' },
+    const refreshed = await api.gql(service, REGISTER_SYSTEM_SECRET, {
+      i: { integration: 'slack', name: 'SLACK_TOKEN', value: 'xoxb-2' },
     });
     expect(refreshed.body.data!.registerSystemSecret.version).toBe(2);
     const id = first.body.data!.registerSystemSecret.id;
-    expect(outcomeOf(await api.gql(admin, ROTATE, { input: { id, value: 'hijack' } }))).toBe('FORBIDDEN');
-    expect(outcomeOf(await api.gql(admin, DELETE, { id }))).toBe('FORBIDDEN');
+    expect(outcomeOf(await api.gql(admin, UPDATE_SECRET_VALUE, { i: { id, value: 'hijack' } }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(outcomeOf(await api.gql(admin, DELETE_SECRET, { id }))).toBe('FORBIDDEN');
     expect(
       outcomeOf(
-        await api.gql(service, register, {
-          input: { integration: 'other', name: 'SLACK_TOKEN', value: 'x' },
+        await api.gql(service, REGISTER_SYSTEM_SECRET, {
+          i: { integration: 'other', name: 'SLACK_TOKEN', value: 'x' },
         }),
       ),
     ).toBe('CONFLICT');
-    const revoke = `mutation($input: RevokeSystemSecretInput!) { revokeSystemSecret(input: $input) }`;
     expect(
-      (await api.gql(service, revoke, { input: { integration: 'slack', name: 'SLACK_TOKEN' } })).body.data,
+      (await api.gql(service, REVOKE_SYSTEM_SECRET, { i: { integration: 'slack', name: 'SLACK_TOKEN' } }))
+        .body.data,
     ).toEqual({ revokeSystemSecret: id });
     expect(
-      outcomeOf(await api.gql(service, revoke, { input: { integration: 'slack', name: 'SLACK_TOKEN' } })),
+      outcomeOf(
+        await api.gql(service, REVOKE_SYSTEM_SECRET, { i: { integration: 'slack', name: 'SLACK_TOKEN' } }),
+      ),
     ).toBe('NOT_FOUND');
   });
 
   it('checkSecretReferences answers which scope serves each name, and what is missing', async () => {
-    await api.gql(admin, CREATE, { input: { name: 'REF_SHARED', value: 'shared' } });
-    await api.gql(member, CREATE, { input: { name: 'REF_MINE', value: 'mine', scope: 'PERSONAL' } });
+    await api.gql(admin, CREATE_SECRET, { i: { name: 'REF_SHARED', value: 'shared' } });
+    await api.gql(member, CREATE_SECRET, { i: { name: 'REF_MINE', value: 'mine', scope: 'PERSONAL' } });
     const check = `query($names: [String!]!, $runAs: RunAsInput!) { checkSecretReferences(names: $names, runAs: $runAs) { resolvable { name scope } missing } }`;
     const asBob = await api.gql(member, check, {
       names: ['REF_SHARED', 'REF_MINE', 'REF_NOPE'],
@@ -297,36 +299,40 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
     ['an oversized value', { name: 'HUGE', value: 'x'.repeat(64 * 1024 + 1) }, 'value'],
     ['an overlong description', { name: 'DESC', value: 'v', description: 'd'.repeat(2049) }, 'description'],
   ])('createSecret refuses %s with BAD_USER_INPUT naming the field', async (_label, input, field) => {
-    const result = await api.gql(admin, CREATE, { input });
+    const result = await api.gql(admin, CREATE_SECRET, { i: input });
     expect(outcomeOf(result)).toBe('BAD_USER_INPUT');
     expect(result.body.errors![0]!.extensions!.field).toBe(field);
   });
 
   it('a value of exactly the maximum size is accepted', async () => {
     expect(
-      outcomeOf(await api.gql(admin, CREATE, { input: { name: 'MAX_SIZE', value: 'y'.repeat(64 * 1024) } })),
+      outcomeOf(
+        await api.gql(admin, CREATE_SECRET, { i: { name: 'MAX_SIZE', value: 'y'.repeat(64 * 1024) } }),
+      ),
     ).toBe('OK');
   });
 
   it('a duplicate name in the same scope is CONFLICT; names are case-sensitive', async () => {
-    await api.gql(admin, CREATE, { input: { name: 'DUP_KEY', value: 'one' } });
-    expect(outcomeOf(await api.gql(admin, CREATE, { input: { name: 'DUP_KEY', value: 'two' } }))).toBe(
+    await api.gql(admin, CREATE_SECRET, { i: { name: 'DUP_KEY', value: 'one' } });
+    expect(outcomeOf(await api.gql(admin, CREATE_SECRET, { i: { name: 'DUP_KEY', value: 'two' } }))).toBe(
       'CONFLICT',
     );
-    expect(outcomeOf(await api.gql(admin, CREATE, { input: { name: 'dup_key', value: 'three' } }))).toBe(
+    expect(outcomeOf(await api.gql(admin, CREATE_SECRET, { i: { name: 'dup_key', value: 'three' } }))).toBe(
       'OK',
     );
     expect(
       outcomeOf(
-        await api.gql(admin, CREATE, { input: { name: 'DUP_KEY', value: 'four', scope: 'PERSONAL' } }),
+        await api.gql(admin, CREATE_SECRET, { i: { name: 'DUP_KEY', value: 'four', scope: 'PERSONAL' } }),
       ),
     ).toBe('OK');
   });
 
   it('unknown ids are NOT_FOUND, a bad cursor or page size BAD_USER_INPUT, no token UNAUTHENTICATED', async () => {
     const unknown = '11111111-1111-1111-1111-111111111111';
-    expect(outcomeOf(await api.gql(admin, ROTATE, { input: { id: unknown, value: 'v' } }))).toBe('NOT_FOUND');
-    expect(outcomeOf(await api.gql(admin, UPDATE, { input: { id: unknown, displayName: 'x' } }))).toBe(
+    expect(outcomeOf(await api.gql(admin, UPDATE_SECRET_VALUE, { i: { id: unknown, value: 'v' } }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(outcomeOf(await api.gql(admin, UPDATE_SECRET, { i: { id: unknown, displayName: 'x' } }))).toBe(
       'NOT_FOUND',
     );
     expect(outcomeOf(await api.gql(admin, LIST, { after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');

@@ -10,6 +10,17 @@ import { SecretVersionEntity } from '../../services/storage/entities/secret-vers
 import { outcomeOf } from '../api/api-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { AUDIT_EVENT_FIELDS, CANARY, startEventKindsEnv, WS, type EventKindsEnv } from './event-kinds-env.js';
+import {
+  ADD_SECRET_MEMBER,
+  CREATE_SECRET,
+  DELETE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  REMOVE_SECRET_MEMBER,
+  REVOKE_SYSTEM_SECRET,
+  UPDATE_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
 /** The stored fields a case states exactly; chain fields, id and time are checked apart. */
 type Fields = Omit<AuditEventRow, 'id' | 'chainId' | 'chainSeq' | 'prevHash' | 'hash' | 'occurredAt'>;
@@ -54,15 +65,6 @@ interface EventCase {
   act(env: EventKindsEnv, rid: string): Promise<Acted>;
 }
 
-const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id version } }`;
-const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { version } }`;
-const EDIT = `mutation($i: UpdateSecretInput!) { updateSecret(input: $i) { version } }`;
-const DELETE = `mutation($id: ID!) { deleteSecret(id: $id) }`;
-const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
-const REGISTER = `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id version } }`;
-const REVOKE = `mutation($i: RevokeSystemSecretInput!) { revokeSystemSecret(input: $i) }`;
-const ADD_MEMBER = `mutation($i: AddSecretMemberInput!) { addSecretMember(input: $i) { id } }`;
-const REMOVE_MEMBER = `mutation($i: RemoveSecretMemberInput!) { removeSecretMember(input: $i) { id } }`;
 const LIST = `query($f: SecretFilter) { secrets(filter: $f) { edges { node { id name } } } }`;
 
 /** Runs a preparatory operation under its own request id, so it never mixes with the case's records. */
@@ -79,11 +81,11 @@ async function setup(
 
 /** A workspace secret made by alice (admin), optionally rotated; its value carries the canary. */
 async function workspaceSecret(env: EventKindsEnv, name: string, rotations = 0): Promise<string> {
-  const { createSecret } = await setup(env, env.tokens.admin, CREATE, {
+  const { createSecret } = await setup(env, env.tokens.admin, CREATE_SECRET, {
     i: { name, value: `${CANARY}-${name}-v1` },
   });
   for (let v = 2; v <= rotations + 1; v += 1) {
-    await setup(env, env.tokens.admin, ROTATE, {
+    await setup(env, env.tokens.admin, UPDATE_SECRET_VALUE, {
       i: { id: createSecret!.id, value: `${CANARY}-${name}-v${v}` },
     });
   }
@@ -92,7 +94,7 @@ async function workspaceSecret(env: EventKindsEnv, name: string, rotations = 0):
 
 /** A system-managed secret registered by the integration service. */
 async function systemSecret(env: EventKindsEnv, name: string): Promise<string> {
-  const { registerSystemSecret } = await setup(env, env.tokens.service, REGISTER, {
+  const { registerSystemSecret } = await setup(env, env.tokens.service, REGISTER_SYSTEM_SECRET, {
     i: { integration: 'github', name, value: `${CANARY}-${name}` },
   });
   return registerSystemSecret!.id;
@@ -126,7 +128,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'OK',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.admin, rid, CREATE, {
+      const r = await env.gql(env.tokens.admin, rid, CREATE_SECRET, {
         i: { name: 'K_CREATE', value: `${CANARY}-c` },
       });
       const id = r.body.data?.createSecret?.id;
@@ -151,7 +153,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'OK',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.member, rid, CREATE, {
+      const r = await env.gql(env.tokens.member, rid, CREATE_SECRET, {
         i: { name: 'K_CREATE_P', value: `${CANARY}-p`, scope: 'PERSONAL' },
       });
       const id = r.body.data?.createSecret?.id;
@@ -176,7 +178,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'FORBIDDEN',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.member, rid, CREATE, {
+      const r = await env.gql(env.tokens.member, rid, CREATE_SECRET, {
         i: { name: 'K_CREATE_NO', value: `${CANARY}-n` },
       });
       return {
@@ -200,7 +202,9 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_ROTATE');
-      const r = await env.gql(env.tokens.admin, rid, ROTATE, { i: { id, value: `${CANARY}-r2` } });
+      const r = await env.gql(env.tokens.admin, rid, UPDATE_SECRET_VALUE, {
+        i: { id, value: `${CANARY}-r2` },
+      });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -223,7 +227,9 @@ const CASES: EventCase[] = [
     answer: 'FORBIDDEN',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_ROTATE_NO');
-      const r = await env.gql(env.tokens.member, rid, ROTATE, { i: { id, value: `${CANARY}-x` } });
+      const r = await env.gql(env.tokens.member, rid, UPDATE_SECRET_VALUE, {
+        i: { id, value: `${CANARY}-x` },
+      });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -246,7 +252,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'NOT_FOUND',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.admin, rid, ROTATE, {
+      const r = await env.gql(env.tokens.admin, rid, UPDATE_SECRET_VALUE, {
         i: { id: '00000000-0000-4000-8000-000000000000', value: `${CANARY}-x` },
       });
       return {
@@ -261,7 +267,9 @@ const CASES: EventCase[] = [
     answer: 'NOT_FOUND',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_ROTATE_OUTSIDE');
-      const r = await env.gql(env.tokens.outsider, rid, ROTATE, { i: { id, value: `${CANARY}-x` } });
+      const r = await env.gql(env.tokens.outsider, rid, UPDATE_SECRET_VALUE, {
+        i: { id, value: `${CANARY}-x` },
+      });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -283,7 +291,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_EDIT', 1);
-      const r = await env.gql(env.tokens.admin, rid, EDIT, {
+      const r = await env.gql(env.tokens.admin, rid, UPDATE_SECRET, {
         i: { id, displayName: 'Edited', description: 'd' },
       });
       return {
@@ -308,7 +316,7 @@ const CASES: EventCase[] = [
     answer: 'FORBIDDEN',
     async act(env, rid) {
       const id = await systemSecret(env, 'K_EDIT_SYS');
-      const r = await env.gql(env.tokens.admin, rid, EDIT, { i: { id, description: 'no' } });
+      const r = await env.gql(env.tokens.admin, rid, UPDATE_SECRET, { i: { id, description: 'no' } });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -332,7 +340,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_DELETE', 2);
-      const r = await env.gql(env.tokens.admin, rid, DELETE, { id });
+      const r = await env.gql(env.tokens.admin, rid, DELETE_SECRET, { id });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -355,7 +363,7 @@ const CASES: EventCase[] = [
     answer: 'FORBIDDEN',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_DELETE_NO');
-      const r = await env.gql(env.tokens.member, rid, DELETE, { id });
+      const r = await env.gql(env.tokens.member, rid, DELETE_SECRET, { id });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -379,7 +387,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_MEMBER_ADD');
-      const r = await env.gql(env.tokens.admin, rid, ADD_MEMBER, {
+      const r = await env.gql(env.tokens.admin, rid, ADD_SECRET_MEMBER, {
         i: { secretId: id, userId: 'bob', role: 'MEMBER' },
       });
       return {
@@ -405,8 +413,12 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_MEMBER_RM');
-      await setup(env, env.tokens.admin, ADD_MEMBER, { i: { secretId: id, userId: 'carol', role: 'ADMIN' } });
-      const r = await env.gql(env.tokens.admin, rid, REMOVE_MEMBER, { i: { secretId: id, userId: 'carol' } });
+      await setup(env, env.tokens.admin, ADD_SECRET_MEMBER, {
+        i: { secretId: id, userId: 'carol', role: 'ADMIN' },
+      });
+      const r = await env.gql(env.tokens.admin, rid, REMOVE_SECRET_MEMBER, {
+        i: { secretId: id, userId: 'carol' },
+      });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -430,7 +442,7 @@ const CASES: EventCase[] = [
     answer: 'FORBIDDEN',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_MEMBER_NO');
-      const r = await env.gql(env.tokens.member, rid, ADD_MEMBER, {
+      const r = await env.gql(env.tokens.member, rid, ADD_SECRET_MEMBER, {
         i: { secretId: id, userId: 'bob', role: 'ADMIN' },
       });
       return {
@@ -456,7 +468,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const oldId = await workspaceSecret(env, 'K_IMP_OLD');
-      const r = await env.gql(env.tokens.admin, rid, IMPORT, {
+      const r = await env.gql(env.tokens.admin, rid, IMPORT_SECRETS, {
         i: { dotenv: `K_IMP_NEW=${CANARY}-new\nK_IMP_OLD="${CANARY}-old"\n`, onConflict: 'OVERWRITE' },
       });
       const listed = await setup(env, env.tokens.admin, LIST, { f: { nameContains: 'K_IMP_NEW' } });
@@ -478,7 +490,7 @@ const CASES: EventCase[] = [
     answer: 'FORBIDDEN',
     async act(env, rid) {
       const id = await systemSecret(env, 'K_IMP_SYS');
-      const r = await env.gql(env.tokens.admin, rid, IMPORT, {
+      const r = await env.gql(env.tokens.admin, rid, IMPORT_SECRETS, {
         i: { dotenv: `K_IMP_FRESH=${CANARY}-f\nK_IMP_SYS=${CANARY}-sys\n`, onConflict: 'OVERWRITE' },
       });
       return {
@@ -503,7 +515,9 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'FORBIDDEN',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.member, rid, IMPORT, { i: { dotenv: `K_IMP_NO=${CANARY}` } });
+      const r = await env.gql(env.tokens.member, rid, IMPORT_SECRETS, {
+        i: { dotenv: `K_IMP_NO=${CANARY}` },
+      });
       return {
         answer: outcomeOf(r),
         expected: [
@@ -517,7 +531,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'OK',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.service, rid, REGISTER, {
+      const r = await env.gql(env.tokens.service, rid, REGISTER_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_NEW', value: `${CANARY}-s` },
       });
       const id = r.body.data?.registerSystemSecret?.id;
@@ -543,7 +557,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await systemSecret(env, 'K_SYS_REFRESH');
-      const r = await env.gql(env.tokens.service, rid, REGISTER, {
+      const r = await env.gql(env.tokens.service, rid, REGISTER_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_REFRESH', value: `${CANARY}-s2` },
       });
       return {
@@ -568,7 +582,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'FORBIDDEN',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.admin, rid, REGISTER, {
+      const r = await env.gql(env.tokens.admin, rid, REGISTER_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_NO', value: `${CANARY}-s` },
       });
       return {
@@ -592,7 +606,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const id = await systemSecret(env, 'K_SYS_REVOKE');
-      const r = await env.gql(env.tokens.service, rid, REVOKE, {
+      const r = await env.gql(env.tokens.service, rid, REVOKE_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_REVOKE' },
       });
       return {
@@ -616,7 +630,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'FORBIDDEN',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.admin, rid, REVOKE, {
+      const r = await env.gql(env.tokens.admin, rid, REVOKE_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_KEEP' },
       });
       return {
@@ -639,7 +653,7 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'NOT_FOUND',
     async act(env, rid) {
-      const r = await env.gql(env.tokens.service, rid, REVOKE, {
+      const r = await env.gql(env.tokens.service, rid, REVOKE_SYSTEM_SECRET, {
         i: { integration: 'github', name: 'K_SYS_NONE' },
       });
       return {
@@ -671,7 +685,9 @@ const CASES: EventCase[] = [
     via: 'graphql',
     answer: 'UNAUTHENTICATED',
     async act(env, rid) {
-      const r = await env.gql(bearer?.(env), rid, CREATE, { i: { name: 'K_ANON', value: `${CANARY}-a` } });
+      const r = await env.gql(bearer?.(env), rid, CREATE_SECRET, {
+        i: { name: 'K_ANON', value: `${CANARY}-a` },
+      });
       return {
         answer: outcomeOf(r),
         expected: [{ action: 'auth.denied', outcome: 'DENIED', ...ANONYMOUS, reason }],
@@ -773,7 +789,7 @@ const CASES: EventCase[] = [
     answer: 'OK',
     async act(env, rid) {
       const wsId = await workspaceSecret(env, 'K_RES_WS', 1);
-      const { createSecret } = await setup(env, env.tokens.admin, CREATE, {
+      const { createSecret } = await setup(env, env.tokens.admin, CREATE_SECRET, {
         i: { name: 'K_RES_MINE', value: `${CANARY}-mine`, scope: 'PERSONAL' },
       });
       const { error, response } = await env.resolve('alpha', rid, run('run-ok'), ['K_RES_WS', 'K_RES_MINE']);
@@ -829,7 +845,7 @@ const CASES: EventCase[] = [
     answer: 'PERMISSION_DENIED',
     async act(env, rid) {
       const id = await workspaceSecret(env, 'K_RES_RESTRICTED');
-      await setup(env, env.tokens.admin, ADD_MEMBER, {
+      await setup(env, env.tokens.admin, ADD_SECRET_MEMBER, {
         i: { secretId: id, userId: 'carol', role: 'MEMBER' },
       });
       const { error } = await env.resolve('alpha', rid, run('run-restricted'), ['K_RES_RESTRICTED']);

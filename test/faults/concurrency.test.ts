@@ -4,9 +4,13 @@ import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import { outcomeOf, startApi, type ApiHarness } from '../api/api-harness.js';
 import { countRows, DATABASE_KINDS } from '../support/databases.js';
 import { pollUntil } from './support/crash-process.js';
+import {
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
-const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id version } }`;
-const ROTATE = `mutation($input: UpdateSecretValueInput!) { updateSecretValue(input: $input) { id version } }`;
 const WRITERS = 100;
 const CREATORS = 30;
 
@@ -30,13 +34,13 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
     );
 
   it(`${WRITERS} parallel updateSecretValue: versions 1..${WRITERS + 1} without gap or duplicate, the last one current`, async () => {
-    const created = await api.gql(admin, CREATE, { input: { name: 'RACED', value: 'value-initial' } });
+    const created = await api.gql(admin, CREATE_SECRET, { i: { name: 'RACED', value: 'value-initial' } });
     expect(outcomeOf(created)).toBe('OK');
     const id = created.body.data!.createSecret.id as string;
 
     const values = Array.from({ length: WRITERS }, (_, i) => `value-${i}-${'z'.repeat(i % 7)}`);
     const results = await Promise.all(
-      values.map((value) => api.gql(admin, ROTATE, { input: { id, value } })),
+      values.map((value) => api.gql(admin, UPDATE_SECRET_VALUE, { i: { id, value } })),
     );
     expect(results.map(outcomeOf)).toEqual(values.map(() => 'OK'));
 
@@ -72,7 +76,7 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   it(`${CREATORS} parallel createSecret of one name: one success, CONFLICT for the rest, one row`, async () => {
     const results = await Promise.all(
       Array.from({ length: CREATORS }, (_, i) =>
-        api.gql(admin, CREATE, { input: { name: 'ONLY_ONCE', value: `candidate-${i}` } }),
+        api.gql(admin, CREATE_SECRET, { i: { name: 'ONLY_ONCE', value: `candidate-${i}` } }),
       ),
     );
     const outcomes = results.map(outcomeOf);
@@ -97,7 +101,7 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   });
 
   it('parallel first registrations of one system secret: all succeed, one secret, one version each', async () => {
-    const REGISTER = `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id version } }`;
+    const REGISTER = REGISTER_SYSTEM_SECRET;
     const service = await api.token({ sub: 'svc-ci', wid: 'ws-c', scope: 'secrets:system' });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
@@ -115,10 +119,10 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   });
 
   it("mixed writes to one workspace all go through, though each moves the workspace's one generation row", async () => {
-    const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+    const IMPORT = IMPORT_SECRETS;
     // A workspace of its own: the other tests count this suite's audit records.
     const owner = await api.token({ sub: 'alice', wid: 'ws-mixed', role: 'admin' });
-    const shared = await api.gql(owner, CREATE, { input: { name: 'MIXED_SHARED', value: 'v0' } });
+    const shared = await api.gql(owner, CREATE_SECRET, { i: { name: 'MIXED_SHARED', value: 'v0' } });
     expect(outcomeOf(shared)).toBe('OK');
     const id = shared.body.data!.createSecret.id as string;
     const generationBefore = await countRows(
@@ -130,10 +134,10 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
     // after row locks the others hold.
     const writes = [
       ...Array.from({ length: 20 }, (_, i) =>
-        api.gql(owner, CREATE, { input: { name: `MIXED_NEW_${i}`, value: `new-${i}` } }),
+        api.gql(owner, CREATE_SECRET, { i: { name: `MIXED_NEW_${i}`, value: `new-${i}` } }),
       ),
       ...Array.from({ length: 20 }, (_, i) =>
-        api.gql(owner, ROTATE, { input: { id, value: `rotated-${i}` } }),
+        api.gql(owner, UPDATE_SECRET_VALUE, { i: { id, value: `rotated-${i}` } }),
       ),
       ...Array.from({ length: 4 }, (_, i) =>
         api.gql(owner, IMPORT, {
@@ -154,7 +158,7 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   });
 
   it('two OVERWRITE imports of the same names in opposite orders both go through', async () => {
-    const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+    const IMPORT = IMPORT_SECRETS;
     const names = Array.from({ length: 40 }, (_, i) => `CROSSED_${i}`);
     const dotenv = (tag: string, order: string[]) => order.map((n) => `${n}=${tag}-${n}`).join('\n');
     expect(outcomeOf(await api.gql(admin, IMPORT, { i: { dotenv: dotenv('v1', names) } }))).toBe('OK');
@@ -185,7 +189,7 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
     ];
     const results = await Promise.all(
       attempts.map(([token, scope], i) =>
-        api.gql(token, CREATE, { input: { name: 'PER_SCOPE', scope, value: `v-${i}` } }),
+        api.gql(token, CREATE_SECRET, { i: { name: 'PER_SCOPE', scope, value: `v-${i}` } }),
       ),
     );
     const outcomes = results.map(outcomeOf);
@@ -218,7 +222,7 @@ describe('a deadlock chosen as victim on mariadb', () => {
   afterAll(() => api?.close());
 
   it('is retried inside the service: the caller gets its new version, not INTERNAL', async () => {
-    const created = await api.gql(admin, CREATE, { input: { name: 'DEADLOCKED', value: 'first' } });
+    const created = await api.gql(admin, CREATE_SECRET, { i: { name: 'DEADLOCKED', value: 'first' } });
     const id = created.body.data!.createSecret.id as string;
     const url = (api.dataSource.options as { url: string }).url;
     const other = await createConnection(url);
@@ -233,7 +237,7 @@ describe('a deadlock chosen as victim on mariadb', () => {
         api.runtime.auditLog.chainId,
       ]);
       // The rotation locks the secret row, writes its version, then waits for the chain head…
-      const rotation = api.gql(admin, ROTATE, { input: { id, value: 'second' } });
+      const rotation = api.gql(admin, UPDATE_SECRET_VALUE, { i: { id, value: 'second' } });
       await pollUntil(
         async () => {
           const [rows] = await watcher.query(

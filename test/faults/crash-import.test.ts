@@ -17,11 +17,10 @@ import {
 } from './support/crash-database.js';
 import type { CliProcess } from '../support/cli-process.js';
 import { pollUntil, startCliApi, type CliApi } from './support/crash-process.js';
+import { CREATE_SECRET, IMPORT_SECRETS } from '../support/graphql-documents.js';
 
 const LINES = 1_000;
 const PREFIX = 'CRASH_IMPORT_';
-const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
-const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id } }`;
 const MAX_ATTEMPTS = 4;
 const MISSED = 'missed' as const;
 const COUNT_IMPORTED = `SELECT COUNT(*) AS n FROM secrets WHERE name LIKE '${PREFIX}%'`;
@@ -113,7 +112,7 @@ describe.concurrent.each(DATABASE_KINDS)(
           first = await startApi();
           // Committed before the crash, and must come through it untouched.
           for (const name of ['BEFORE_ONE', 'BEFORE_TWO']) {
-            const created = await first.gql(CREATE, { input: { name, value: `${name}-value` } });
+            const created = await first.gql(CREATE_SECRET, { i: { name, value: `${name}-value` } });
             expect(created.data).toBeTruthy();
           }
 
@@ -122,7 +121,7 @@ describe.concurrent.each(DATABASE_KINDS)(
           expect(baseline.writing).toBe(false);
           answered = false;
           // The bare Response: it counts as answered as soon as it arrives, body unread.
-          request = first.post(IMPORT, { i: { dotenv } }).then(
+          request = first.post(IMPORT_SECRETS, { i: { dotenv } }).then(
             (response) => {
               answered = true;
               return response.status;
@@ -189,7 +188,7 @@ describe.concurrent.each(DATABASE_KINDS)(
         // The same database, a new process: it serves, and the same import now goes through
         // (SKIP, as a client re-sending an import whose answer it lost should).
         const second = await startApi();
-        const rerun = await second.gql(IMPORT, { i: { dotenv, onConflict: 'SKIP' } });
+        const rerun = await second.gql(IMPORT_SECRETS, { i: { dotenv, onConflict: 'SKIP' } });
         expect(rerun.data?.importSecrets).toEqual({
           created: LINES - imported,
           updated: 0,

@@ -13,6 +13,7 @@ import { outcomeOf, type GraphQLResult } from '../api/api-harness.js';
 import { spawnCli, waitFor } from '../support/cli-process.js';
 import { createPrivateMariaDb, type PrivateMariaDb } from './support/private-mariadb.js';
 import { startOutageServices, type OutageServices } from './support/outage-services.js';
+import { CREATE_SECRET, UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 /**
  * Not a performance figure: an upper bound that tells "failed at once" from "hung until
@@ -28,8 +29,6 @@ const POOL_SIZE = 10;
 /** createDataSource's mysql2 connect timeout: how long opening a connection to a silent server lasts. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
-const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id version } }`;
-const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { version } }`;
 const LIST = `query { secrets(first: 5) { edges { node { id name version } } } }`;
 
 const valueOf = (name: string, version: number) => `value-of-${name}-v${version}`;
@@ -68,14 +67,14 @@ function startWriters(s: OutageServices, bearer: string, prefix: string, count =
   const worker = async () => {
     while (!stopped) {
       const name = `${prefix}_${next++}`;
-      const created = await s.gql(bearer, CREATE, { i: { name, value: valueOf(name, 1) } });
+      const created = await s.gql(bearer, CREATE_SECRET, { i: { name, value: valueOf(name, 1) } });
       if (outcomeOf(created) !== 'OK') {
         failed++;
         errors.push(created);
         continue;
       }
       acknowledged.set(name, 1);
-      const rotated = await s.gql(bearer, ROTATE, {
+      const rotated = await s.gql(bearer, UPDATE_SECRET_VALUE, {
         i: { id: created.body.data!.createSecret.id, value: valueOf(name, 2) },
       });
       if (outcomeOf(rotated) !== 'OK') {
@@ -150,7 +149,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
       expect(query.ms).toBeLessThan(FAIL_FAST_MS);
 
       const mutation = await timed(() =>
-        s.gql(bearer, CREATE, { i: { name: 'DURING_OUTAGE', value: 'never-stored' } }),
+        s.gql(bearer, CREATE_SECRET, { i: { name: 'DURING_OUTAGE', value: 'never-stored' } }),
       );
       expectRetryableGraphQLError(mutation.result);
       expect(mutation.ms).toBeLessThan(FAIL_FAST_MS);
@@ -176,7 +175,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
       await waitFor(async () => {
         expect(outcomeOf(await s.gql(bearer, LIST))).toBe('OK');
       }, RECOVERY_MS);
-      const after = await s.gql(bearer, CREATE, { i: { name: 'AFTER', value: valueOf('AFTER', 1) } });
+      const after = await s.gql(bearer, CREATE_SECRET, { i: { name: 'AFTER', value: valueOf('AFTER', 1) } });
       expect(outcomeOf(after)).toBe('OK');
 
       // Nothing half-written: every version belongs to a secret, every secret's current
@@ -280,7 +279,7 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
     try {
       const workspaceId = 'ws-outage-statement';
       const bearer = await r.token('alice', workspaceId);
-      const created = await r.gql(bearer, CREATE, {
+      const created = await r.gql(bearer, CREATE_SECRET, {
         i: { name: 'FROZEN_KEY', value: valueOf('FROZEN_KEY', 1) },
       });
       expect(outcomeOf(created)).toBe('OK');

@@ -12,6 +12,13 @@ import { outcomeOf, postGraphQL, startApi, type ApiHarness, type GraphQLResult }
 import { DATABASE_KINDS } from '../support/databases.js';
 import { hostileString, hostileVariable, toJsonText } from './support/hostile-arbitraries.js';
 import { expectSafeAnswer, expectServing } from './support/hostile-invariants.js';
+import {
+  ADD_SECRET_MEMBER,
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
 /** Sent only in value fields (secret values, .env values); must never come back or be logged. */
 const CANARY = 'CANARY-fuzz-9a4c7e21-value';
@@ -20,15 +27,13 @@ const CANARY_NUMBER = 918273645;
 /** Runs per property: a few seconds per database, fresh inputs every run (fast-check prints the seed of a failure). */
 const RUNS = 50;
 
-const CREATE = 'mutation($i: CreateSecretInput!) { createSecret(input: $i) { id name } }';
-const IMPORT = 'mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }';
 /** Operations whose variables the shape fuzzer fills; between them they take every input type. */
 const OPERATIONS = [
-  CREATE,
-  IMPORT,
-  'mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }',
-  'mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id } }',
-  'mutation($i: AddSecretMemberInput!) { addSecretMember(input: $i) { id } }',
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  UPDATE_SECRET_VALUE,
+  REGISTER_SYSTEM_SECRET,
+  ADD_SECRET_MEMBER,
   'query($n: [String!]!, $r: RunAsInput!) { checkSecretReferences(names: $n, runAs: $r) { missing } }',
   'query($f: SecretFilter, $first: Int, $after: String) { secrets(filter: $f, first: $first, after: $after) { totalCount } }',
   'query($id: ID!) { secret(id: $id) { id } }',
@@ -68,7 +73,7 @@ describe.each(DATABASE_KINDS)('hostile input fuzzing over HTTP (%s)', (kind) => 
     const created = new Set<string>();
     await fc.assert(
       fc.asyncProperty(hostileString(), async (name) => {
-        const r = await api.gql(bearer, CREATE, { i: { name, value: CANARY } });
+        const r = await api.gql(bearer, CREATE_SECRET, { i: { name, value: CANARY } });
         expectSafeAnswer(r, CANARY);
         if (!SECRET_NAME_PATTERN.test(name)) {
           expect(outcomeOf(r)).toBe('BAD_USER_INPUT');
@@ -125,7 +130,7 @@ describe.each(DATABASE_KINDS)('hostile input fuzzing over HTTP (%s)', (kind) => 
             expect(error).toBeInstanceOf(DomainError);
             refusedAt = (error as DomainError).details.line;
           }
-          const r = await api.gql(bearer, IMPORT, { i: { dotenv, onConflict: 'OVERWRITE' } });
+          const r = await api.gql(bearer, IMPORT_SECRETS, { i: { dotenv, onConflict: 'OVERWRITE' } });
           expectSafeAnswer(r, CANARY);
           if (refusedAt !== 'ok') {
             expect(outcomeOf(r)).toBe('BAD_USER_INPUT');
@@ -172,20 +177,20 @@ describe.each(DATABASE_KINDS)('hostile input fuzzing over HTTP (%s)', (kind) => 
         numRuns: RUNS,
         // Always tried: values in wrong types, which graphql-js quotes in its coercion messages.
         examples: [
-          [CREATE, { i: { name: 'PIN', value: CANARY_NUMBER } }, undefined],
+          [CREATE_SECRET, { i: { name: 'PIN', value: CANARY_NUMBER } }, undefined],
           // More than graphql-js's 50 coercion errors: its "error limit reached" error has no code of its own.
           [OPERATIONS[5]!, { n: Array.from({ length: 100 }, () => null), r: { userId: 'u' } }, undefined],
-          [CREATE, { i: { name: 'LIST', value: [CANARY] } }, undefined],
-          [CREATE, { i: { name: 7, value: `${CANARY}; String cannot represent "x"` } }, undefined],
+          [CREATE_SECRET, { i: { name: 'LIST', value: [CANARY] } }, undefined],
+          [CREATE_SECRET, { i: { name: 7, value: `${CANARY}; String cannot represent "x"` } }, undefined],
           [OPERATIONS[6]!, { first: { value: CANARY } }, undefined],
-          [IMPORT, { i: { dotenv: `A=${CANARY}`, onConflict: CANARY } }, undefined],
+          [IMPORT_SECRETS, { i: { dotenv: `A=${CANARY}`, onConflict: CANARY } }, undefined],
           // Apollo answers a bad persisted-query extension with uncoded errors.
           [
-            CREATE,
+            CREATE_SECRET,
             { i: { name: 'APQ', value: CANARY } },
             { persistedQuery: { version: 1, sha256Hash: 'x' } },
           ],
-          [CREATE, { i: { name: 'APQ', value: CANARY } }, { persistedQuery: { version: 2 } }],
+          [CREATE_SECRET, { i: { name: 'APQ', value: CANARY } }, { persistedQuery: { version: 2 } }],
         ],
       },
     );
@@ -283,7 +288,7 @@ describe.each(DATABASE_KINDS)('hostile input fuzzing over HTTP (%s)', (kind) => 
         const body = insideValue
           ? Buffer.concat([
               Buffer.from(
-                `{"query":${JSON.stringify(CREATE)},"variables":{"i":{"name":"${name}","value":"${CANARY}`,
+                `{"query":${JSON.stringify(CREATE_SECRET)},"variables":{"i":{"name":"${name}","value":"${CANARY}`,
               ),
               bytes,
               Buffer.from('"}}}'),

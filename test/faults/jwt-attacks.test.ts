@@ -4,9 +4,9 @@ import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startHostileJwks, type HostileJwks } from './support/hostile-jwks.js';
 import { buildAttacks, type Attack, type Signer } from './support/hostile-tokens.js';
+import { CREATE_SECRET } from '../support/graphql-documents.js';
 
 const CANARY = 'CANARY-jwt-0b7c41d9-value';
-const CREATE = 'mutation($i: CreateSecretInput!) { createSecret(input: $i) { id name } }';
 
 interface Outcome {
   name: string;
@@ -26,7 +26,7 @@ describe.each(DATABASE_KINDS)('JWT attacks over HTTP (%s)', (kind) => {
 
     const send = (token: string, requestId: string, value: string) =>
       api.post(
-        { query: CREATE, variables: { i: { name: `N_${requestId.replace(/-/g, '_')}`, value } } },
+        { query: CREATE_SECRET, variables: { i: { name: `N_${requestId.replace(/-/g, '_')}`, value } } },
         { authorization: `Bearer ${token}`, 'x-request-id': requestId },
       );
 
@@ -125,11 +125,11 @@ describe.each(DATABASE_KINDS)('JWT attacks over HTTP (%s)', (kind) => {
 
     it('a missing token and a non-bearer scheme are refused and audited too', async () => {
       const none = await api.post(
-        { query: CREATE, variables: { i: { name: 'NONE', value: CANARY } } },
+        { query: CREATE_SECRET, variables: { i: { name: 'NONE', value: CANARY } } },
         { 'x-request-id': 'jwt-none' },
       );
       const basic = await api.post(
-        { query: CREATE, variables: { i: { name: 'BASIC', value: CANARY } } },
+        { query: CREATE_SECRET, variables: { i: { name: 'BASIC', value: CANARY } } },
         { authorization: 'Basic bWFsbG9yeTpodW50ZXIy', 'x-request-id': 'jwt-basic' },
       );
       expect([none, basic].map((r) => r.body.errors?.[0]?.extensions?.code)).toEqual([
@@ -179,7 +179,7 @@ describe.each(DATABASE_KINDS)('identity provider down (%s)', (kind) => {
 
   it('a well-formed token is answered retryable (not UNAUTHENTICATED), audited JWKS_UNAVAILABLE, token not logged', async () => {
     const r = await api.post(
-      { query: CREATE, variables: { i: { name: 'DOWN', value: CANARY } } },
+      { query: CREATE_SECRET, variables: { i: { name: 'DOWN', value: CANARY } } },
       { authorization: `Bearer ${token}`, 'x-request-id': 'jwt-idp-down' },
     );
     expect(r.body.data).toBeNull();

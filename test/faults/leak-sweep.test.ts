@@ -16,11 +16,13 @@ import { databaseUrlOf } from './support/crash-database.js';
 import { dumpEveryTable, sqliteFiles } from './support/leak-database-dump.js';
 import { freePort, spawnCli, untilReady, type CliProcess } from '../support/cli-process.js';
 import { canaryForms, findCanaries, newCanary, type Haystack } from './support/leak-search.js';
+import {
+  CREATE_SECRET,
+  IMPORT_SECRETS,
+  REGISTER_SYSTEM_SECRET,
+  UPDATE_SECRET_VALUE,
+} from '../support/graphql-documents.js';
 
-const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id name version maskedPreview } }`;
-const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id version maskedPreview } }`;
-const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created } }`;
-const REGISTER = `mutation($i: RegisterSystemSecretInput!) { registerSystemSecret(input: $i) { id maskedPreview } }`;
 const SECRET_FIELDS = 'id name displayName description scope systemManaged integration maskedPreview version';
 const AUDIT = `{ auditEvents(first: 100) { edges { node { id action outcome actorId secretName runner requestId } } } }`;
 
@@ -116,18 +118,26 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     };
 
     // Every write path that takes a value.
-    const created = await gql(admin, CREATE, { i: { name: 'CANARY_KEY', value: C_CREATE } });
+    const created = await gql(admin, CREATE_SECRET, { i: { name: 'CANARY_KEY', value: C_CREATE } });
     const id = created.data?.createSecret?.id as string;
     expect(id).toBeTruthy();
-    expect((await gql(admin, ROTATE, { i: { id, value: C_ROTATE } })).data?.updateSecretValue?.version).toBe(
-      2,
-    );
     expect(
-      (await gql(admin, IMPORT, { i: { dotenv: `IMPORTED="${C_IMPORT}"\nexport PLAIN=not-a-canary\n` } }))
-        .data,
-    ).toEqual({ importSecrets: { created: 2 } });
+      (await gql(admin, UPDATE_SECRET_VALUE, { i: { id, value: C_ROTATE } })).data?.updateSecretValue
+        ?.version,
+    ).toBe(2);
     expect(
-      (await gql(system, REGISTER, { i: { integration: 'gh', name: 'SYS_CANARY', value: C_SYSTEM } })).data,
+      (
+        await gql(admin, IMPORT_SECRETS, {
+          i: { dotenv: `IMPORTED="${C_IMPORT}"\nexport PLAIN=not-a-canary\n` },
+        })
+      ).data,
+    ).toEqual({ importSecrets: { created: 2, updated: 0, skipped: 0 } });
+    expect(
+      (
+        await gql(system, REGISTER_SYSTEM_SECRET, {
+          i: { integration: 'gh', name: 'SYS_CANARY', value: C_SYSTEM },
+        })
+      ).data,
     ).toBeTruthy();
 
     // Every query.
@@ -146,16 +156,16 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
     // Failing calls with a canary in the wrong place.
     let c = 4;
     const wrong = () => canaries[c++]!;
-    await gql(admin, CREATE, { i: { name: wrong(), value: 'value-of-a-misnamed-secret' } }); // as a name
-    await gql(member, ROTATE, { i: { id, value: wrong() } }); // refused writer
-    await gql(admin, CREATE, { i: { name: 'CANARY_KEY', value: wrong() } }); // conflict
-    await gql(admin, CREATE, { i: { name: 'X', value: 12345, extra: wrong() } }); // invalid input
+    await gql(admin, CREATE_SECRET, { i: { name: wrong(), value: 'value-of-a-misnamed-secret' } }); // as a name
+    await gql(member, UPDATE_SECRET_VALUE, { i: { id, value: wrong() } }); // refused writer
+    await gql(admin, CREATE_SECRET, { i: { name: 'CANARY_KEY', value: wrong() } }); // conflict
+    await gql(admin, CREATE_SECRET, { i: { name: 'X', value: 12345, extra: wrong() } }); // invalid input
     await gql(
       admin,
       `mutation { createSecret(input: {name: "Y", value: "${wrong()}", scope: BOGUS}) { id } }`,
     );
-    await gql(admin, IMPORT, { i: { dotenv: `GOOD=ok\nthis line is wrong ${wrong()}\n` } });
-    await gql(wrong(), CREATE, { i: { name: 'Z', value: 'z' } }); // as a bearer token
+    await gql(admin, IMPORT_SECRETS, { i: { dotenv: `GOOD=ok\nthis line is wrong ${wrong()}\n` } });
+    await gql(wrong(), CREATE_SECRET, { i: { name: 'Z', value: 'z' } }); // as a bearer token
     await gql(admin, `query($id: ID!) { secret(id: $id) { id } }`, { id: wrong() }); // as an id
     await http('malformed JSON body', `http://127.0.0.1:${apiPort}/graphql`, {
       method: 'POST',
@@ -163,7 +173,7 @@ async function sweep(kind: DatabaseKind, pki: TestPki, dir: string): Promise<Swe
       body: `{"query": "mutation { createSecret(input: {name: \\"Q\\", value: \\"${wrong()}\\"}) { id } }"`,
     });
     const tooBig = wrong();
-    await gql(admin, CREATE, {
+    await gql(admin, CREATE_SECRET, {
       i: { name: 'TOO_BIG', value: tooBig.repeat(Math.ceil(70_000 / tooBig.length)) },
     });
     const inUrl = encodeURIComponent(

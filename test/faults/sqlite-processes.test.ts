@@ -7,10 +7,7 @@ import { loadKeyring } from '../../services/core/config/load-keyring.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { inspectAfterCrash } from './support/crash-database.js';
 import { startCliApi, type CliApi } from './support/crash-process.js';
-
-const CREATE = `mutation($input: CreateSecretInput!) { createSecret(input: $input) { id version } }`;
-const ROTATE = `mutation($input: UpdateSecretValueInput!) { updateSecretValue(input: $input) { id version } }`;
-const IMPORT = `mutation($i: ImportSecretsInput!) { importSecrets(input: $i) { created updated skipped } }`;
+import { CREATE_SECRET, IMPORT_SECRETS, UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 // SQLite allows one writer at a time across processes; each process serialises its own
 // transactions, so what is left to prove is the waiting between processes.
@@ -42,19 +39,19 @@ describe('two `strongroom api` processes on one SQLite file', () => {
           variables,
         );
 
-      const created = await gql(0, CREATE, { input: { name: 'SHARED', value: 'v0' } });
+      const created = await gql(0, CREATE_SECRET, { i: { name: 'SHARED', value: 'v0' } });
       const id = (created.data!.createSecret as { id: string }).id;
       const names = Array.from({ length: 30 }, (_, i) => `MP_${i}`);
-      await gql(1, IMPORT, { i: { dotenv: names.map((n) => `${n}=first`).join('\n') } });
+      await gql(1, IMPORT_SECRETS, { i: { dotenv: names.map((n) => `${n}=first`).join('\n') } });
 
       // Rotations through both processes, and imports overwriting in opposite orders. An
       // import reads before it writes: without taking SQLite's write lock first it got
       // SQLITE_BUSY at once whenever the other process was writing.
       const rotations = Array.from({ length: 40 }, (_, i) =>
-        gql(i % 2, ROTATE, { input: { id, value: `v${i + 1}` } }),
+        gql(i % 2, UPDATE_SECRET_VALUE, { i: { id, value: `v${i + 1}` } }),
       );
       const imports = [names, [...names].reverse()].map((order, i) =>
-        gql(i, IMPORT, {
+        gql(i, IMPORT_SECRETS, {
           i: { dotenv: order.map((n) => `${n}=p${i}`).join('\n'), onConflict: 'OVERWRITE' },
         }),
       );

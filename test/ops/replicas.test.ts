@@ -13,10 +13,9 @@ import { createTestPki, RUNNER_ALPHA } from '../resolver/support/test-pki.js';
 import { openMigratedDataSource } from '../support/databases.js';
 import { freePort, spawnCli, untilReady, type CliProcess } from '../support/cli-process.js';
 import { devToken } from '../support/dev-token.js';
+import { CREATE_SECRET, UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 const WS = 'ws-replicas';
-const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id version } }`;
-const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id version } }`;
 
 /**
  * Two `strongroom api` and two `strongroom resolver` processes on one MariaDB database,
@@ -111,21 +110,25 @@ describe('replicas: two API and two resolver processes on one MariaDB', () => {
       };
 
       try {
-        const created = await gqlAsAlice(api1Port, 'api1-create', CREATE, {
+        const created = await gqlAsAlice(api1Port, 'api1-create', CREATE_SECRET, {
           i: { name: 'DB_PASSWORD', value: 'v1' },
         });
         expect(created.body.errors).toBeUndefined();
         const id = created.body.data!.createSecret.id as string;
         expect(await resolveVia(r2, 'r2-first')).toBe('v1');
 
-        const rotated = await gqlAsAlice(api1Port, 'api1-rotate', ROTATE, { i: { id, value: 'v2' } });
-        expect(rotated.body.data?.updateSecretValue).toEqual({ id, version: 2 });
+        const rotated = await gqlAsAlice(api1Port, 'api1-rotate', UPDATE_SECRET_VALUE, {
+          i: { id, value: 'v2' },
+        });
+        expect(rotated.body.data?.updateSecretValue).toMatchObject({ id, version: 2 });
         // The very next call on the other resolver replica already serves the new value.
         expect(await resolveVia(r2, 'r2-second')).toBe('v2');
         expect(await resolveVia(r1, 'r1-first')).toBe('v2');
 
-        const again = await gqlAsAlice(api2Port, 'api2-rotate', ROTATE, { i: { id, value: 'v3' } });
-        expect(again.body.data?.updateSecretValue).toEqual({ id, version: 3 });
+        const again = await gqlAsAlice(api2Port, 'api2-rotate', UPDATE_SECRET_VALUE, {
+          i: { id, value: 'v3' },
+        });
+        expect(again.body.data?.updateSecretValue).toMatchObject({ id, version: 3 });
         expect(await resolveVia(r1, 'r1-second')).toBe('v3');
         expect(await resolveVia(r2, 'r2-third')).toBe('v3');
       } finally {

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../../services/storage/entities/audit-event-entity.js';
 import { outcomeOf, startApi, type ApiHarness } from '../api/api-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
+import { CREATE_SECRET, UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const CREATE = `mutation($i: CreateSecretInput!) { createSecret(input: $i) { id } }`;
-const ROTATE = `mutation($i: UpdateSecretValueInput!) { updateSecretValue(input: $i) { id } }`;
 
 type LogLine = Record<string, unknown> & { requestId?: string; msg?: string; level?: number };
 
@@ -54,13 +53,17 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
   }
 
   it('success: the caller id is echoed and on every line', async () => {
-    const r = await served({ authorization: `Bearer ${admin}`, 'x-request-id': `ok-${kind}` }, CREATE, {
-      i: { name: 'RID_OK', value: 'v' },
-    });
+    const r = await served(
+      { authorization: `Bearer ${admin}`, 'x-request-id': `ok-${kind}` },
+      CREATE_SECRET,
+      {
+        i: { name: 'RID_OK', value: 'v' },
+      },
+    );
     expect([r.status, r.code, r.echoed]).toEqual([200, 'OK', `ok-${kind}`]);
     expectAllTagged(r.lines, `ok-${kind}`);
     // Without a caller id a fresh one is made, echoed and logged.
-    const fresh = await served({ authorization: `Bearer ${admin}` }, CREATE, {
+    const fresh = await served({ authorization: `Bearer ${admin}` }, CREATE_SECRET, {
       i: { name: 'RID_OK2', value: 'v' },
     });
     expect(fresh.echoed).toMatch(UUID);
@@ -68,9 +71,13 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
   });
 
   it('errors: bad input, a document that does not parse, and a refused operation carry the id', async () => {
-    const bad = await served({ authorization: `Bearer ${admin}`, 'x-request-id': `bad-${kind}` }, CREATE, {
-      i: { name: 'BAD NAME', value: 'v' },
-    });
+    const bad = await served(
+      { authorization: `Bearer ${admin}`, 'x-request-id': `bad-${kind}` },
+      CREATE_SECRET,
+      {
+        i: { name: 'BAD NAME', value: 'v' },
+      },
+    );
     expect([bad.code, bad.echoed]).toEqual(['BAD_USER_INPUT', `bad-${kind}`]);
     expectAllTagged(bad.lines, `bad-${kind}`);
     expect(bad.lines.find((l) => l.msg === 'request refused')).toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -87,7 +94,7 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
   });
 
   it('denied: unauthenticated and forbidden requests carry the id, which also finds the audit record', async () => {
-    const anonymous = await served({ 'x-request-id': `anon-${kind}` }, CREATE, {
+    const anonymous = await served({ 'x-request-id': `anon-${kind}` }, CREATE_SECRET, {
       i: { name: 'A', value: 'v' },
     });
     expect([anonymous.code, anonymous.echoed]).toEqual(['UNAUTHENTICATED', `anon-${kind}`]);
@@ -98,13 +105,13 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
     const audited = await api.dataSource.manager.findBy(AuditEventEntity, { requestId: `anon-${kind}` });
     expect(audited.map((e) => [e.action, e.outcome])).toEqual([['auth.denied', 'DENIED']]);
 
-    const created = await served({ authorization: `Bearer ${admin}` }, CREATE, {
+    const created = await served({ authorization: `Bearer ${admin}` }, CREATE_SECRET, {
       i: { name: 'RID_F', value: 'v' },
     });
     const id = created.data!.createSecret!.id;
     const forbidden = await served(
       { authorization: `Bearer ${member}`, 'x-request-id': `forbidden-${kind}` },
-      ROTATE,
+      UPDATE_SECRET_VALUE,
       {
         i: { id, value: 'w' },
       },
@@ -158,9 +165,13 @@ describe.each(DATABASE_KINDS)('the request id on every API log line (%s)', (kind
   it('a database failure is logged at error level with the id', async () => {
     // The last test of the suite: the pool goes away under the running API.
     await api.dataSource.destroy();
-    const r = await served({ authorization: `Bearer ${admin}`, 'x-request-id': `db-down-${kind}` }, CREATE, {
-      i: { name: 'RID_DOWN', value: 'v' },
-    });
+    const r = await served(
+      { authorization: `Bearer ${admin}`, 'x-request-id': `db-down-${kind}` },
+      CREATE_SECRET,
+      {
+        i: { name: 'RID_DOWN', value: 'v' },
+      },
+    );
     expect([r.code, r.echoed]).toEqual(['INTERNAL_SERVER_ERROR', `db-down-${kind}`]);
     expectAllTagged(r.lines, `db-down-${kind}`);
     expect(r.lines.filter((l) => l.level === 50).map((l) => l.requestId)).toEqual([`db-down-${kind}`]);

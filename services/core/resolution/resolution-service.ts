@@ -12,7 +12,7 @@ import type { LastUsedTracker } from './last-used-tracker.js';
 import { decideNames, type NameDecision } from './resolution-decisions.js';
 import type { ResolveCallInfo, ResolvedValue, RunContextInput, RunnerIdentity } from './resolution-types.js';
 import type { RunnerPolicy } from './runner-policy.js';
-import { parseResolveRequest } from './run-context.js';
+import { parseResolveRequest } from './resolve-request-parser.js';
 
 type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
 type FoundDecision = NameDecision & { kind: 'found' };

@@ -5,7 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { badInput, DomainError } from '../../protocol/domain-error.js';
 import { TRIGGERS } from '../../protocol/vocabulary.js';
-import { MAX_NAMES_PER_CALL } from '../resolution/run-context.js';
+import { MAX_NAMES_PER_CALL } from '../resolution/resolve-request-parser.js';
 import { assertSecretName } from '../../protocol/secret-names.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import { assertIdentifier } from './secret-input-checks.js';
