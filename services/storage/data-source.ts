@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { format, type SqlValue, type Timezone } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config.js';
+import { dropIdleConnections, mysql2PoolOf, type Mysql2Pool } from './mysql2-pool.js';
 import { isDatabaseUnavailable, StorageError } from './storage-errors.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
 import { AuditEventEntity } from './entities/audit-event-entity.js';
@@ -79,7 +80,49 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
   }
   const dataSource = new DataSource(dataSourceOptions);
   if (database.kind === 'sqlite') serializeTransactions(dataSource);
+  else setSessionSqlModeOnConnect(dataSource);
   return dataSource;
+}
+
+/**
+ * The SQL mode every MySQL connection of Strongroom runs in, whatever the server's global
+ * mode: strict, and without NO_BACKSLASH_ESCAPES, ANSI_QUOTES or PIPES_AS_CONCAT. mysql2
+ * formats `?` parameters on the client and escapes a quote with a backslash, which under
+ * NO_BACKSLASH_ESCAPES is an ordinary character, so a value could end its string literal
+ * and run as SQL. The audit batches are formatted the same way. Every mode named here
+ * exists on MariaDB and MySQL 8.
+ */
+export const SESSION_SQL_MODE = 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION';
+
+/**
+ * Sets SESSION_SQL_MODE on every pooled connection before it runs anything else: a
+ * connection runs its commands in order, and the pool announces each new one before
+ * handing it out. Connections TypeORM opened while initializing, before the pool could
+ * be watched, are closed so that none runs in the server's mode.
+ */
+function setSessionSqlModeOnConnect(dataSource: DataSource): void {
+  const initialize = dataSource.initialize.bind(dataSource);
+  dataSource.initialize = async () => {
+    await initialize();
+    const pool = mysql2PoolOf(dataSource) as
+      | (Mysql2Pool & { on(event: 'connection', listener: (c: SqlModeConnection) => void): void })
+      | undefined;
+    if (!pool) return dataSource;
+    pool.on('connection', (connection) =>
+      connection.query(`SET SESSION sql_mode = '${SESSION_SQL_MODE}'`, (error) => {
+        // A connection that could not be put in the right mode is never used.
+        if (error) connection.destroy();
+      }),
+    );
+    dropIdleConnections(pool);
+    return dataSource;
+  };
+}
+
+/** A new pooled connection, as far as setting its mode needs. */
+interface SqlModeConnection {
+  query(sql: string, done: (error: Error | null) => void): void;
+  destroy(): void;
 }
 
 /**
