@@ -1,4 +1,4 @@
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/core/auth/dev-jwt-keys.js';
 
 /** Posts GraphQL over HTTP (fetch, keep-alive); any error in the answer is thrown. */
 export function createGraphqlClient(url: string, token?: string) {

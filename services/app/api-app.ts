@@ -1,4 +1,4 @@
-import { loadOrCreateDevJwtKeys } from '../api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys } from '../core/auth/dev-jwt-keys.js';
 import { createTokenVerifier, type TokenVerifier } from '../api/auth/token-verifier.js';
 import { createApiServer, type ApiServer } from '../api/api-server.js';
 import type { ApiServices } from '../api/graphql-context.js';
@@ -58,12 +58,15 @@ export async function createVerifierFor(
   logger?: Pick<Logger, 'warn'>,
 ): Promise<TokenVerifier> {
   if (config.jwt.jwksUrl) return createTokenVerifier({ ...config.jwt });
+  // Development trusts its own key pair; age and typ rules apply as in production.
   const keys = await loadOrCreateDevJwtKeys(config.dataDir, (dir) =>
     logger?.warn({ dir }, 'development: generated a JWT signing key pair'),
   );
   return createTokenVerifier({
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,
+    maxAgeSeconds: config.jwt.maxAgeSeconds,
+    typ: config.jwt.typ,
     devPublicKey: keys.publicKey,
   });
 }

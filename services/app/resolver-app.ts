@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { loadOrCreateDevJwtKeys } from '../core/auth/dev-jwt-keys.js';
+import { createJwksKeySource } from '../core/auth/jwks-key-source.js';
+import { watchFileContents } from '../core/config/watched-file.js';
+import { createRunGrantVerifier, type RunGrantVerifier } from '../core/resolution/run-grant-verifier.js';
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Config } from '../core/config/config.js';
 import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
@@ -16,6 +22,33 @@ import { createResolverServer } from '../resolver/resolver-server.js';
 import { loadTlsMaterial } from '../resolver/tls/tls-material.js';
 import { createDatabasePing } from '../storage/database-ping.js';
 import { createResolutionStore, type ResolutionStore } from '../storage/resolution-store.js';
+
+/** Where development keeps the dev orchestrator's run grant key pair. */
+export const devRunGrantKeyDir = (config: Pick<Config, 'dataDir'>): string =>
+  join(config.dataDir, 'run-grant');
+
+/**
+ * The run grant verifier the config names: the orchestrator's JWKS in production;
+ * in development the dev key pair in the data dir, created when missing, which
+ * `strongroom token run` signs with.
+ */
+export async function runGrantVerifierFor(
+  config: Pick<Config, 'dataDir' | 'runGrants'>,
+  logger?: Pick<Logger, 'warn'>,
+): Promise<RunGrantVerifier> {
+  if (config.runGrants.jwksUrl) {
+    return createRunGrantVerifier({
+      keys: createJwksKeySource(config.runGrants.jwksUrl),
+      issuer: config.runGrants.issuer,
+    });
+  }
+  const keys = await loadOrCreateDevJwtKeys(
+    config.dataDir,
+    (dir) => logger?.warn({ dir }, 'development: generated a run grant signing key pair'),
+    'run-grant',
+  );
+  return createRunGrantVerifier({ keys: keys.publicKey, issuer: config.runGrants.issuer });
+}
 
 /** What a resolution service is built from, and what its caller keeps of it. */
 export interface ResolutionWiring {
@@ -37,6 +70,7 @@ export function createResolutionWiring({
   cipher,
   auditLog,
   policy,
+  runGrants,
   logger,
   metrics,
   statementTimeoutMs,
@@ -47,6 +81,8 @@ export function createResolutionWiring({
   cipher: EnvelopeCipher;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
+  /** Whether calls need a run grant, and who verifies one (optional and none by default). */
+  runGrants?: { mode: 'required' | 'optional'; verifier?: Pick<RunGrantVerifier, 'verify'> };
   logger?: Logger;
   metrics?: Metrics;
   statementTimeoutMs?: number;
@@ -64,6 +100,7 @@ export function createResolutionWiring({
     dataKeys: createDataKeyCache({ cipher }),
     auditLog: metrics ? instrumentResolverAuditLog(auditLog, metrics) : auditLog,
     policy,
+    runGrants,
     lastUsed,
   });
   return { resolutionService, candidates, lastUsed, store };
@@ -110,25 +147,55 @@ export async function startResolver({
   const tls = await loadTlsMaterial(config);
   if (tls.generated)
     logger.warn({ paths: tls.generated }, 'development: generated a dev CA and TLS certificates');
-  const policy = loadRunnerPolicy(config);
+  const policy = loadRunnerPolicy(config, {
+    onReloaded: () => logger.info({ path: config.runnerPolicyPath }, 'runner policy reloaded'),
+    onReloadError: (error) =>
+      logger.error(
+        { path: config.runnerPolicyPath, err: error },
+        'runner policy change refused; the old policy stays',
+      ),
+  });
+  const runGrants = { mode: config.runGrants.mode, verifier: await runGrantVerifierFor(config, logger) };
   const { resolutionService, candidates, lastUsed } = createResolutionWiring({
     dataSource,
     cipher,
     auditLog,
     policy,
+    runGrants,
     logger,
     metrics,
     statementTimeoutMs: config.dbStatementTimeoutMs,
   });
   // One second: health probes must not hang on a dead pool.
   const isReady = createDatabasePing(dataSource, 1_000);
+  const revocationList = config.runnerCrlPath ? readFileSync(config.runnerCrlPath) : undefined;
   const server = createResolverServer({
     resolutionService,
     logger: logger.child({ component: 'resolver' }),
     tls,
+    identityRule: config.runnerIdentity,
+    revocationListPem: revocationList,
     isReady,
     metrics,
   });
+  // A new revocation list applies without a restart, and cuts the connections it revokes.
+  const crlWatch =
+    config.runnerCrlPath === undefined
+      ? undefined
+      : watchFileContents(
+          config.runnerCrlPath,
+          (crl) => {
+            const cut = server.updateRevocationList(crl);
+            logger.info({ path: config.runnerCrlPath, cut }, 'runner revocation list reloaded');
+          },
+          {
+            onError: (error) =>
+              logger.error(
+                { path: config.runnerCrlPath, err: error },
+                'runner revocation list change refused',
+              ),
+          },
+        );
   const port = await server.listen(config.resolverPort);
   lastUsed.start();
   // Calls drop expired candidates as they go; this forgets them when no call comes.
@@ -144,7 +211,14 @@ export async function startResolver({
       : []),
     policy.permissive
       ? '    runner policy      none: development lets any runner chaining to the CA resolve for any workspace'
-      : `    runner policy      ${config.runnerPolicyPath}`,
+      : `    runner policy      ${config.runnerPolicyPath} (reloaded when it changes)`,
+    `    runner identity    ${config.runnerIdentity === 'uri' ? 'URI SAN only' : 'URI SAN, else subject CN as cn:<CN>'}`,
+    ...(config.runnerCrlPath
+      ? [`    revocation list    ${config.runnerCrlPath} (reloaded when it changes)`]
+      : []),
+    `    run grants         ${config.runGrants.mode}, issuer ${config.runGrants.issuer}, keys ${
+      config.runGrants.jwksUrl ?? `${devRunGrantKeyDir(config)} (development)`
+    }`,
   ];
   return {
     port,
@@ -152,6 +226,8 @@ export async function startResolver({
     isReady,
     async close(graceMs) {
       await server.close(graceMs);
+      crlWatch?.close();
+      policy.close();
       clearInterval(sweeper);
       await lastUsed.stop();
     },

@@ -4,7 +4,7 @@ import { toDomainError } from '../core/errors/to-domain-error.js';
 import { acceptRequestId } from '../core/logging/request-id.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { ResolutionService } from '../core/resolution/resolution-service.js';
-import type { RunnerIdentity } from '../core/resolution/resolution-types.js';
+import type { RunnerIdentity, RunnerRefusal } from '../core/resolution/resolution-types.js';
 import {
   ResolveResponseSchema,
   type ResolveRequest,
@@ -12,7 +12,7 @@ import {
 } from '../protocol/gen/strongroom/resolver/v1/resolver_pb.js';
 import { resolvedSecretToProto } from './proto-mapping.js';
 import { runContextFromProto } from '../protocol/wire-mapping.js';
-import { runnerIdentityFromCertificate } from './runner-identity.js';
+import { runnerIdentityFromCertificate, type RunnerIdentityRule } from './runner-identity.js';
 import { toGrpcStatus } from './status-mapping.js';
 
 /**
@@ -24,6 +24,7 @@ export function createResolveHandler({
   resolutionService,
   logger,
   runnerOf,
+  identityRule,
 }: {
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
@@ -32,7 +33,8 @@ export function createResolveHandler({
    * handshake; undefined when the connection is not known there, and the certificate
    * is then read from the call.
    */
-  runnerOf: (peer: string) => RunnerIdentity | null | undefined;
+  runnerOf: (peer: string) => RunnerIdentity | RunnerRefusal | undefined;
+  identityRule: RunnerIdentityRule;
 }): handleUnaryCall<ResolveRequest, ResolveResponse> {
   return (call, callback) => {
     // The caller's x-request-id ties audit records to runner logs; same rules as the API's.
@@ -40,23 +42,31 @@ export function createResolveHandler({
     const peer = call.getPeer();
     const known = runnerOf(peer);
     const runner =
-      known !== undefined ? known : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate);
+      known !== undefined
+        ? known
+        : runnerIdentityFromCertificate(call.getAuthContext().sslPeerCertificate, identityRule);
     // Fields on each line rather than a child logger per call: a child costs more than the
     // line. Each line's fields are one literal: spreading these and adding one builds a
     // new hidden class per call in this V8.
-    const runnerId = runner?.id ?? null;
+    const runnerId = 'id' in runner ? runner.id : null;
 
     resolutionService
-      .resolveForRun(runner, runContextFromProto(call.request.context), call.request.names, {
-        requestId,
-        sourceAddress: peer,
-        // grpc-js marks the call cancelled when its deadline passes or the client goes away.
-        signal: {
-          get aborted() {
-            return call.cancelled;
+      .resolveForRun(
+        runner,
+        runContextFromProto(call.request.context),
+        call.request.names,
+        {
+          requestId,
+          sourceAddress: peer,
+          // grpc-js marks the call cancelled when its deadline passes or the client goes away.
+          signal: {
+            get aborted() {
+              return call.cancelled;
+            },
           },
         },
-      })
+        call.request.runGrant || undefined,
+      )
       .then(
         (values) => {
           if (call.cancelled) {

@@ -6,12 +6,15 @@ import { instrumentUnary } from './call-metrics.js';
 import { createHealthCheckHandler } from './health-handler.js';
 import { createResolveHandler } from './resolve-handler.js';
 import { healthDefinition, secretResolverDefinition } from '../protocol/service-definitions.js';
+import type { RunnerIdentityRule } from './runner-identity.js';
 import { createRunnerConnections, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './tls/runner-connections.js';
 
 /** A running (or ready to run) resolver. */
 export interface ResolverServer {
   /** Binds with mTLS; resolves to the bound port (useful with port 0). */
   listen(port: number, host?: string): Promise<number>;
+  /** Serves with a new certificate revocation list; returns how many open connections it cut. */
+  updateRevocationList(crlPem: Buffer): number;
   /** Stops accepting calls, lets calls in flight finish for `graceMs`, then cuts them. */
   close(graceMs?: number): Promise<void>;
 }
@@ -77,6 +80,8 @@ export function createResolverServer({
   resolutionService,
   logger,
   tls,
+  identityRule = 'uri-or-cn',
+  revocationListPem,
   isReady = async () => true,
   metrics,
   limits: overrides = {},
@@ -84,6 +89,10 @@ export function createResolverServer({
   resolutionService: Pick<ResolutionService, 'resolveForRun'>;
   logger: Logger;
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
+  /** Which certificate names identify a runner (STRONGROOM_RUNNER_IDENTITY). */
+  identityRule?: RunnerIdentityRule;
+  /** The runner CA's revocation list (PEM), if there is one (STRONGROOM_RUNNER_CRL). */
+  revocationListPem?: Buffer;
   isReady?: () => Promise<boolean>;
   metrics?: Pick<Metrics, 'requestsTotal' | 'requestDuration' | 'tlsRefusalsTotal'>;
   limits?: Partial<ResolverLimits>;
@@ -95,6 +104,8 @@ export function createResolverServer({
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
   const connections = createRunnerConnections({
     tls,
+    identityRule,
+    revocationListPem,
     handshakeTimeoutMs: limits.handshakeTimeoutMs,
     onConnection: (socket) => injector.injectConnection(socket),
     onRefused: metrics && ((reason) => metrics.tlsRefusalsTotal.inc({ reason })),
@@ -103,6 +114,7 @@ export function createResolverServer({
     resolutionService,
     logger,
     runnerOf: (peer) => connections.runnerOf(peer),
+    identityRule,
   });
   const check = createHealthCheckHandler({ isReady });
   server.addService(secretResolverDefinition, {
@@ -114,6 +126,7 @@ export function createResolverServer({
 
   return {
     listen: (port, host = '0.0.0.0') => connections.listen(port, host),
+    updateRevocationList: (crlPem) => connections.updateRevocationList(crlPem),
     close: (graceMs = 10_000) =>
       new Promise((resolve) => {
         void connections.stopAccepting();

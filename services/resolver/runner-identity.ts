@@ -1,5 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
-import type { RunnerIdentity } from '../core/resolution/resolution-types.js';
+import type { RunnerIdentity, RunnerRefusal } from '../core/resolution/resolution-types.js';
 
 /**
  * Splits Node's `subjectaltname` string ("URI:a, DNS:b"). Node quotes an entry
@@ -24,20 +24,28 @@ export function parseSubjectAltNames(text: string | undefined): Array<{ type: st
   return entries;
 }
 
+/** Which certificate names identify a runner (STRONGROOM_RUNNER_IDENTITY). */
+export type RunnerIdentityRule = 'uri' | 'uri-or-cn';
+
 /**
- * The runner a verified peer certificate names: its first SAN URI (for example
- * spiffe://strongroom/runner/cloud), else its subject CN; null when it names neither.
- * Called only after TLS verified the chain to the runner CA.
+ * The runner a verified peer certificate names, typed by where the name came from: its
+ * one URI SAN as it is (for example spiffe://strongroom/runner/cloud), else — only under
+ * `uri-or-cn` — its subject CN as `cn:<CN>`, so a CN that spells a URI can never pass
+ * for that URI's runner. A certificate with several URI SANs is refused rather than
+ * letting the first one win. Called only after TLS verified the chain to the runner CA.
  */
 export function runnerIdentityFromCertificate(
   certificate: PeerCertificate | undefined,
-): RunnerIdentity | null {
-  if (!certificate || Object.keys(certificate).length === 0) return null;
-  const uri = parseSubjectAltNames(certificate.subjectaltname).find(
+  rule: RunnerIdentityRule,
+): RunnerIdentity | RunnerRefusal {
+  if (!certificate || Object.keys(certificate).length === 0) return { refusal: 'NO_RUNNER_IDENTITY' };
+  const uris = parseSubjectAltNames(certificate.subjectaltname).filter(
     (e) => e.type === 'URI' && e.value !== '',
   );
-  if (uri) return { id: uri.value };
+  if (uris.length > 1) return { refusal: 'SEVERAL_URI_SANS' };
+  if (uris.length === 1) return { id: uris[0]!.value };
   const cn = certificate.subject?.CN;
   const commonName = Array.isArray(cn) ? cn[0] : cn;
-  return commonName ? { id: commonName } : null;
+  if (!commonName) return { refusal: 'NO_RUNNER_IDENTITY' };
+  return rule === 'uri-or-cn' ? { id: `cn:${commonName}` } : { refusal: 'CN_NOT_ACCEPTED' };
 }

@@ -28,6 +28,11 @@ const EVENT_COLUMNS: ReadonlyArray<readonly [EventField, string]> = [
   ['requestId', 'request_id'],
   ['sourceAddress', 'source_address'],
   ['reason', 'reason'],
+  ['principal', 'principal'],
+  ['triggeredBy', 'triggered_by'],
+  ['workflowOwner', 'workflow_owner'],
+  ['stepId', 'step_id'],
+  ['grantId', 'grant_id'],
 ];
 const INSERT_INTO = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')})`;
 const CHAIN_SEQ_COLUMN = EVENT_COLUMNS.findIndex(([field]) => field === 'chainSeq');

@@ -10,6 +10,11 @@ export interface AuditEventMatch {
   secretName?: string;
   runId?: string;
   workflowId?: string;
+  principal?: string;
+  triggeredBy?: string;
+  workflowOwner?: string;
+  stepId?: string;
+  grantId?: string;
   /** Inclusive lower bound on occurredAt. */
   from?: Date;
   /** Exclusive upper bound on occurredAt. */
@@ -40,6 +45,11 @@ const columns: Array<[keyof AuditEventMatch & string, string]> = [
   ['secretName', 'secretName'],
   ['runId', 'runId'],
   ['workflowId', 'workflowId'],
+  ['principal', 'principal'],
+  ['triggeredBy', 'triggeredBy'],
+  ['workflowOwner', 'workflowOwner'],
+  ['stepId', 'stepId'],
+  ['grantId', 'grantId'],
 ];
 
 /**

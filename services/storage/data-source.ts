@@ -14,6 +14,7 @@ import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-s
 import { AuditQueryIndexes1763780000000 } from './migrations/1763780000000-audit-query-indexes.js';
 import { SecretListingIndex1763790000000 } from './migrations/1763790000000-secret-listing-index.js';
 import { SecretGenerations1763800000000 } from './migrations/1763800000000-secret-generations.js';
+import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
 
 export const entities = [
   SecretEntity,
@@ -27,6 +28,7 @@ export const migrations = [
   AuditQueryIndexes1763780000000,
   SecretListingIndex1763790000000,
   SecretGenerations1763800000000,
+  AuditRunGrantFields1765000000000,
 ];
 
 /**
@@ -105,8 +107,7 @@ function setSessionSqlModeOnConnect(dataSource: DataSource): void {
   dataSource.initialize = async () => {
     await initialize();
     const pool = mysql2PoolOf(dataSource) as
-      | (Mysql2Pool & { on(event: 'connection', listener: (c: SqlModeConnection) => void): void })
-      | undefined;
+      (Mysql2Pool & { on(event: 'connection', listener: (c: SqlModeConnection) => void): void }) | undefined;
     if (!pool) return dataSource;
     pool.on('connection', (connection) =>
       connection.query(`SET SESSION sql_mode = '${SESSION_SQL_MODE}'`, (error) => {

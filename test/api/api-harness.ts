@@ -7,7 +7,7 @@ import {
   loadOrCreateDevJwtKeys,
   signDevToken,
   type TokenClaims,
-} from '../../services/api/auth/dev-jwt-keys.js';
+} from '../../services/core/auth/dev-jwt-keys.js';
 import { loadConfig } from '../../services/core/config/config.js';
 import { createMetrics } from '../../services/core/metrics/metrics.js';
 import { captureLogger } from '../support/capture-logger.js';

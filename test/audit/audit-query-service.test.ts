@@ -139,6 +139,11 @@ describe.each(DATABASE_KINDS)('auditEvents and verifyAuditLog on %s', (kind) => 
       runner: null,
       requestId: 'e1',
       sourceAddress: null,
+      principal: null,
+      triggeredBy: null,
+      workflowOwner: null,
+      stepId: null,
+      grantId: null,
     });
     expect(resolve).toMatchObject({ runId: 'run-1', workflowId: 'wf-1', trigger: 'MANUAL', secretId: null });
     const deniedLogin = (await service.listEvents(principal('ws-a'), { actorId: 'u3' })).items[0]!.node;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../services/core/auth/dev-jwt-keys.js';
 import { createCertificateAuthority, issueCertificate } from '../../services/resolver/tls/certificates.js';
 import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import type { RunContextSchema } from '../../services/protocol/gen/strongroom/resolver/v1/resolver_pb.js';
@@ -19,7 +19,7 @@ export const WS = 'ws-kinds';
 export const CANARY = 'CANARY-7f3c9e1a-never-in-audit';
 
 export const AUDIT_EVENT_FIELDS =
-  'id occurredAt action outcome actorType actorId workspaceId secretId secretName scope version workflowId runId trigger runner requestId';
+  'id occurredAt action outcome actorType actorId workspaceId secretId secretName scope version workflowId runId trigger runner requestId principal triggeredBy workflowOwner stepId grantId';
 
 /** The callers of the cases: one token per role, plus tokens the API must refuse. */
 export interface Tokens {
@@ -64,7 +64,9 @@ export async function startEventKindsEnv(kind: DatabaseKind) {
       },
       runnerPolicyPath: file(
         'policy.json',
-        JSON.stringify({ runners: { 'spiffe://strongroom/runner/alpha': [WS], 'beta-runner': ['ws-beta'] } }),
+        JSON.stringify({
+          runners: { 'spiffe://strongroom/runner/alpha': [WS], 'cn:beta-runner': ['ws-beta'] },
+        }),
       ),
     },
   });

@@ -43,6 +43,11 @@ const NOTHING: Fields = {
   requestId: '',
   sourceAddress: '',
   reason: '',
+  principal: '',
+  triggeredBy: '',
+  workflowOwner: '',
+  stepId: '',
+  grantId: '',
 };
 
 const ALPHA = 'spiffe://strongroom/runner/alpha';
@@ -109,7 +114,8 @@ const run = (runId: string, trigger = Trigger.MANUAL, triggeredBy = 'alice') => 
   workflowOwner: 'owen',
   stepId: 'step-1',
 });
-const runFields = (runId: string, trigger = 'MANUAL') => ({
+/** The fields of a resolve record of `run(runId, trigger)`: the principal is the trigger's (SPEC §6). */
+const runFields = (runId: string, trigger = 'MANUAL', triggeredBy = 'alice') => ({
   actorType: 'runner',
   actorId: ALPHA,
   runner: ALPHA,
@@ -117,6 +123,10 @@ const runFields = (runId: string, trigger = 'MANUAL') => ({
   workflowId: 'wf-kinds',
   runId,
   trigger,
+  triggeredBy,
+  workflowOwner: 'owen',
+  stepId: 'step-1',
+  principal: trigger === 'MANUAL' ? triggeredBy : 'owen',
 });
 const grpcAnswer = (error: { code: number } | undefined): string =>
   error ? (status[error.code] ?? `CODE_${error.code}`) : 'OK';
@@ -880,8 +890,8 @@ const CASES: EventCase[] = [
             action: 'secret.resolve',
             outcome: 'DENIED',
             ...runFields('run-policy', 'WEBHOOK'),
-            actorId: 'beta-runner',
-            runner: 'beta-runner',
+            actorId: 'cn:beta-runner',
+            runner: 'cn:beta-runner',
             secretName: 'K_RES_POLICY',
             reason: 'RUNNER_NOT_ALLOWED',
           },
@@ -933,7 +943,9 @@ const CASES: EventCase[] = [
           {
             action: 'secret.resolve',
             outcome: 'ERROR',
-            ...runFields('run-bad'),
+            // Refused before a principal was chosen.
+            ...runFields('run-bad', 'MANUAL', ''),
+            principal: '',
             reason: 'INVALID_ARGUMENT: triggered_by',
           },
         ],
@@ -951,6 +963,7 @@ const CASES: EventCase[] = [
         expected: [
           {
             ...runFields('run-nameless'),
+            principal: '',
             action: 'auth.denied',
             outcome: 'DENIED',
             actorId: '',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateDevJwtKeys, DEV_JWT_ALGORITHM } from '../../services/api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys, DEV_JWT_ALGORITHM } from '../../services/core/auth/dev-jwt-keys.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { startHostileJwks, type HostileJwks } from './support/hostile-jwks.js';

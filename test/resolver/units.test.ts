@@ -14,20 +14,42 @@ import type { PeerCertificate } from 'node:tls';
 const peer = (fields: Partial<PeerCertificate>) => ({ subject: {}, ...fields }) as unknown as PeerCertificate;
 
 describe('runner identity', () => {
-  it('takes the first SAN URI, else the subject CN, else nobody', () => {
+  it('is the one URI SAN as it is, else the subject CN typed cn:, else nobody', () => {
     expect(
       runnerIdentityFromCertificate(
         peer({
-          subjectaltname: 'DNS:runner.local, URI:spiffe://strongroom/runner/a, URI:spiffe://x/y',
+          subjectaltname: 'DNS:runner.local, URI:spiffe://strongroom/runner/a',
           subject: { CN: 'cn' } as never,
         }),
+        'uri-or-cn',
       ),
     ).toEqual({ id: 'spiffe://strongroom/runner/a' });
-    expect(runnerIdentityFromCertificate(peer({ subject: { CN: 'only-cn' } as never }))).toEqual({
-      id: 'only-cn',
+    expect(runnerIdentityFromCertificate(peer({ subject: { CN: 'only-cn' } as never }), 'uri-or-cn')).toEqual(
+      {
+        id: 'cn:only-cn',
+      },
+    );
+    expect(runnerIdentityFromCertificate(peer({ subjectaltname: 'DNS:x' }), 'uri-or-cn')).toEqual({
+      refusal: 'NO_RUNNER_IDENTITY',
     });
-    expect(runnerIdentityFromCertificate(peer({ subjectaltname: 'DNS:x' }))).toBeNull();
-    expect(runnerIdentityFromCertificate(undefined)).toBeNull();
+    expect(runnerIdentityFromCertificate(undefined, 'uri-or-cn')).toEqual({ refusal: 'NO_RUNNER_IDENTITY' });
+  });
+
+  it('never lets a CN pass for a URI identity, and refuses CN identities under the uri rule', () => {
+    const spelled = peer({ subject: { CN: 'spiffe://strongroom/runner/cloud' } as never });
+    expect(runnerIdentityFromCertificate(spelled, 'uri-or-cn')).toEqual({
+      id: 'cn:spiffe://strongroom/runner/cloud',
+    });
+    expect(runnerIdentityFromCertificate(spelled, 'uri')).toEqual({ refusal: 'CN_NOT_ACCEPTED' });
+  });
+
+  it('refuses a certificate with more than one URI SAN instead of letting the first win', () => {
+    const twoUris = peer({
+      subjectaltname: 'URI:spiffe://strongroom/runner/a, URI:spiffe://strongroom/runner/cloud',
+      subject: { CN: 'cn' } as never,
+    });
+    expect(runnerIdentityFromCertificate(twoUris, 'uri-or-cn')).toEqual({ refusal: 'SEVERAL_URI_SANS' });
+    expect(runnerIdentityFromCertificate(twoUris, 'uri')).toEqual({ refusal: 'SEVERAL_URI_SANS' });
   });
 
   it('undoes the quoting Node applies to SAN values with commas', () => {

@@ -26,6 +26,11 @@ const resolveRecord = (seq: number, overrides: Partial<ChainedAuditEvent> = {}):
   requestId: 'req-1',
   sourceAddress: '10.0.0.1',
   reason: '',
+  principal: 'alice',
+  triggeredBy: 'alice',
+  workflowOwner: 'bob',
+  stepId: 'step-1',
+  grantId: 'grant-1',
   ...overrides,
 });
 
@@ -57,6 +62,11 @@ describe('mariadbInsertEventsSql', () => {
         requestId: `q${seq}`,
         sourceAddress: `s${seq}`,
         version: seq,
+        principal: `p${seq}`,
+        triggeredBy: `t${seq}`,
+        workflowOwner: `o${seq}`,
+        stepId: `st${seq}`,
+        grantId: `g${seq}`,
       });
     const sql = mariadbInsertEventsSql([varied(1), varied(2)]);
     expect(sql).not.toContain('WITH v');

@@ -2,7 +2,7 @@ import {
   loadOrCreateDevJwtKeys,
   signDevToken,
   type TokenClaims,
-} from '../../services/api/auth/dev-jwt-keys.js';
+} from '../../services/core/auth/dev-jwt-keys.js';
 
 /** A token the development API of `dataDir` accepts (the key pair it keeps there; created if missing). */
 export async function devToken(dataDir: string, claims: TokenClaims): Promise<string> {

@@ -1,8 +1,8 @@
 import { errors as joseErrors, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import type { Principal, RequestFacts, WorkspaceRole } from '../../core/auth/principal.js';
 import { DomainError } from '../../protocol/domain-error.js';
-import { DEV_JWT_ALGORITHM } from './dev-jwt-keys.js';
-import { createJwksKeySource, JwksUnavailableError } from './jwks-key-source.js';
+import { DEV_JWT_ALGORITHM } from '../../core/auth/dev-jwt-keys.js';
+import { createJwksKeySource, JwksUnavailableError } from '../../core/auth/jwks-key-source.js';
 
 /** Algorithms accepted from a production JWKS; anything else (none, HS*) is refused. */
 export const PRODUCTION_JWT_ALGORITHMS = ['RS256', 'ES256', 'PS256', 'EdDSA'];
@@ -24,7 +24,9 @@ export type TokenVerifier = (token: string, facts: RequestFacts) => Promise<Prin
 
 /**
  * Verifies bearer tokens with pinned algorithms, issuer and audience, a required `exp`
- * (jose does not require it unless told), a bounded length and an access-token `typ`.
+ * (jose does not require it unless told), a bounded age (`iat` required, no older than
+ * `maxAgeSeconds` whatever `exp` says), a bounded length and an access-token `typ`
+ * (exactly `typ` when the issuer is known to set one).
  * Every failure is UNAUTHENTICATED with a reason code safe to audit; neither the token
  * nor jose's error (which carries the decoded claims) travels with it.
  */
@@ -35,7 +37,13 @@ export function createTokenVerifier(options: {
   jwksUrl?: string;
   /** Development: the local dev public key. */
   devPublicKey?: CryptoKey;
+  /** Tokens issued longer ago than this are refused (default 24 h). */
+  maxAgeSeconds?: number;
+  /** The `typ` the issuer sets, required when given. */
+  typ?: string;
 }): TokenVerifier {
+  const maxTokenAge = options.maxAgeSeconds ?? 24 * 3600;
+  const requiredTyp = options.typ && normalizeTyp(options.typ);
   let key: CryptoKey | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.jwksUrl) {
@@ -57,15 +65,17 @@ export function createTokenVerifier(options: {
         algorithms,
         issuer: options.issuer,
         audience: options.audience,
-        requiredClaims: ['exp', 'sub', 'wid'],
+        requiredClaims: ['exp', 'iat', 'sub', 'wid'],
+        maxTokenAge,
         clockTolerance: 5,
       }));
     } catch (error) {
       if (error instanceof JwksUnavailableError) throw keysUnavailable(error);
       throw unauthenticated(reasonOf(error));
     }
-    const typ = protectedHeader.typ?.toLowerCase().replace(/^application\//, '');
-    if (typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ)) throw unauthenticated('BAD_TYP');
+    const typ = protectedHeader.typ === undefined ? undefined : normalizeTyp(protectedHeader.typ);
+    if (requiredTyp ? typ !== requiredTyp : typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ))
+      throw unauthenticated('BAD_TYP');
     const { sub, wid, role, scope } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || sub === '' || sub.length > 128) throw unauthenticated('BAD_SUB');
     if (typeof wid !== 'string' || wid === '' || wid.length > 64) throw unauthenticated('BAD_WID');
@@ -82,8 +92,13 @@ export function createTokenVerifier(options: {
   };
 }
 
+/** `typ` compared case-insensitively and without an `application/` prefix (RFC 7515 §4.1.9). */
+const normalizeTyp = (typ: string): string => typ.toLowerCase().replace(/^application\//, '');
+
 function reasonOf(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'TOKEN_EXPIRED';
+  // jose reports a token past the maximum age as expired too, on its `iat`.
+  if (error instanceof joseErrors.JWTExpired)
+    return error.claim === 'iat' ? 'TOKEN_TOO_OLD' : 'TOKEN_EXPIRED';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `CLAIM_${error.claim.toUpperCase()}`;
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'ALG_NOT_ALLOWED';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'BAD_SIGNATURE';

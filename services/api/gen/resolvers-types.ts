@@ -34,18 +34,25 @@ export type AuditEvent = {
   action: Scalars['String']['output'];
   actorId?: Maybe<Scalars['String']['output']>;
   actorType: Scalars['String']['output'];
+  /** Resolves under a run grant: the grant's jti. */
+  grantId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['DateTime']['output'];
   outcome: Scalars['String']['output'];
+  /** Resolves: whose personal secrets and memberships decided the call (from the run grant when there was one). */
+  principal?: Maybe<Scalars['String']['output']>;
   requestId?: Maybe<Scalars['String']['output']>;
   runId?: Maybe<Scalars['String']['output']>;
   runner?: Maybe<Scalars['String']['output']>;
   scope?: Maybe<Scalars['String']['output']>;
   secretId?: Maybe<Scalars['String']['output']>;
   secretName?: Maybe<Scalars['String']['output']>;
+  stepId?: Maybe<Scalars['String']['output']>;
   trigger?: Maybe<Scalars['String']['output']>;
+  triggeredBy?: Maybe<Scalars['String']['output']>;
   version?: Maybe<Scalars['Int']['output']>;
   workflowId?: Maybe<Scalars['String']['output']>;
+  workflowOwner?: Maybe<Scalars['String']['output']>;
   workspaceId?: Maybe<Scalars['String']['output']>;
 };
 
@@ -66,11 +73,16 @@ export type AuditFilter = {
   action?: InputMaybe<Scalars['String']['input']>;
   actorId?: InputMaybe<Scalars['String']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  grantId?: InputMaybe<Scalars['String']['input']>;
   outcome?: InputMaybe<Scalars['String']['input']>;
+  principal?: InputMaybe<Scalars['String']['input']>;
   runId?: InputMaybe<Scalars['String']['input']>;
   secretName?: InputMaybe<Scalars['String']['input']>;
+  stepId?: InputMaybe<Scalars['String']['input']>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  triggeredBy?: InputMaybe<Scalars['String']['input']>;
   workflowId?: InputMaybe<Scalars['String']['input']>;
+  workflowOwner?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type AuditVerification = {
@@ -481,18 +493,23 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   actorType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grantId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  principal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   scope?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secretId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   secretName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stepId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trigger?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  triggeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   workflowId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workflowOwner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   workspaceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../core/auth/dev-jwt-keys.js';
 import type { CommandContext } from '../command.js';
 
 const ROLES = ['admin', 'member', 'external'];

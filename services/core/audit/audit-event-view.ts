@@ -24,6 +24,11 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
     runner: orNull(row.runner),
     requestId: orNull(row.requestId),
     sourceAddress: orNull(row.sourceAddress),
+    principal: orNull(row.principal),
+    triggeredBy: orNull(row.triggeredBy),
+    workflowOwner: orNull(row.workflowOwner),
+    stepId: orNull(row.stepId),
+    grantId: orNull(row.grantId),
   };
 }
 

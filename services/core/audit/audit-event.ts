@@ -39,6 +39,13 @@ export interface AuditEventInput {
   sourceAddress?: string;
   /** A short, value-free explanation, such as an error code. */
   reason?: string;
+  /** Resolves: whose personal secrets and memberships decided the call. */
+  principal?: string;
+  triggeredBy?: string;
+  workflowOwner?: string;
+  stepId?: string;
+  /** Resolves under a run grant: its `jti`. */
+  grantId?: string;
   occurredAt?: Date;
 }
 
@@ -119,13 +126,26 @@ function unhashedEvent(
     requestId: clip(input.requestId, 64),
     sourceAddress: clip(input.sourceAddress, 64),
     reason: clip(input.reason, 256),
+    principal: clip(input.principal, 128),
+    triggeredBy: clip(input.triggeredBy, 128),
+    workflowOwner: clip(input.workflowOwner, 128),
+    stepId: clip(input.stepId, 128),
+    grantId: clip(input.grantId, 128),
   };
 }
 
-/** The hash of an event: SHA-256 over a canonical JSON array of every field, the previous hash included. */
+/**
+ * The hash of an event: SHA-256 over a canonical JSON array of every field, the
+ * previous hash included. An event that records none of the run-grant fields (every
+ * event written before they existed, and every event that is not a resolve) hashes as
+ * `strongroom-audit/v1`, so older logs still verify; one that records any hashes as
+ * `v2` with them appended. Blanking those fields of a v2 event changes its hash.
+ */
 export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
+  const runFields =
+    event.principal || event.triggeredBy || event.workflowOwner || event.stepId || event.grantId;
   const canonical = JSON.stringify([
-    'strongroom-audit/v1',
+    runFields ? 'strongroom-audit/v2' : 'strongroom-audit/v1',
     event.chainId,
     Number(event.chainSeq),
     event.prevHash,
@@ -146,6 +166,9 @@ export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
     event.requestId,
     event.sourceAddress,
     event.reason,
+    ...(runFields
+      ? [event.principal, event.triggeredBy, event.workflowOwner, event.stepId, event.grantId]
+      : []),
   ]);
   // One-shot: no Hash object per record.
   return hash('sha256', canonical, 'hex');

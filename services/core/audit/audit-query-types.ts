@@ -17,6 +17,11 @@ export interface AuditEventView {
   runner: string | null;
   requestId: string | null;
   sourceAddress: string | null;
+  principal: string | null;
+  triggeredBy: string | null;
+  workflowOwner: string | null;
+  stepId: string | null;
+  grantId: string | null;
 }
 
 /** The filters of `auditEvents` (SPEC §5). */
@@ -27,6 +32,11 @@ export interface AuditFilter {
   secretName?: string | null;
   runId?: string | null;
   workflowId?: string | null;
+  principal?: string | null;
+  triggeredBy?: string | null;
+  workflowOwner?: string | null;
+  stepId?: string | null;
+  grantId?: string | null;
   from?: Date | null;
   to?: Date | null;
 }

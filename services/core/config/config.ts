@@ -22,15 +22,37 @@ export interface Config {
   resolverPort: number;
   resolverMetricsPort: number;
   masterKeys: MasterKeySource;
-  jwt: { jwksUrl?: string; issuer: string; audience: string };
+  jwt: {
+    jwksUrl?: string;
+    issuer: string;
+    audience: string;
+    /** Tokens issued (`iat`) longer ago than this are refused, whatever their `exp`. */
+    maxAgeSeconds: number;
+    /** When set, tokens must carry exactly this `typ` (for example `at+jwt`). */
+    typ?: string;
+  };
+  /** Run grants (SPEC §6.1): who signs them, and whether a resolve needs one. */
+  runGrants: {
+    mode: 'required' | 'optional';
+    /** Production: the orchestrator's JWKS; development trusts a dev key pair in the data dir. */
+    jwksUrl?: string;
+    issuer: string;
+  };
   tls: { certPath?: string; keyPath?: string; runnerCaPath?: string };
   runnerPolicyPath?: string;
+  /** Which certificate names identify a runner: a URI SAN only, or a URI SAN else the subject CN. */
+  runnerIdentity: 'uri' | 'uri-or-cn';
+  /** A PEM certificate revocation list for runner certificates, reloaded while serving. */
+  runnerCrlPath?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxValueBytes: number;
   auditRetentionDays?: number;
   /** How long a statement the resolve path runs straight on the MySQL pool may take (see runOnPool). */
   dbStatementTimeoutMs: number;
 }
+
+/** The issuer of the development orchestrator's run grants (`strongroom token run`). */
+export const DEV_RUN_GRANT_ISSUER = 'strongroom-dev-orchestrator';
 
 /** Every problem found in the environment, one line per variable. */
 export class ConfigError extends Error {
@@ -45,6 +67,24 @@ const port = z.coerce
   .int('must be a whole number')
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
+
+/** A duration such as 90s, 30m, 24h or 7d, in seconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+[smhd]$/, 'must be a duration such as 90s, 30m, 24h or 7d')
+  .transform(
+    (v) => Number(v.slice(0, -1)) * { s: 1, m: 60, h: 3600, d: 86_400 }[v.at(-1) as 's' | 'm' | 'h' | 'd'],
+  )
+  .refine((seconds) => seconds >= 60 && seconds <= 30 * 86_400, 'must be from 1 minute to 30 days');
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^https?:\/\/.+/.test(v), { message: `must be an http(s) URL${what}` });
 
 const optionalText = z
   .string()
@@ -65,11 +105,18 @@ const environmentSchema = z.object({
   STRONGROOM_RESOLVER_METRICS_PORT: port.default(9464),
   STRONGROOM_MASTER_KEYS: optionalText,
   STRONGROOM_MASTER_KEYS_FILE: optionalText,
-  STRONGROOM_JWKS_URL: optionalText.refine((v) => v === undefined || /^https?:\/\/.+/.test(v), {
-    message: 'must be an http(s) URL',
-  }),
+  STRONGROOM_JWKS_URL: httpUrl(''),
   STRONGROOM_JWT_ISSUER: optionalText,
   STRONGROOM_JWT_AUDIENCE: optionalText,
+  STRONGROOM_JWT_MAX_AGE: duration.optional(),
+  STRONGROOM_JWT_TYP: optionalText,
+  STRONGROOM_RUN_GRANTS: z
+    .enum(['required', 'optional'], { error: 'must be required or optional' })
+    .optional(),
+  STRONGROOM_RUN_GRANT_JWKS_URL: httpUrl(''),
+  STRONGROOM_RUN_GRANT_ISSUER: optionalText,
+  STRONGROOM_RUNNER_IDENTITY: z.enum(['uri', 'uri-or-cn'], { error: 'must be uri or uri-or-cn' }).optional(),
+  STRONGROOM_RUNNER_CRL: optionalText,
   STRONGROOM_TLS_CERT: optionalText,
   STRONGROOM_TLS_KEY: optionalText,
   STRONGROOM_RUNNER_CA: optionalText,
@@ -138,6 +185,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         'STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE is required: production never generates keys',
       );
     }
+    // Keys fetched over plain HTTP could be swapped by anyone on the path.
+    for (const name of ['STRONGROOM_JWKS_URL', 'STRONGROOM_RUN_GRANT_JWKS_URL'] as const) {
+      if (e[name] && !e[name].startsWith('https://'))
+        problems.push(`${name} must be an https URL in production`);
+    }
+    if ((e.STRONGROOM_RUN_GRANTS ?? 'required') === 'required') {
+      if (!e.STRONGROOM_RUN_GRANT_JWKS_URL)
+        problems.push(
+          'STRONGROOM_RUN_GRANT_JWKS_URL is required: production verifies run grants (SPEC §6.1)',
+        );
+      if (!e.STRONGROOM_RUN_GRANT_ISSUER)
+        problems.push('STRONGROOM_RUN_GRANT_ISSUER is required: production pins the run grant issuer');
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -168,6 +228,13 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       jwksUrl: e.STRONGROOM_JWKS_URL,
       issuer: e.STRONGROOM_JWT_ISSUER ?? 'strongroom-dev',
       audience: e.STRONGROOM_JWT_AUDIENCE ?? 'strongroom',
+      maxAgeSeconds: e.STRONGROOM_JWT_MAX_AGE ?? 24 * 3600,
+      typ: e.STRONGROOM_JWT_TYP,
+    },
+    runGrants: {
+      mode: e.STRONGROOM_RUN_GRANTS ?? (mode === 'production' ? 'required' : 'optional'),
+      jwksUrl: e.STRONGROOM_RUN_GRANT_JWKS_URL,
+      issuer: e.STRONGROOM_RUN_GRANT_ISSUER ?? DEV_RUN_GRANT_ISSUER,
     },
     tls: {
       certPath: e.STRONGROOM_TLS_CERT && inDataDir(e.STRONGROOM_TLS_CERT),
@@ -175,6 +242,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       runnerCaPath: e.STRONGROOM_RUNNER_CA && inDataDir(e.STRONGROOM_RUNNER_CA),
     },
     runnerPolicyPath: e.STRONGROOM_RUNNER_POLICY && inDataDir(e.STRONGROOM_RUNNER_POLICY),
+    runnerIdentity: e.STRONGROOM_RUNNER_IDENTITY ?? (mode === 'production' ? 'uri' : 'uri-or-cn'),
+    runnerCrlPath: e.STRONGROOM_RUNNER_CRL && inDataDir(e.STRONGROOM_RUNNER_CRL),
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,

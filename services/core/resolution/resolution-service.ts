@@ -10,11 +10,29 @@ import type { CandidateCache } from './candidate-cache.js';
 import type { DataKeyCache } from './data-key-cache.js';
 import type { LastUsedTracker } from './last-used-tracker.js';
 import { decideNames, type NameDecision } from './resolution-decisions.js';
-import type { ResolveCallInfo, ResolvedValue, RunContextInput, RunnerIdentity } from './resolution-types.js';
+import type {
+  ResolveCallInfo,
+  ResolvedValue,
+  RunContextInput,
+  RunnerIdentity,
+  RunnerRefusal,
+  RunnerRefusalReason,
+} from './resolution-types.js';
+import { contextUnderGrant, namesOutsideGrant } from './run-grant-rules.js';
+import type { RunGrant, RunGrantVerifier } from './run-grant-verifier.js';
 import type { RunnerPolicy } from './runner-policy.js';
 import { parseResolveRequest } from './resolve-request-parser.js';
 
 type Outcome = Pick<AuditEventInput, 'outcome' | 'reason'>;
+
+/** What a runner is told when its certificate names no acceptable runner. */
+const RUNNER_REFUSALS: Record<RunnerRefusalReason, string> = {
+  NO_RUNNER_IDENTITY: 'The client certificate names no runner (no URI SAN and no subject CN).',
+  SEVERAL_URI_SANS:
+    'The client certificate carries more than one URI SAN; a runner certificate names one identity.',
+  CN_NOT_ACCEPTED:
+    'The client certificate names its runner only by subject CN, which this resolver does not accept (STRONGROOM_RUNNER_IDENTITY).',
+};
 type FoundDecision = NameDecision & { kind: 'found' };
 
 /** What a candidate's sealed value is bound to. */
@@ -47,12 +65,18 @@ export function createResolutionService({
   dataKeys,
   auditLog,
   policy,
+  runGrants = { mode: 'optional' },
   lastUsed,
 }: {
   candidates: Pick<CandidateCache, 'find' | 'invalidate'>;
   dataKeys: Pick<DataKeyCache, 'open' | 'openKept'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
+  /**
+   * Whether a call needs a run grant, and who verifies one (SPEC §6.1). Optional mode
+   * takes a call without a grant at its word, as before grants existed.
+   */
+  runGrants?: { mode: 'required' | 'optional'; verifier?: Pick<RunGrantVerifier, 'verify'> };
   lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
 }) {
   /**
@@ -80,35 +104,97 @@ export function createResolutionService({
       throw new DomainError('DEADLINE_EXCEEDED', 'The caller gave up before the resolve finished.');
   };
 
+  /** Audits an authentication refusal of the call (one record) and throws it. */
+  async function refuseUnauthenticated(
+    base: AuditEventInput,
+    reason: string,
+    error: DomainError,
+  ): Promise<never> {
+    await audit([{ ...base, action: 'auth.denied', outcome: 'DENIED', reason }]);
+    throw error;
+  }
+
+  /**
+   * The run grant of a call, verified; undefined when none was sent and none is
+   * required. Every refusal is audited.
+   */
+  async function grantOf(runGrant: string | undefined, base: AuditEventInput): Promise<RunGrant | undefined> {
+    if (!runGrant) {
+      if (runGrants.mode === 'optional') return undefined;
+      return refuseUnauthenticated(
+        base,
+        'NO_RUN_GRANT',
+        new DomainError('UNAUTHENTICATED', 'A run grant is required: the platform signs whose run this is.', {
+          details: { reason: 'NO_RUN_GRANT' },
+        }),
+      );
+    }
+    if (!runGrants.verifier) {
+      throw new DomainError('INTERNAL', 'This resolver has no run grant verifier configured.');
+    }
+    try {
+      return await runGrants.verifier.verify(runGrant);
+    } catch (thrown) {
+      const error = toDomainError(thrown);
+      if (error.code !== 'UNAUTHENTICATED') throw error;
+      return refuseUnauthenticated(base, String(error.details.reason ?? 'GRANT_INVALID'), error);
+    }
+  }
+
   /**
    * Resolves `names` for one run, all or nothing, in request order (duplicates once).
-   * `runner` is null when the certificate carried no usable identity.
+   * `runner` is a refusal when the certificate names no acceptable runner. With a run
+   * grant, the run context and the principal come from the grant alone (SPEC §6.1).
    */
   async function resolveForRun(
-    runner: RunnerIdentity | null,
-    input: RunContextInput | undefined,
+    runner: RunnerIdentity | RunnerRefusal,
+    wire: RunContextInput | undefined,
     names: readonly string[],
     call: ResolveCallInfo,
+    runGrant?: string,
   ): Promise<ResolvedValue[]> {
+    const runnerId = 'id' in runner ? runner.id : undefined;
     const base: AuditEventInput = {
       action: 'secret.resolve',
       outcome: 'ERROR',
       actorType: 'runner',
-      actorId: runner?.id,
-      runner: runner?.id,
+      actorId: runnerId,
+      runner: runnerId,
       requestId: call.requestId,
       sourceAddress: call.sourceAddress,
-      workspaceId: input?.workspaceId,
-      workflowId: input?.workflowId,
-      runId: input?.runId,
-      trigger: input?.trigger,
+      workspaceId: wire?.workspaceId,
+      workflowId: wire?.workflowId,
+      runId: wire?.runId,
+      trigger: wire?.trigger,
+      triggeredBy: wire?.triggeredBy,
+      workflowOwner: wire?.workflowOwner,
+      stepId: wire?.stepId,
     };
-    if (!runner) {
-      await audit([{ ...base, action: 'auth.denied', outcome: 'DENIED', reason: 'NO_RUNNER_IDENTITY' }]);
-      throw new DomainError(
-        'UNAUTHENTICATED',
-        'The client certificate names no runner (no SAN URI and no subject CN).',
+    if (!('id' in runner)) {
+      return refuseUnauthenticated(
+        base,
+        runner.refusal,
+        new DomainError('UNAUTHENTICATED', RUNNER_REFUSALS[runner.refusal], {
+          details: { reason: runner.refusal },
+        }),
       );
+    }
+    const grant = await grantOf(runGrant, base);
+    let input = wire;
+    if (grant) {
+      base.grantId = grant.grantId;
+      try {
+        if (grant.runner !== runner.id) {
+          throw new DomainError('FORBIDDEN', 'The run grant was issued to another runner.', {
+            details: { reason: 'GRANT_FOR_ANOTHER_RUNNER' },
+          });
+        }
+        input = contextUnderGrant(grant, wire);
+      } catch (error) {
+        const denied = error as DomainError;
+        await audit([{ ...base, outcome: 'DENIED', reason: String(denied.details.reason) }]);
+        throw denied;
+      }
     }
     let request;
     try {
@@ -118,6 +204,7 @@ export function createResolutionService({
       throw error;
     }
     const { context } = request;
+    const grantId = grant?.grantId ?? '';
     // Every field in one literal, in one order: these are built for every name of
     // every call, and objects of one shape keep that cheap.
     const perName: RecordFor = (name, { outcome, reason }, secret) => ({
@@ -137,7 +224,27 @@ export function createResolutionService({
       secretId: secret?.secret.id,
       scope: secret?.secret.scope,
       version: secret?.secret.version,
+      principal: context.principal,
+      triggeredBy: context.triggeredBy,
+      workflowOwner: context.workflowOwner,
+      stepId: context.stepId,
+      grantId,
     });
+
+    const outside = grant ? namesOutsideGrant(grant, request.names) : [];
+    if (outside.length > 0) {
+      const notAllowed = new Set(outside);
+      await audit(
+        request.names.map((name) =>
+          notAllowed.has(name)
+            ? perName(name, { outcome: 'DENIED', reason: 'NAME_NOT_IN_GRANT' })
+            : perName(name, { outcome: 'ERROR', reason: 'NOT_SENT: call refused PERMISSION_DENIED' }),
+        ),
+      );
+      throw new DomainError('FORBIDDEN', `The run grant does not allow: ${outside.join(', ')}.`, {
+        details: { reason: 'NAME_NOT_IN_GRANT', deniedNames: outside },
+      });
+    }
 
     if (!policy.allows(runner.id, context.workspaceId)) {
       await audit(

@@ -3,8 +3,20 @@ import type { WireRunContext } from '../../protocol/wire-mapping.js';
 
 /** A workflow runner, as authenticated by its client certificate. */
 export interface RunnerIdentity {
-  /** The certificate's SAN URI (for example spiffe://strongroom/runner/cloud), else its subject CN. */
+  /**
+   * Typed by where it came from: the certificate's one URI SAN as it is (for example
+   * spiffe://strongroom/runner/cloud), or its subject CN as `cn:<CN>`, so a CN can never
+   * pass for a URI identity.
+   */
   id: string;
+}
+
+/** Why a certificate that chained to the runner CA names no runner this resolver accepts. */
+export type RunnerRefusalReason = 'NO_RUNNER_IDENTITY' | 'SEVERAL_URI_SANS' | 'CN_NOT_ACCEPTED';
+
+/** A verified certificate that names no acceptable runner. */
+export interface RunnerRefusal {
+  refusal: RunnerRefusalReason;
 }
 
 /**

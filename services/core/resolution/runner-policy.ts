@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { watchFileContents } from '../config/watched-file.js';
 
 /** Which runners may resolve for which workspaces. */
 export interface RunnerPolicy {
@@ -8,9 +9,17 @@ export interface RunnerPolicy {
   readonly permissive: boolean;
 }
 
+/** A policy read from a file and read again whenever the file changes. */
+export interface WatchedRunnerPolicy extends RunnerPolicy {
+  /** Stops watching the file. */
+  close(): void;
+}
+
 /**
  * The policy file (JSON): runner identity → workspace ids, `*` meaning every workspace.
- *   { "runners": { "spiffe://strongroom/runner/cloud": ["*"], "spiffe://strongroom/runner/acme": ["ws-acme"] } }
+ * Identities are typed as the resolver reads them: a URI SAN as it is, a subject CN as
+ * `cn:<CN>`.
+ *   { "runners": { "spiffe://strongroom/runner/cloud": ["*"], "cn:acme-runner": ["ws-acme"] } }
  */
 const policyFileSchema = z
   .object({
@@ -53,19 +62,47 @@ export function parseRunnerPolicy(text: string): RunnerPolicy {
 
 /**
  * The policy the config names, or the permissive development policy when none is
- * named (production always names one: config refuses to start otherwise).
+ * named (production always names one: config refuses to start otherwise). A named file
+ * is read again whenever it changes, so runners are added or removed without a restart;
+ * a change that does not parse is reported to `onReloadError` and the policy in force
+ * stays. A file that does not parse at start stops the start.
  */
-export function loadRunnerPolicy(config: {
-  mode: 'development' | 'production';
-  runnerPolicyPath?: string;
-}): RunnerPolicy {
-  if (!config.runnerPolicyPath) {
+export function loadRunnerPolicy(
+  config: { mode: 'development' | 'production'; runnerPolicyPath?: string },
+  {
+    onReloaded = () => {},
+    onReloadError = () => {},
+    intervalMs,
+  }: {
+    onReloaded?: () => void;
+    onReloadError?: (error: Error) => void;
+    intervalMs?: number;
+  } = {},
+): WatchedRunnerPolicy {
+  const path = config.runnerPolicyPath;
+  if (!path) {
     if (config.mode === 'production') throw new Error('production needs STRONGROOM_RUNNER_POLICY');
-    return createPermissiveRunnerPolicy();
+    return { ...createPermissiveRunnerPolicy(), close: () => {} };
   }
-  try {
-    return parseRunnerPolicy(readFileSync(config.runnerPolicyPath, 'utf8'));
-  } catch (error) {
-    throw new Error(`STRONGROOM_RUNNER_POLICY ${config.runnerPolicyPath}: ${(error as Error).message}`);
-  }
+  const parse = (text: string): RunnerPolicy => {
+    try {
+      return parseRunnerPolicy(text);
+    } catch (error) {
+      throw new Error(`STRONGROOM_RUNNER_POLICY ${path}: ${(error as Error).message}`);
+    }
+  };
+  let current = parse(readFileSync(path, 'utf8'));
+  const watched = watchFileContents(
+    path,
+    (contents) => {
+      current = parse(contents.toString('utf8'));
+      onReloaded();
+    },
+    { intervalMs, onError: (error) => onReloadError(error as Error) },
+  );
+  return {
+    permissive: false,
+    allows: (runnerId, workspaceId) => current.allows(runnerId, workspaceId),
+    close: () => watched.close(),
+  };
 }

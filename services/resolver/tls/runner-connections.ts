@@ -1,7 +1,8 @@
 import { createServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import type { RunnerIdentity } from '../../core/resolution/resolution-types.js';
-import { runnerIdentityFromCertificate } from '../runner-identity.js';
+import type { RunnerIdentity, RunnerRefusal } from '../../core/resolution/resolution-types.js';
+import { runnerIdentityFromCertificate, type RunnerIdentityRule } from '../runner-identity.js';
+import { normalizeSerial, revokedSerials } from './revocation-list.js';
 
 /** Node's default is 120 s: that long a silent TCP client would hold a socket. */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -47,18 +48,26 @@ export function tlsRefusalReason(error: { code?: string }): TlsRefusalReason {
  * before. An entry goes when its last socket closes, so a later connection reusing the
  * port never sees another's runner.
  *
- * Only clients whose certificate chains to the runner CA complete the handshake, within
- * `handshakeTimeoutMs`; the CA is never empty (Node would otherwise fall back to the
- * public roots, SPEC §12) and client certificates are always required. HTTP/2 is the
- * only protocol offered (ALPN `h2`), as grpc-js's own secure server does.
+ * Only clients whose certificate chains to the runner CA, and is not on its revocation
+ * list when one is given, complete the handshake, within `handshakeTimeoutMs`; the CA is
+ * never empty (Node would otherwise fall back to the public roots, SPEC §13) and client
+ * certificates are always required. HTTP/2 is the only protocol offered (ALPN `h2`), as
+ * grpc-js's own secure server does. A new revocation list (`updateRevocationList`)
+ * applies to the next handshake and cuts the open connections it revokes.
  */
 export function createRunnerConnections({
   tls,
+  identityRule = 'uri-or-cn',
+  revocationListPem,
   handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS,
   onConnection,
   onRefused,
 }: {
   tls: { certPem: Buffer; keyPem: Buffer; runnerCaPem: Buffer };
+  /** Which certificate names identify a runner (see runner-identity.ts). */
+  identityRule?: RunnerIdentityRule;
+  /** The runner CA's certificate revocation list (PEM), if there is one. */
+  revocationListPem?: Buffer;
   handshakeTimeoutMs?: number;
   /** Receives each verified connection (grpc-js's connection injector). */
   onConnection: (socket: TLSSocket) => void;
@@ -68,15 +77,21 @@ export function createRunnerConnections({
   if (tls.runnerCaPem.length === 0)
     throw new Error('the runner CA is empty; refusing to accept any client certificate');
   // Per peer: the runner of each of its open sockets (almost always exactly one).
-  const peers = new Map<string, Map<TLSSocket, RunnerIdentity | null>>();
+  const peers = new Map<string, Map<TLSSocket, RunnerIdentity | RunnerRefusal>>();
+  // The certificate serial of each open verified socket, to cut it if it is revoked.
+  const serials = new Map<TLSSocket, string>();
+  const contextOptions = (crl: Buffer | undefined) => ({
+    cert: tls.certPem,
+    key: tls.keyPem,
+    ca: tls.runnerCaPem,
+    ...(crl ? { crl } : {}),
+  });
   // Every TCP connection until it closes, handshaking or not, so close() can cut them all.
   const sockets = new Set<Socket>();
 
   const server: TlsServer = createServer(
     {
-      cert: tls.certPem,
-      key: tls.keyPem,
-      ca: tls.runnerCaPem,
+      ...contextOptions(revocationListPem),
       requestCert: true,
       rejectUnauthorized: true,
       ALPNProtocols: ['h2'],
@@ -88,9 +103,12 @@ export function createRunnerConnections({
       const peer = peerOf(socket);
       let samePeer = peers.get(peer);
       if (!samePeer) peers.set(peer, (samePeer = new Map()));
-      samePeer.set(socket, runnerIdentityFromCertificate(socket.getPeerCertificate()));
+      const certificate = socket.getPeerCertificate();
+      samePeer.set(socket, runnerIdentityFromCertificate(certificate, identityRule));
+      serials.set(socket, certificate.serialNumber);
       const ofThisPeer = samePeer;
       socket.once('close', () => {
+        serials.delete(socket);
         ofThisPeer.delete(socket);
         if (ofThisPeer.size === 0 && peers.get(peer) === ofThisPeer) peers.delete(peer);
       });
@@ -126,10 +144,26 @@ export function createRunnerConnections({
      * when its certificate names none, undefined when no single open connection of
      * ours has that peer (the caller must then read the call's certificate).
      */
-    runnerOf(peer: string): RunnerIdentity | null | undefined {
+    runnerOf(peer: string): RunnerIdentity | RunnerRefusal | undefined {
       const samePeer = peers.get(peer);
       if (samePeer?.size !== 1) return undefined;
-      return samePeer.values().next().value as RunnerIdentity | null;
+      return samePeer.values().next().value;
+    },
+
+    /**
+     * Serves with a new revocation list from the next handshake on, and cuts every open
+     * connection whose certificate it revokes. Returns how many were cut.
+     */
+    updateRevocationList(crlPem: Buffer): number {
+      const revoked = revokedSerials(crlPem);
+      server.setSecureContext(contextOptions(crlPem));
+      let cut = 0;
+      for (const [socket, serial] of serials) {
+        if (!revoked.has(normalizeSerial(serial))) continue;
+        socket.destroy();
+        cut += 1;
+      }
+      return cut;
     },
 
     /** Stops accepting connections; `cutAll` also destroys every connection still open. */

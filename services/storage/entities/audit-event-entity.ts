@@ -30,6 +30,13 @@ export interface AuditEventRow {
   sourceAddress: string;
   /** A short, value-free explanation (for example the error code of a refusal). */
   reason: string;
+  /** Resolves: whose personal secrets and memberships decided the call (from the run grant when there is one). */
+  principal: string;
+  triggeredBy: string;
+  workflowOwner: string;
+  stepId: string;
+  /** Resolves under a run grant: its `jti`. */
+  grantId: string;
 }
 
 /** A record as it is written: everything but the id the database assigns. */
@@ -61,5 +68,10 @@ export const AuditEventEntity = new EntitySchema<AuditEventRow>({
     requestId: { name: 'request_id', type: String, length: 64 },
     sourceAddress: { name: 'source_address', type: String, length: 64 },
     reason: { type: String, length: 256 },
+    principal: { type: String, length: 128, default: '' },
+    triggeredBy: { name: 'triggered_by', type: String, length: 128, default: '' },
+    workflowOwner: { name: 'workflow_owner', type: String, length: 128, default: '' },
+    stepId: { name: 'step_id', type: String, length: 128, default: '' },
+    grantId: { name: 'grant_id', type: String, length: 128, default: '' },
   },
 });

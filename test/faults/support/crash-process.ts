@@ -1,4 +1,4 @@
-import type { TokenClaims } from '../../../services/api/auth/dev-jwt-keys.js';
+import type { TokenClaims } from '../../../services/core/auth/dev-jwt-keys.js';
 import { freePort, spawnCli, untilReady, type CliProcess } from '../../support/cli-process.js';
 import { devToken } from '../../support/dev-token.js';
 

@@ -37,14 +37,16 @@ function sign(
     claims?: JWTPayload;
     exp?: number | string | null;
     nbf?: number | string;
+    /** When the token says it was issued (seconds); null leaves `iat` out. */
+    iat?: number | null;
   },
 ): Promise<string> {
   const jwt = new SignJWT({ ...CLAIMS, ...options.claims })
     .setProtectedHeader({ typ: 'JWT', ...header })
     .setSubject('mallory')
     .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setIssuedAt();
+    .setAudience(options.audience);
+  if (options.iat !== null) jwt.setIssuedAt(options.iat);
   if (options.exp !== null) jwt.setExpirationTime(options.exp ?? '10m');
   if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
   return jwt.sign(key);
@@ -122,6 +124,16 @@ export async function buildAttacks(
       name: 'no exp',
       reason: 'CLAIM_EXP',
       token: await sign(signer.privateKey, header, { ...pinned, exp: null }),
+    },
+    {
+      name: 'issued 25 hours ago, unexpired (past the maximum token age)',
+      reason: 'TOKEN_TOO_OLD',
+      token: await sign(signer.privateKey, header, { ...pinned, iat: now - 25 * 3600, exp: now + 3600 }),
+    },
+    {
+      name: 'no iat (its age cannot be bounded)',
+      reason: 'CLAIM_IAT',
+      token: await sign(signer.privateKey, header, { ...pinned, iat: null }),
     },
     {
       name: 'tampered payload with the original signature',

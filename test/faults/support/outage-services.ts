@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiServerFor, createVerifierFor } from '../../../services/app/api-app.js';
-import { loadOrCreateDevJwtKeys, signDevToken } from '../../../services/api/auth/dev-jwt-keys.js';
+import { loadOrCreateDevJwtKeys, signDevToken } from '../../../services/core/auth/dev-jwt-keys.js';
 import { openRuntime, type Runtime } from '../../../services/app/runtime.js';
 import { loadConfig } from '../../../services/core/config/config.js';
 import { createOpsHttpServer } from '../../../services/resolver/ops-http-server.js';

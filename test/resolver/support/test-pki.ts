@@ -10,7 +10,7 @@ export interface TestPki {
   server: IssuedCertificate;
   /** Runner with SAN URI spiffe://strongroom/runner/alpha. */
   runnerAlpha: IssuedCertificate;
-  /** Runner with only a subject CN: beta-runner. */
+  /** Runner with only a subject CN: beta-runner (identity cn:beta-runner). */
   runnerBeta: IssuedCertificate;
   /** A runner certificate from a CA the resolver does not trust. */
   foreignRunner: IssuedCertificate;
@@ -19,7 +19,9 @@ export interface TestPki {
 }
 
 export const RUNNER_ALPHA = 'spiffe://strongroom/runner/alpha';
-export const RUNNER_BETA = 'beta-runner';
+/** Runner beta's subject CN, and the typed identity the resolver reads from it. */
+export const RUNNER_BETA_CN = 'beta-runner';
+export const RUNNER_BETA = `cn:${RUNNER_BETA_CN}`;
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -39,7 +41,7 @@ export async function createTestPki(): Promise<TestPki> {
       usage: 'client',
       uris: [RUNNER_ALPHA],
     }),
-    runnerBeta: await issueCertificate(ca, { commonName: RUNNER_BETA, usage: 'client' }),
+    runnerBeta: await issueCertificate(ca, { commonName: RUNNER_BETA_CN, usage: 'client' }),
     foreignRunner: await issueCertificate(foreignCa, {
       commonName: 'x',
       usage: 'client',

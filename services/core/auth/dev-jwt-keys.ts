@@ -11,14 +11,16 @@ export interface DevJwtKeys {
 }
 
 /**
- * Loads the development signing key pair from `<dataDir>/jwt/`, generating it when
- * missing (private key mode 0600). Production never calls this: it trusts a JWKS URL.
+ * Loads a development signing key pair from `<dataDir>/<folder>/`, generating it when
+ * missing (private key mode 0600): `jwt` signs the API's dev tokens, `run-grant` the
+ * dev orchestrator's run grants. Production never calls this: it trusts JWKS URLs.
  */
 export async function loadOrCreateDevJwtKeys(
   dataDir: string,
   onCreated: (dir: string) => void = () => {},
+  folder: 'jwt' | 'run-grant' = 'jwt',
 ): Promise<DevJwtKeys> {
-  const dir = join(dataDir, 'jwt');
+  const dir = join(dataDir, folder);
   const privatePath = join(dir, 'dev-private.jwk.json');
   const publicPath = join(dir, 'dev-public.jwk.json');
   if (!existsSync(privatePath) || !existsSync(publicPath)) {
