@@ -25,7 +25,7 @@ const GO = (unit: number): boolean =>
 
 export const JSON_ESCAPE_POLICIES: ReadonlyArray<JsonEscapePolicy & { used: string }> = [
   { asUnicode: CONTROLS_ONLY, upperHex: false, slash: false, used: 'JSON.stringify' },
-  { asUnicode: CONTROLS_ONLY, upperHex: true, slash: false, used: 'Jackson, Newtonsoft' },
+  { asUnicode: CONTROLS_ONLY, upperHex: true, slash: false, used: 'Jackson' },
   { asUnicode: CONTROLS_ONLY, upperHex: false, slash: true, used: 'PHP json_encode(JSON_UNESCAPED_UNICODE)' },
   { asUnicode: NON_ASCII, upperHex: false, slash: false, used: 'Python json.dumps (ensure_ascii)' },
   { asUnicode: NON_ASCII, upperHex: true, slash: false, used: 'ASCII-only serialisers with upper-case hex' },
