@@ -2,12 +2,13 @@
  * `npm run bench`: every benchmark of issue #8 on the machine's MariaDB, each figure
  * beside a floor measured in the same run. Prints the table and writes
  * bench/results/latest.json. BENCH_SECONDS (default 10) sets each closed-loop run's
- * length; BENCH_ONLY=resolve,listing,... runs a subset.
+ * length; BENCH_ONLY=resolve,listing,... runs a subset (BENCH_ONLY=masker needs no database).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchImport } from './import.js';
 import { benchListing } from './listing.js';
+import { benchMasker } from './masker.js';
 import { benchMutations } from './mutations.js';
 import { benchResolve } from './resolve.js';
 import { benchRewrap } from './rewrap.js';
@@ -23,20 +24,25 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const levels = (process.env.BENCH_LEVELS ?? '8,32,64').split(',').map(Number);
 const wanted = (name: string) => !only || only.includes(name);
 
-async function machine(db: BenchDatabase) {
-  const [[row]] = (await db.pool.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]];
+async function machine(db: BenchDatabase | undefined) {
+  const rows = db
+    ? ((await db.pool.query('SELECT VERSION() AS version')) as unknown as [[{ version: string }]])
+    : undefined;
   return {
     nproc: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
     ramGiB: Number((totalmem() / 1024 ** 3).toFixed(1)),
-    mariadb: row.version,
+    mariadb: rows?.[0][0].version ?? 'not used',
     node: process.version,
   };
 }
 
-const db = await createBenchDatabase();
+// The masker runs in this process alone; everything else needs the database and certificates.
+const DATABASE_FREE = ['masker'];
+const needsDatabase = !only || only.some((name) => !DATABASE_FREE.includes(name));
+const db = needsDatabase ? await createBenchDatabase() : undefined;
 const keys = createBenchKeys();
-const pki = await createBenchPki();
+const pki = needsDatabase ? await createBenchPki() : undefined;
 const figures: Figure[] = [];
 const details: Record<string, unknown> = {};
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -44,16 +50,17 @@ try {
   const env = await machine(db);
   log(`bench: ${JSON.stringify(env)}; ${seconds} s per closed-loop run`);
   const steps: Array<[string, () => Promise<{ figures: Figure[]; raw?: unknown }>]> = [
-    ['resolve', () => benchResolve({ db, keys, pki, seconds, levels })],
-    ['mutations', () => benchMutations({ db, keys, seconds })],
-    ['import', () => benchImport({ db, keys })],
-    ['listing', () => benchListing({ db, keys })],
-    ['rewrap', () => benchRewrap({ db })],
+    ['resolve', () => benchResolve({ db: db!, keys, pki: pki!, seconds, levels })],
+    ['mutations', () => benchMutations({ db: db!, keys, seconds })],
+    ['import', () => benchImport({ db: db!, keys })],
+    ['listing', () => benchListing({ db: db!, keys })],
+    ['rewrap', () => benchRewrap({ db: db! })],
+    ['masker', () => benchMasker({ seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;
     log(`bench: ${name}…`);
-    await db.truncate();
+    await db?.truncate();
     const result = await step();
     figures.push(...result.figures);
     details[name] = result.raw;
@@ -61,13 +68,15 @@ try {
   }
   console.log(formatTable(figures));
   mkdirSync('bench/results', { recursive: true });
+  // A subset run gets its own file, so it never replaces the full run's results.
+  const resultsFile = only ? `bench/results/latest-${only.join('+')}.json` : 'bench/results/latest.json';
   writeFileSync(
-    'bench/results/latest.json',
+    resultsFile,
     `${JSON.stringify({ at: new Date().toISOString(), seconds, machine: env, figures, details }, null, 2)}\n`,
   );
-  log('bench: wrote bench/results/latest.json');
+  log(`bench: wrote ${resultsFile}`);
 } finally {
-  await db.drop();
-  rmSync(pki.dir, { recursive: true, force: true });
+  await db?.drop();
+  if (pki) rmSync(pki.dir, { recursive: true, force: true });
   removeDataDirs();
 }

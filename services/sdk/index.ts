@@ -1,11 +1,34 @@
 /**
  * `strongroom/sdk`: what a workflow runner needs around secrets (SPEC §9) —
- * template references, resolver clients (the remote gRPC client over mTLS and
- * the local one, both a `SecretResolverClient`), log masking, and running a
- * command with secrets injected and masked.
+ * template references (`{{secrets.NAME}}` and journey objects), resolver clients
+ * (the remote gRPC client over mTLS and the local one, both a
+ * `SecretResolverClient`), log masking, aliases and context files for custom code,
+ * and running a command with secrets injected and masked.
  */
 export { extractSecretReferences, secretReferencePattern } from './secret-references.js';
+export { isSecretReferenceObject, type SecretReferenceObject } from './secret-reference-object.js';
 export { renderTemplate, type TemplateValues } from './render-template.js';
+export {
+  parseTemplateText,
+  readTemplateFile,
+  templateFormatOf,
+  type TemplateFormat,
+} from './template-file.js';
+export {
+  ALIAS_PATTERN,
+  isValidAlias,
+  parseSecretAlias,
+  planSecretExposures,
+  suggestAlias,
+  type SecretAlias,
+  type SecretExposure,
+} from './secret-aliases.js';
+export {
+  writeSecretContextFile,
+  type SecretContextFile,
+  type SecretContextFileOptions,
+} from './secret-context-file.js';
+export { childEnvironment, type ChildEnvironmentOptions } from './child-environment.js';
 export { createLocalResolver, type LocalResolverOptions } from './local-resolver.js';
 export {
   createResolverClient,
@@ -27,7 +50,13 @@ export {
   type RunMaskedCommandOptions,
   type RunResult,
 } from './run-masked-command.js';
-export { MissingSecretsError, MissingTemplateValuesError } from './sdk-errors.js';
+export {
+  InvalidSecretReferenceError,
+  MissingSecretsError,
+  MissingTemplateValuesError,
+  SecretAliasError,
+  TemplateFileError,
+} from './sdk-errors.js';
 export { DomainError, type DomainErrorCode } from '../protocol/domain-error.js';
 export {
   TRIGGERS,

@@ -1,7 +1,8 @@
 /**
- * Pure helpers of the masker: where patterns occur and how the hits become `***`.
- * They work on strings (`mask`) and on byte buffers (streams) alike.
+ * Pure helpers of the masker: collecting where patterns occur and turning the
+ * hits into `***`, on byte buffers (streams) and on strings alike.
  */
+import type { MaskAutomaton } from './mask-automaton.js';
 
 /** The replacement for every run of masked text. */
 export const MASK = '***';
@@ -13,49 +14,37 @@ export interface Interval {
 }
 
 /**
- * Every occurrence of every pattern, overlapping ones included, merged into
- * disjoint intervals sorted by start. Adjacent hits merge too, so two secrets
- * printed back to back become one `***` and do not reveal where one ends.
- * `extra` intervals (carried over from an earlier stream chunk) join the merge.
+ * Masked ranges in the order a scan finds them (by end), kept disjoint and
+ * sorted: a hit that overlaps or touches the previous ranges absorbs them, so
+ * two secrets printed back to back become one `***` and do not reveal where one
+ * ends. A hit's end is never before an earlier hit's end, which is what makes
+ * popping from the back enough.
  */
-export function findMaskIntervals<P extends { length: number }>(
-  indexOf: (pattern: P, from: number) => number,
-  patterns: readonly P[],
-  extra: readonly Interval[] = [],
-): Interval[] {
-  const hits: Interval[] = [...extra];
-  for (const pattern of patterns) {
-    // Step by one, not by the pattern's length: a periodic value ("abab" in
-    // "ababab") overlaps itself, and the skipped occurrence would leave a tail.
-    for (let at = indexOf(pattern, 0); at !== -1; at = indexOf(pattern, at + 1)) {
-      hits.push({ start: at, end: at + pattern.length });
+export class IntervalList {
+  readonly items: Interval[] = [];
+
+  add(start: number, end: number): void {
+    let from = start;
+    for (let last = this.items.at(-1); last && from <= last.end; last = this.items.at(-1)) {
+      from = Math.min(from, last.start);
+      this.items.pop();
     }
+    this.items.push({ start: from, end });
   }
-  hits.sort((a, b) => a.start - b.start);
-  const merged: Interval[] = [];
-  for (const hit of hits) {
-    const last = merged[merged.length - 1];
-    if (last && hit.start <= last.end) last.end = Math.max(last.end, hit.end);
-    else merged.push({ ...hit });
-  }
-  return merged;
 }
 
-/** `text` with every interval replaced by `***`. */
-export function maskString(text: string, intervals: readonly Interval[]): string {
-  let out = '';
-  let at = 0;
-  for (const { start, end } of intervals) {
-    out += text.slice(at, start) + MASK;
-    at = end;
-  }
-  return out + text.slice(at);
+/** Every masked range of `bytes`, scanned from the automaton's start state. */
+export function maskIntervalsOf(automaton: MaskAutomaton, bytes: Uint8Array): Interval[] {
+  const list = new IntervalList();
+  automaton.scan(0, bytes, (end, length) => list.add(end - length, end));
+  return list.items;
 }
 
 const MASK_BYTES = Buffer.from(MASK);
 
 /** `bytes[0, limit)` with every interval (clipped to `limit`) replaced by `***`. */
 export function maskBytes(bytes: Buffer, intervals: readonly Interval[], limit = bytes.length): Buffer {
+  if (intervals.length === 0) return limit === bytes.length ? bytes : bytes.subarray(0, limit);
   const parts: Buffer[] = [];
   let at = 0;
   for (const { start, end } of intervals) {
@@ -68,23 +57,39 @@ export function maskBytes(bytes: Buffer, intervals: readonly Interval[], limit =
 }
 
 /**
- * Where the earliest possible unfinished match starts: the first position whose
- * remaining bytes are a proper prefix of some pattern. A stream must hold back
- * everything from there, since the next chunk may complete the secret. Returns
- * `bytes.length` when no pattern can be completed by more input.
+ * `text` with the byte intervals (of its UTF-8 encoding) replaced by `***`,
+ * sliced from the original string so that everything outside them, lone
+ * surrogates included, is returned exactly as given. Patterns are valid UTF-8, so
+ * their matches start and end on character boundaries.
  */
-export function unfinishedMatchStart(bytes: Buffer, patterns: readonly Buffer[]): number {
-  const n = bytes.length;
-  let earliest = n;
-  for (const pattern of patterns) {
-    const first = pattern[0] as number;
-    for (let at = bytes.indexOf(first, Math.max(0, n - pattern.length + 1)); at !== -1 && at < earliest;) {
-      if (bytes.compare(pattern, 0, n - at, at, n) === 0) {
-        earliest = at;
-        break;
-      }
-      at = bytes.indexOf(first, at + 1);
-    }
+export function maskString(text: string, intervals: readonly Interval[]): string {
+  if (intervals.length === 0) return text;
+  const offsets = utf16OffsetsOf(
+    text,
+    intervals.flatMap(({ start, end }) => [start, end]),
+  );
+  let out = '';
+  let at = 0;
+  for (let i = 0; i < offsets.length; i += 2) {
+    out += text.slice(at, offsets[i]) + MASK;
+    at = offsets[i + 1] as number;
   }
-  return earliest;
+  return out + text.slice(at);
+}
+
+/** The UTF-16 index of each UTF-8 byte offset (ascending) into `text`. */
+function utf16OffsetsOf(text: string, byteOffsets: readonly number[]): number[] {
+  const result: number[] = [];
+  let bytes = 0;
+  let index = 0;
+  for (const target of byteOffsets) {
+    while (bytes < target && index < text.length) {
+      const code = text.codePointAt(index) as number;
+      // A lone surrogate is encoded as U+FFFD (3 bytes), like Buffer.from does.
+      bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      index += code >= 0x10000 ? 2 : 1;
+    }
+    result.push(index);
+  }
+  return result;
 }

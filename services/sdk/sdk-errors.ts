@@ -41,6 +41,64 @@ export class MissingTemplateValuesError extends DomainError {
   }
 }
 
+/**
+ * A reference object (`source: secret`) without a valid secret name. The message
+ * says where in the template it is; it never repeats what was written as the name.
+ */
+export class InvalidSecretReferenceError extends DomainError {
+  /** Where the reference object is, e.g. `values.api_key`. */
+  readonly path: string;
+
+  constructor(path: string) {
+    super(
+      'BAD_USER_INPUT',
+      `the secret reference at ${path} needs a name: a secret name of letters, digits, _ and - ` +
+        '(source: secret, name: NAME)',
+      { details: { field: 'template', path } },
+    );
+    this.path = path;
+  }
+}
+
+/** A template file that cannot be read or parsed; the message names the file and a position, never its text. */
+export class TemplateFileError extends DomainError {
+  constructor(path: string, problem: string, cause?: unknown) {
+    super('BAD_USER_INPUT', `the template ${path} ${problem}`, {
+      details: { field: 'template', path },
+      cause,
+    });
+  }
+}
+
+/**
+ * An alias that is not an identifier, one given twice, or secret names that need
+ * an alias (`names`, with a suggested alias each in `suggestions`). Messages hold
+ * names and aliases, which are safe to show, never values.
+ */
+export class SecretAliasError extends DomainError {
+  /** Secret names that are not identifiers and have no alias. */
+  readonly names: string[];
+  /** A suggested alias per entry of `names`. */
+  readonly suggestions: string[];
+
+  constructor(message: string, names: readonly string[] = [], suggestions: readonly string[] = []) {
+    super('BAD_USER_INPUT', message, { details: { field: 'aliases', names: [...names] } });
+    this.names = [...names];
+    this.suggestions = [...suggestions];
+  }
+
+  static needsAlias(names: readonly string[], suggestions: readonly string[]): SecretAliasError {
+    const list = names.join(', ');
+    return new SecretAliasError(
+      `${names.length === 1 ? 'the secret name' : 'the secret names'} ${list} cannot be used as ` +
+        `${names.length === 1 ? 'an identifier' : 'identifiers'} (letters, digits and _, no leading digit); ` +
+        'give each an alias (ALIAS=NAME)',
+      names,
+      suggestions,
+    );
+  }
+}
+
 function describeCount(count: number, noun: string): string {
   return count === 1 ? `1 ${noun}` : `${count} ${noun}s`;
 }

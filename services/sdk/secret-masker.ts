@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
+import { compileMaskAutomaton } from './mask-automaton.js';
 import { DEFAULT_MIN_MASK_LENGTH, deriveMaskPatterns, type MaskedValue } from './mask-patterns.js';
-import { findMaskIntervals, maskString } from './mask-matcher.js';
+import { maskIntervalsOf, maskString } from './mask-matcher.js';
 import { createMaskingTransform } from './masking-stream.js';
 
 export type { MaskedValue } from './mask-patterns.js';
@@ -31,9 +32,15 @@ export interface SecretMasker {
 /**
  * A masker for `values` (plain strings, or `{ name, value }` such as resolved
  * secrets, whose names make warnings useful). Each value is masked verbatim, line
- * by line when it spans lines, and in base64 (also where it sits at any offset
- * inside a longer base64 text), URL-encoded and JSON-escaped form. Overlapping
- * and adjacent hits become a single `***`.
+ * by line when it spans lines (whitespace-only lines excepted), in base64 and
+ * base64url (padded or not, also where it sits at any offset inside a longer
+ * encoded text), percent-encoded (the RFC 3986 and `encodeURIComponent` sets and
+ * form encoding, either hex case) and JSON-escaped (`\uXXXX` and `\/` included)
+ * form; docs/sdk.md lists every form. Overlapping and adjacent hits become a
+ * single `***`.
+ *
+ * All forms are compiled into one automaton up front, so masking costs about the
+ * same per byte of output for one secret as for a thousand.
  *
  * @example
  * const masker = createSecretMasker([{ name: 'TOKEN', value: resolved }]);
@@ -47,18 +54,16 @@ export function createSecretMasker(
   if (!Number.isInteger(minLength) || minLength < 1)
     throw new RangeError('minLength must be a whole number >= 1');
   const patterns = deriveMaskPatterns(values, { minLength, onWarning: options.onWarning ?? (() => {}) });
+  const automaton = compileMaskAutomaton(patterns.map((pattern) => Buffer.from(pattern, 'utf8')));
 
   return {
     patternCount: patterns.length,
     mask(text: string): string {
       if (patterns.length === 0) return text;
-      return maskString(
-        text,
-        findMaskIntervals((pattern: string, from) => text.indexOf(pattern, from), patterns),
-      );
+      return maskString(text, maskIntervalsOf(automaton, Buffer.from(text, 'utf8')));
     },
     createMaskingStream(): Transform {
-      return createMaskingTransform(patterns);
+      return createMaskingTransform(automaton);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { forEachTemplateString } from './template-walk.js';
+import { referenceObjectName } from './secret-reference-object.js';
+import { mapTemplate } from './template-walk.js';
 
 /**
  * A reference: `{{secrets.NAME}}`, with optional whitespace just inside the
@@ -14,16 +15,27 @@ export function secretReferencePattern(): RegExp {
 }
 
 /**
- * The distinct secret names referenced by `input` (a string, or a workflow
- * definition of nested arrays and plain objects; object keys do not count), in
- * the order they first appear.
+ * The distinct secret names referenced by `input`, in the order they first
+ * appear. `input` is a string, or a workflow definition of nested arrays and
+ * plain objects (parsed JSON or YAML; object keys do not count) whose string
+ * values may hold `{{secrets.NAME}}` and which may hold reference objects
+ * `{ source: 'secret', name: NAME }` (the journey form). A reference object
+ * without a valid name throws `InvalidSecretReferenceError`.
  *
  * @example extractSecretReferences({ headers: { Authorization: 'Bearer {{ secrets.API_TOKEN }}' } }) // ['API_TOKEN']
+ * @example extractSecretReferences({ values: { api_key: { source: 'secret', name: 'payments-api-key' } } }) // ['payments-api-key']
  */
 export function extractSecretReferences(input: unknown): string[] {
   const names = new Set<string>();
-  forEachTemplateString(input, (text) => {
-    for (const match of text.matchAll(secretReferencePattern())) names.add(match[1] as string);
+  mapTemplate(input, {
+    text: (text) => {
+      for (const match of text.matchAll(secretReferencePattern())) names.add(match[1] as string);
+      return text;
+    },
+    reference: (reference, path) => {
+      names.add(referenceObjectName(reference, path));
+      return reference;
+    },
   });
   return [...names];
 }

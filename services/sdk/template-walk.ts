@@ -1,7 +1,11 @@
+import { isSecretReferenceObject } from './secret-reference-object.js';
+
 /**
- * The one definition of "the strings of a template": a string itself, or every
+ * The one definition of "the leaves of a template": a string itself, or every
  * string value inside nested arrays and plain objects (a workflow definition
- * parsed from JSON or YAML).
+ * parsed from JSON or YAML), and every reference object (`{ source: secret,
+ * name: … }`, see secret-reference-object.ts), which is a leaf: its own strings
+ * are not text of the template.
  *
  * Object keys are structure (field names, step ids), not content, so they are
  * neither scanned nor rendered: a key holding `{{secrets.X}}` stays as written.
@@ -16,35 +20,58 @@
  */
 export const MAX_TEMPLATE_DEPTH = 1_000;
 
-/** Calls `visit` for every string in `input`, depth first, in document order. */
-export function forEachTemplateString(input: unknown, visit: (text: string) => void): void {
-  mapTemplateStrings(input, (text) => {
-    visit(text);
-    return text;
-  });
+/** Where a leaf is: object keys and array indexes from the root. */
+export type TemplatePath = readonly (string | number)[];
+
+/** What to do with each leaf of a template. */
+export interface TemplateMapper {
+  /** A string value: returns its replacement. */
+  text: (text: string) => string;
+  /** A reference object: returns what replaces the whole object. */
+  reference: (reference: object, path: TemplatePath) => unknown;
 }
 
 /**
- * Returns a copy of `input` in which every string went through `map`; arrays and
- * plain objects are rebuilt, so the input is never mutated. Throws a TypeError on
- * a circular structure, which no workflow definition can be, and on one nested
- * deeper than MAX_TEMPLATE_DEPTH.
+ * Returns a copy of `input` in which every string went through `mapper.text` and
+ * every reference object was replaced by what `mapper.reference` returned, in
+ * document order; arrays and plain objects are rebuilt, so the input is never
+ * mutated. Throws a TypeError on a circular structure, which no workflow
+ * definition can be, and on one nested deeper than MAX_TEMPLATE_DEPTH.
  */
-export function mapTemplateStrings(input: unknown, map: (text: string) => string): unknown {
+export function mapTemplate(input: unknown, mapper: TemplateMapper): unknown {
   const ancestors = new Set<object>();
+  const path: (string | number)[] = [];
 
   const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return map(value);
-    if (Array.isArray(value)) return within(value, () => value.map(walk));
+    if (typeof value === 'string') return mapper.text(value);
+    if (isSecretReferenceObject(value)) return mapper.reference(value, path);
+    if (Array.isArray(value)) return within(value, () => value.map((item, i) => at(i, () => walk(item))));
     if (isPlainObject(value)) {
       return within(value, () => {
         const copy: Record<string, unknown> =
           Object.getPrototypeOf(value) === null ? Object.create(null) : {};
-        for (const [key, child] of Object.entries(value)) copy[key] = walk(child);
+        for (const [key, child] of Object.entries(value)) {
+          // defineProperty: assigning an own `__proto__` key (JSON.parse and YAML make them) would set the prototype.
+          Object.defineProperty(copy, key, {
+            value: at(key, () => walk(child)),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
         return copy;
       });
     }
     return value;
+  };
+
+  const at = <T>(key: string | number, body: () => T): T => {
+    path.push(key);
+    try {
+      return body();
+    } finally {
+      path.pop();
+    }
   };
 
   const within = <T>(node: object, body: () => T): T => {

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createExecCommand, type ExecCommandDeps } from '../../services/cli/commands/exec.js';
@@ -195,6 +198,80 @@ describe('createExecCommand signal forwarding', () => {
       const result = await exec(args, { stdout }, signals, { SOME_SECRET: 'some-value' });
       expect(result.code).toBe(code);
       expect(signals.listenerCount(signal)).toBe(0);
+    }
+  });
+});
+
+describe('createExecCommand: what the command is given', () => {
+  const names = ['--names', 'DB_PASSWORD'];
+  const fakeResolver = () => ({
+    resolve: async () => [
+      { name: 'DB_PASSWORD', value: 'db-pa55word', scope: 'WORKSPACE' as const, version: 1 },
+    ],
+  });
+
+  it('withholds STRONGROOM_* variables and any variable naming the runner’s TLS files', async () => {
+    const script = 'console.log(JSON.stringify(process.env))';
+    const result = await exec(
+      [
+        ...remoteArgs.filter((a) => a !== '--names' && a !== 'DB_PASSWORD'),
+        ...names,
+        '--',
+        process.execPath,
+        '-e',
+        script,
+      ],
+      { createRemoteClient: fakeResolver },
+      undefined,
+      {
+        STRONGROOM_RESOLVER_ADDRESS: 'resolver.internal:50051',
+        STRONGROOM_RUNNER_CERT: 'runner.pem',
+        RUNNER_KEY_FILE: 'runner-key.pem', // the --key path, relative: also caught
+        KEY_ARGS: `--key=${process.cwd()}/runner-key.pem`,
+        CA_BUNDLE: 'ca.pem',
+        ORDINARY: 'kept',
+      },
+    );
+    expect(result.code, result.err.join('\n')).toBe(0);
+    const seen = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(seen).filter((k) => k.startsWith('STRONGROOM_'))).toEqual([]);
+    expect(seen).not.toHaveProperty('RUNNER_KEY_FILE');
+    expect(seen).not.toHaveProperty('KEY_ARGS');
+    expect(seen).not.toHaveProperty('CA_BUNDLE');
+    expect(seen).toMatchObject({ ORDINARY: 'kept', DB_PASSWORD: '***' });
+  });
+
+  it('a signal while the context file is written stops the run before the command starts, and removes the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strongroom-exec-early-'));
+    try {
+      const marker = join(dir, 'started');
+      // A signal source that delivers SIGTERM the moment exec starts listening before the file exists.
+      const signals = new EventEmitter();
+      const on = signals.on.bind(signals);
+      let delivered = false;
+      signals.on = ((event: string, listener: (...args: unknown[]) => void) => {
+        on(event, listener);
+        if (event === 'SIGTERM' && !delivered) {
+          delivered = true;
+          queueMicrotask(() => signals.emit('SIGTERM', 'SIGTERM'));
+        }
+        return signals;
+      }) as typeof signals.on;
+      const result = await exec(
+        [
+          '--local', '--names', 'SOME_SECRET', '--context-file', join(dir, 'ctx.json'),
+          '--', process.execPath, '-e', "require('fs').writeFileSync(process.argv[1], 'x')", marker,
+        ], // prettier-ignore
+        {},
+        signals,
+        { SOME_SECRET: 'some-value' },
+      );
+      expect(result.code).toBe(143);
+      expect(existsSync(marker)).toBe(false);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(signals.listenerCount('SIGTERM')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { seedSecret } from '../support/seed-secret.js';
 import { nodeScript, runExec } from './cli-support.js';
 
 const VALUE = 'sk_remote_5e2f9a0c7b';
+const JOURNEY_VALUE = 'pk_remote_91c4/d2+e8';
 
 // The resolver runs in this process, as `strongroom start` wires it (dev certificates
 // generated into a temporary data dir). One test spawns the real CLI from source
@@ -48,9 +49,11 @@ describe.concurrent.each(DATABASE_KINDS)('strongroom exec against a real resolve
       cipher,
       auditLog: await openAuditLog({ auditStore: createAuditStore({ dataSource }) }),
     });
+    const secretStore = createSecretStore({ dataSource });
+    await seedSecret({ secretStore, cipher }, { workspaceId, name: 'X', value: VALUE });
     await seedSecret(
-      { secretStore: createSecretStore({ dataSource }), cipher },
-      { workspaceId, name: 'X', value: VALUE },
+      { secretStore, cipher },
+      { workspaceId, name: 'payments-api-key', value: JOURNEY_VALUE },
     );
   });
   afterAll(async () => {
@@ -124,6 +127,26 @@ describe.concurrent.each(DATABASE_KINDS)('strongroom exec against a real resolve
     const production = await execInProcess([...runArgs(), '--', 'true'], {}, dataDir, 'production');
     expect(production.code).toBe(3);
     expect(production.err[0]).toContain('a remote resolve needs --ca (or STRONGROOM_RESOLVER_CA)');
+  });
+
+  it('resolves the journey YAML of seed 000 (--template, --map) and gives the command no STRONGROOM_* or TLS path', async () => {
+    const journey = join(dir, `journey-${kind}.yaml`);
+    writeFileSync(journey, 'values:\n  api_key:\n    source: secret\n    name: payments-api-key\n');
+    const written = join(dir, `journey-seen-${kind}`);
+    const script = `require('fs').writeFileSync(process.argv[1], JSON.stringify(process.env))`;
+    const args = runArgs().filter((arg) => arg !== '--names' && arg !== 'X');
+    const result = await execInProcess(
+      [...args, '--template', journey, '--map', 'API_KEY=payments-api-key', ...nodeScript(script, written)],
+      {
+        STRONGROOM_RESOLVER_ADDRESS: `localhost:${resolver.port}`,
+        STRONGROOM_RUNNER_KEY: tls('runner-key.pem'),
+      },
+    );
+    expect(result, result.err.join('\n')).toMatchObject({ code: 0, err: [] });
+    const seen = JSON.parse(readFileSync(written, 'utf8')) as Record<string, string>;
+    expect(seen.API_KEY).toBe(JOURNEY_VALUE);
+    expect(Object.keys(seen).filter((key) => key.startsWith('STRONGROOM_'))).toEqual([]);
+    expect(Object.values(seen).filter((value) => value.includes(dataDir))).toEqual([]);
   });
 
   /** `strongroom exec` as main.ts wires it, run in this process (a real child command, captured output). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSecretMasker, DEFAULT_MIN_MASK_LENGTH } from '../../services/sdk/secret-masker.js';
-import { base64Inner } from '../../services/sdk/mask-patterns.js';
+import { base64Inner } from '../../services/sdk/mask-forms.js';
 import { runThrough } from './mask-support.js';
 
 describe('createSecretMasker', () => {

@@ -1,32 +1,34 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { DomainError } from '../../protocol/domain-error.js';
-import { isValidSecretName } from '../../protocol/secret-names.js';
+import { childEnvironment } from '../../sdk/child-environment.js';
 import { createLocalResolver } from '../../sdk/local-resolver.js';
-import { runMaskedCommand } from '../../sdk/run-masked-command.js';
-import { extractSecretReferences } from '../../sdk/secret-references.js';
+import { FORWARDED_SIGNALS, runMaskedCommand } from '../../sdk/run-masked-command.js';
 import { createSecretMasker } from '../../sdk/secret-masker.js';
-import {
-  TRIGGERS,
-  type ResolvedSecret,
-  type ResolverConnectionOptions,
-  type RunContext,
-  type SecretResolverClient,
-  type Trigger,
+import type {
+  ResolvedSecret,
+  ResolverConnectionOptions,
+  SecretResolverClient,
 } from '../../sdk/resolver-client-types.js';
 import type { Command, CommandContext } from '../command.js';
+import { linkContextFile, type LinkedContextFile } from './exec-context-file.js';
+import { planExec, UsageError, type ExecPlan } from './exec-plan.js';
 
 /** Exit codes of `strongroom exec` itself; any other code is the command's own. */
 export const EXEC_EXIT = { usage: 2, unresolved: 3, notExecutable: 126, notFound: 127 } as const;
 
 const USAGE = `usage: strongroom exec [--local [--env-file FILE]] [--names A,B] [--template FILE]
+         [--map ALIAS=NAME]... [--context-file PATH] [--dry-run]
          [--workspace W --workflow ID --run ID --trigger MANUAL|API|WEBHOOK|SCHEDULE
           --triggered-by USER --workflow-owner USER --step STEP]
          [--resolver HOST:PORT --ca FILE --cert FILE --key FILE --deadline-ms N] -- COMMAND [ARGS...]
 
-Resolves the secrets named by --names and referenced ({{secrets.NAME}}) in --template,
-runs COMMAND with each as an environment variable, and masks them in its output.
+Resolves the secrets named by --names, referenced in --template files ({{secrets.NAME}};
+in .json/.yaml/.yml files also { source: secret, name: NAME }) and mapped by --map, runs
+COMMAND with each as an environment variable named after the secret or its alias (or, with
+--context-file, in PATH as {"secrets": {ALIAS: value}}, removed afterwards), and masks them
+in its output. Names that are not identifiers need --map ALIAS=NAME. --dry-run prints the
+names and aliases and resolves nothing. COMMAND gets no STRONGROOM_* variable.
 Remote mode reads STRONGROOM_RESOLVER_ADDRESS, STRONGROOM_RESOLVER_CA, STRONGROOM_RUNNER_CERT
 and STRONGROOM_RUNNER_KEY when the flag is not given; in development the TLS files default
 to the dev set in <dataDir>/tls/.
@@ -48,14 +50,12 @@ export interface ExecCommandDeps {
   signalSource?: Pick<NodeJS.Process, 'on' | 'off'>;
 }
 
-/** Raised for a bad command line; becomes exit code 2 with the usage text. */
-class UsageError extends Error {}
-
 /**
  * `strongroom exec`: resolve the secrets a command needs (locally from the
- * environment and a `.env` file, or from the resolver), inject them as
- * environment variables named after the secrets, and mask them in its output.
- * Nothing is started unless every name resolved.
+ * environment and a `.env` file, or from the resolver), hand them to it as
+ * environment variables named after the secrets or their aliases, or in a
+ * context file, and mask them in its output. Nothing is started unless every
+ * name resolved.
  */
 export function createExecCommand(deps: ExecCommandDeps = {}): Command {
   return async (context) => {
@@ -65,28 +65,81 @@ export function createExecCommand(deps: ExecCommandDeps = {}): Command {
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       if (error.message) context.err(`strongroom exec: ${error.message}`);
+      for (const hint of error.hints) context.err(`strongroom exec: ${hint}`);
       context.err(USAGE);
       return error.message ? EXEC_EXIT.usage : 0;
+    }
+    if (plan.dryRun) {
+      // Names and aliases only: a dry run resolves nothing, so it has no value to show.
+      for (const { key, name } of plan.exposures) context.out(key === name ? name : `${name} as ${key}`);
+      return 0;
     }
 
     const resolved = await resolveForExec(plan, deps, context);
     if (typeof resolved === 'number') return resolved;
+    return runWithSecrets(plan, resolved, deps, context);
+  };
+}
 
-    const masker = createSecretMasker(resolved, {
-      onWarning: (m) => context.err(`strongroom exec: warning: ${m}`),
-    });
-    const secretEnv = Object.fromEntries(resolved.map((s) => [s.name, s.value]));
+/**
+ * Starts the command with the secrets under their keys, in its environment or in
+ * the context file, which is removed once the command has exited. A signal that
+ * arrives while the file is being written stops the run before the command
+ * starts, and the file is removed all the same.
+ */
+async function runWithSecrets(
+  plan: ExecPlan,
+  resolved: ResolvedSecret[],
+  deps: ExecCommandDeps,
+  context: CommandContext,
+): Promise<number> {
+  const valueOf = new Map(resolved.map((secret) => [secret.name, secret.value]));
+  const secrets = Object.fromEntries(
+    plan.exposures.map(({ key, name }) => [key, valueOf.get(name) as string]),
+  );
+  const masker = createSecretMasker(resolved, {
+    onWarning: (m) => context.err(`strongroom exec: warning: ${m}`),
+  });
+  const signalSource = deps.signalSource ?? process;
+  let early: NodeJS.Signals | undefined;
+  // Listening also keeps a SIGTERM or SIGINT from ending exec before it can clean up.
+  const hold = (signal: NodeJS.Signals) => void (early ??= signal);
+  for (const signal of FORWARDED_SIGNALS) signalSource.on(signal, hold);
+  let contextFile: LinkedContextFile | undefined;
+  try {
+    if (plan.contextFile !== undefined) {
+      try {
+        contextFile = await linkContextFile(plan.contextFile, secrets);
+      } catch (error) {
+        context.err(
+          `strongroom exec: cannot write the context file ${plan.contextFile}: ${errorCode(error)}`,
+        );
+        return EXEC_EXIT.usage;
+      }
+    }
+    if (early) return 128 + (constants.signals[early] ?? 0);
     const result = await runMaskedCommand({
-      command: plan.command,
+      command: plan.command as string,
       args: plan.args,
-      env: { ...context.env, ...secretEnv },
+      env: {
+        ...childEnvironment(context.env, { withheldPaths: plan.withheldPaths }),
+        ...(contextFile ? {} : secrets),
+      },
       masker,
       stdout: deps.stdout ?? process.stdout,
       stderr: deps.stderr ?? process.stderr,
-      signalSource: deps.signalSource ?? process,
+      signalSource,
     });
     return result.exitCode;
-  };
+  } finally {
+    await contextFile?.remove();
+    for (const signal of FORWARDED_SIGNALS) signalSource.off(signal, hold);
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  return (error as NodeJS.ErrnoException).code ?? 'failed';
 }
 
 /** The values for the plan, or the exit code to stop with; never starts anything. */
@@ -120,136 +173,3 @@ async function resolveForExec(
 
 /** `strongroom exec` with only local mode available (the CLI wires the remote client in main.ts). */
 export const execCommand: Command = createExecCommand();
-
-interface ExecPlan {
-  local: boolean;
-  envFile?: string;
-  names: string[];
-  runContext: RunContext;
-  connection: ResolverConnectionOptions;
-  command: string;
-  args: string[];
-}
-
-async function planExec(context: CommandContext): Promise<ExecPlan> {
-  // Everything after `--` belongs to the command, so its flags never clash with ours.
-  const separator = context.args.indexOf('--');
-  const { values, positionals } = parseFlags(
-    separator === -1 ? context.args : context.args.slice(0, separator),
-  );
-  if (values.help) throw new UsageError('');
-  if (positionals.length > 0)
-    throw new UsageError(`give the command to run after --, as in: -- ${positionals.join(' ')}`);
-  const [command, ...args] = separator === -1 ? [] : context.args.slice(separator + 1);
-  if (!command) throw new UsageError('give the command to run after --');
-  const local = values.local === true;
-  if (values['env-file'] !== undefined && !local) throw new UsageError('--env-file needs --local');
-  if (values.names === undefined && values.template === undefined) {
-    throw new UsageError('say which secrets to resolve with --names or --template');
-  }
-  const names = new Set<string>();
-  for (const list of values.names ?? []) {
-    for (const name of list.split(',').map((n) => n.trim())) if (name) names.add(name);
-  }
-  for (const path of values.template ?? []) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read the template ${path}`);
-    }
-    for (const name of extractSecretReferences(text)) names.add(name);
-  }
-  const invalid = [...names].filter((name) => !isValidSecretName(name));
-  if (invalid.length > 0) throw new UsageError(`not a valid secret name: ${invalid.join(', ')}`);
-  const fromEnv = (name: string) => context.env[name]?.trim() || undefined;
-
-  return {
-    local,
-    envFile: values['env-file'],
-    names: [...names],
-    runContext: buildRunContext(values, local),
-    // A flag wins over its environment variable, so one run can point elsewhere.
-    connection: {
-      address:
-        values.resolver ??
-        fromEnv('STRONGROOM_RESOLVER_ADDRESS') ??
-        `localhost:${context.config.resolverPort}`,
-      caPath: values.ca ?? fromEnv('STRONGROOM_RESOLVER_CA'),
-      certPath: values.cert ?? fromEnv('STRONGROOM_RUNNER_CERT'),
-      keyPath: values.key ?? fromEnv('STRONGROOM_RUNNER_KEY'),
-      deadlineMs: parseDeadline(values['deadline-ms']),
-    },
-    command,
-    args,
-  };
-}
-
-const FLAGS = {
-  help: { type: 'boolean', short: 'h' },
-  local: { type: 'boolean' },
-  'env-file': { type: 'string' },
-  names: { type: 'string', multiple: true },
-  template: { type: 'string', multiple: true },
-  workspace: { type: 'string' },
-  workflow: { type: 'string' },
-  run: { type: 'string' },
-  trigger: { type: 'string' },
-  'triggered-by': { type: 'string' },
-  'workflow-owner': { type: 'string' },
-  step: { type: 'string' },
-  resolver: { type: 'string' },
-  ca: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  'deadline-ms': { type: 'string' },
-} as const;
-
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({ args, options: FLAGS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-type FlagValues = ReturnType<typeof parseFlags>['values'];
-
-/** Remote runs need a complete context (it decides whose personal secrets apply); local runs fill in placeholders. */
-function buildRunContext(values: FlagValues, local: boolean): RunContext {
-  const text = (
-    key: 'workspace' | 'workflow' | 'run' | 'trigger' | 'triggered-by' | 'workflow-owner' | 'step',
-  ) => values[key]?.trim() || undefined;
-  const rawTrigger = text('trigger')?.toUpperCase();
-  if (rawTrigger !== undefined && !TRIGGERS.includes(rawTrigger as Trigger)) {
-    throw new UsageError(`--trigger must be one of ${TRIGGERS.join(', ')}`);
-  }
-  const trigger = (rawTrigger ?? (local ? 'MANUAL' : undefined)) as Trigger | undefined;
-  if (!local) {
-    const missing: string[] = (['workspace', 'workflow', 'run', 'trigger'] as const).filter(
-      (key) => !text(key),
-    );
-    // The principal whose personal secrets the run may use (SPEC §6) must be named.
-    if (trigger === 'MANUAL' && !text('triggered-by')) missing.push('triggered-by');
-    if (trigger && trigger !== 'MANUAL' && !text('workflow-owner')) missing.push('workflow-owner');
-    if (missing.length > 0)
-      throw new UsageError(`a remote resolve needs ${missing.map((m) => `--${m}`).join(', ')}`);
-  }
-  return {
-    workspaceId: text('workspace') ?? 'local',
-    workflowId: text('workflow') ?? 'local',
-    runId: text('run') ?? 'local',
-    trigger: trigger ?? 'MANUAL',
-    triggeredBy: text('triggered-by') ?? '',
-    workflowOwner: text('workflow-owner') ?? '',
-    stepId: text('step') ?? '',
-  };
-}
-
-function parseDeadline(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const deadline = Number(raw);
-  if (!Number.isInteger(deadline) || deadline < 1)
-    throw new UsageError('--deadline-ms must be a whole number >= 1');
-  return deadline;
-}
