@@ -24,6 +24,8 @@ const productionEnv = {
   STRONGROOM_TLS_KEY: '/tls/server.key',
   STRONGROOM_RUNNER_CA: '/tls/runner-ca.crt',
   STRONGROOM_RUNNER_POLICY: '/etc/strongroom/runners.json',
+  STRONGROOM_RUN_GRANT_JWKS_URL: 'https://orchestrator.example/.well-known/jwks.json',
+  STRONGROOM_RUN_GRANT_ISSUER: 'https://orchestrator.example/',
 };
 
 describe('configuration', () => {
@@ -46,7 +48,58 @@ describe('configuration', () => {
       jwksUrl: productionEnv.STRONGROOM_JWKS_URL,
       issuer: productionEnv.STRONGROOM_JWT_ISSUER,
       audience: 'strongroom',
+      maxAgeSeconds: 24 * 3600,
+      typ: undefined,
     });
+    // Production requires run grants, takes runners by URI SAN only.
+    expect(config.runGrants).toEqual({
+      mode: 'required',
+      jwksUrl: productionEnv.STRONGROOM_RUN_GRANT_JWKS_URL,
+      issuer: productionEnv.STRONGROOM_RUN_GRANT_ISSUER,
+    });
+    expect(config.runnerIdentity).toBe('uri');
+  });
+
+  it('development takes calls without a grant at their word, and CN identities, unless told otherwise', () => {
+    const dev = loadConfig({}, '/srv');
+    expect(dev.runGrants).toEqual({
+      mode: 'optional',
+      jwksUrl: undefined,
+      issuer: 'strongroom-dev-orchestrator',
+    });
+    expect(dev.runnerIdentity).toBe('uri-or-cn');
+    const strict = loadConfig(
+      { STRONGROOM_RUN_GRANTS: 'required', STRONGROOM_RUNNER_IDENTITY: 'uri' },
+      '/srv',
+    );
+    expect([strict.runGrants.mode, strict.runnerIdentity]).toEqual(['required', 'uri']);
+  });
+
+  it('production refuses keys fetched over plain HTTP, for tokens and for run grants', () => {
+    const problems = problemsOf({
+      ...productionEnv,
+      STRONGROOM_JWKS_URL: 'http://idp.example/jwks.json',
+      STRONGROOM_RUN_GRANT_JWKS_URL: 'http://orchestrator.example/jwks.json',
+    });
+    expect(problems).toEqual([
+      'STRONGROOM_JWKS_URL must be an https URL in production',
+      'STRONGROOM_RUN_GRANT_JWKS_URL must be an https URL in production',
+    ]);
+  });
+
+  it('production may make run grants optional, and then needs no orchestrator keys', () => {
+    const { STRONGROOM_RUN_GRANT_JWKS_URL: _u, STRONGROOM_RUN_GRANT_ISSUER: _i, ...rest } = productionEnv;
+    expect(loadConfig({ ...rest, STRONGROOM_RUN_GRANTS: 'optional' }, '/srv').runGrants.mode).toBe(
+      'optional',
+    );
+  });
+
+  it('reads the maximum token age as a duration, bounded', () => {
+    expect(loadConfig({ STRONGROOM_JWT_MAX_AGE: '90m' }, '/srv').jwt.maxAgeSeconds).toBe(5400);
+    expect(problemsOf({ STRONGROOM_JWT_MAX_AGE: 'forever' })[0]).toMatch(
+      /STRONGROOM_JWT_MAX_AGE must be a duration/,
+    );
+    expect(problemsOf({ STRONGROOM_JWT_MAX_AGE: '90d' })[0]).toMatch(/from 1 minute to 30 days/);
   });
 
   it.each([
@@ -105,6 +158,8 @@ describe('configuration', () => {
       'STRONGROOM_RUNNER_CA',
       'STRONGROOM_RUNNER_POLICY',
       'STRONGROOM_MASTER_KEYS',
+      'STRONGROOM_RUN_GRANT_JWKS_URL',
+      'STRONGROOM_RUN_GRANT_ISSUER',
     ]) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
