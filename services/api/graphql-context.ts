@@ -5,8 +5,8 @@ import { DomainError } from '../core/errors/domain-error.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { ReferenceCheck } from '../core/secrets/reference-check.js';
 import type { SecretService } from '../core/secrets/secret-service.js';
-import type { ImportResult } from '../core/secrets/secret-import-service.js';
-import type { Trigger, ImportConflict, SecretScope } from '../core/secrets/secret-types.js';
+import type { ImportResult, ImportSecretsRequest } from '../core/secrets/secret-import-service.js';
+import type { Trigger } from '../core/secrets/secret-types.js';
 import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 
@@ -14,10 +14,7 @@ import type { TokenVerifier } from './auth/token-verifier.js';
 export interface ApiServices {
   secrets: SecretService;
   imports: {
-    importSecrets(
-      p: Principal,
-      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
-    ): Promise<ImportResult>;
+    importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult>;
   };
   references: {
     checkSecretReferences(

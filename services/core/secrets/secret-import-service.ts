@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { badInput, DomainError } from '../errors/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
+import { decideImportEntry, planImport } from './secret-import-plan.js';
 import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import {
@@ -28,6 +29,14 @@ export interface ImportResult {
   skipped: number;
 }
 
+/** The input of `importSecrets`; `dryRun` reports what would happen and writes nothing. */
+export interface ImportSecretsRequest {
+  dotenv: string;
+  scope?: SecretScope | null;
+  onConflict?: ImportConflict | null;
+  dryRun?: boolean | null;
+}
+
 /**
  * `importSecrets`: bulk creation from .env text, all or nothing. Everything is
  * validated before the transaction starts; inside it, each name is created, skipped
@@ -46,10 +55,7 @@ export function createSecretImportService(deps: {
   const writer = createSecretValueWriter({ secretStore, cipher });
 
   return {
-    async importSecrets(
-      p: Principal,
-      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
-    ): Promise<ImportResult> {
+    async importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult> {
       const scope = input.scope ?? 'WORKSPACE';
       const onConflict = input.onConflict ?? 'FAIL';
       assertScope(scope);
@@ -81,6 +87,15 @@ export function createSecretImportService(deps: {
       }
 
       const ownerId = scope === 'PERSONAL' ? p.subject : '';
+      if (input.dryRun) {
+        const owner = { workspaceId: p.workspaceId, scope, ownerId };
+        const existing = await secretStore.findSecretsByNames(
+          owner,
+          entries.map((e) => e.name),
+        );
+        const byName = new Map(existing.map((s) => [s.name, s]));
+        return planImport(entries, byName, onConflict, (s) => can.canManage(p, s, undefined));
+      }
       const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
       // A secret the caller may not overwrite: the refusal is audited after the rollback.
       let refused: SecretRow | undefined;
@@ -101,7 +116,13 @@ export function createSecretImportService(deps: {
             const created: Array<{ row: SecretRow; value: string }> = [];
             for (const entry of entries) {
               const existing = existingByName.get(entry.name);
-              if (!existing) {
+              const decision = decideImportEntry(
+                entry,
+                existing,
+                onConflict,
+                existing !== undefined && can.canManage(p, existing, undefined),
+              );
+              if (decision.kind === 'create') {
                 const row = newSecretRow({
                   workspaceId: p.workspaceId,
                   scope,
@@ -125,26 +146,15 @@ export function createSecretImportService(deps: {
                 result.created += 1;
                 continue;
               }
-              if (onConflict === 'SKIP') {
+              if (decision.kind === 'skip') {
                 result.skipped += 1;
                 continue;
               }
-              if (onConflict === 'FAIL' || existing.systemManaged || !can.canManage(p, existing, undefined)) {
-                const why = existing.systemManaged
-                  ? 'is system-managed'
-                  : onConflict === 'FAIL'
-                    ? 'already exists'
-                    : 'may not be overwritten by you';
-                if (onConflict !== 'FAIL') refused = existing;
-                throw new DomainError(
-                  onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
-                  `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
-                  {
-                    details: { field: 'dotenv', line: entry.line },
-                  },
-                );
+              if (decision.kind === 'refuse') {
+                refused = decision.forbidden;
+                throw decision.error;
               }
-              const locked = (await secretStore.lockSecret(tx, existing.id))!;
+              const locked = (await secretStore.lockSecret(tx, decision.existing.id))!;
               const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
               events.push({
                 action: 'secret.import',
