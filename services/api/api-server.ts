@@ -11,6 +11,7 @@ import { createAuditQueryStore } from '../storage/audit-query-store.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
 import { createSecretListingStore } from '../storage/secret-listing-store.js';
 import { loadOrCreateDevJwtKeys } from './auth/dev-jwt-keys.js';
+import { createConsoleRoutes } from './console-route.js';
 import { createTokenVerifier, type TokenVerifier } from './auth/token-verifier.js';
 import { createContextFactory, type ApiServices } from './graphql-context.js';
 import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } from './graphql-http-route.js';
@@ -82,7 +83,8 @@ export interface ApiServer extends RouteServer {
 
 /**
  * The API process: GraphQL at /graphql plus /healthz and /readyz (and any extra
- * routes such as /metrics) on one HTTP server. Returns once Apollo has started.
+ * routes such as /metrics), and the admin console at / when it is built, on one HTTP
+ * server. Returns once Apollo has started.
  */
 export async function createApiServer({
   runtime,
@@ -92,8 +94,11 @@ export async function createApiServer({
   limits,
   onResponse,
   metrics,
+  consoleDir,
 }: {
   runtime: Runtime;
+  /** The built admin console served at `/` (default dist/console, when built); `false` serves none. */
+  consoleDir?: string | false;
   /** When given, /metrics serves its registry and every GraphQL request is counted and timed. */
   metrics?: Metrics;
   verifyToken: TokenVerifier;
@@ -116,6 +121,7 @@ export async function createApiServer({
     '/readyz': (req, res) =>
       draining ? sendJson(res, 503, { status: 'draining' }) : health['/readyz']!(req, res),
     ...(metrics ? { '/metrics': metricsHttpHandler(metrics.registry) } : {}),
+    ...(consoleDir === false ? {} : createConsoleRoutes(consoleDir)),
     ...extraRoutes,
     '/graphql': createGraphQLHttpRoute({
       server: graphql,

@@ -1,4 +1,7 @@
 import { createApiServer, createVerifierFor } from '../../api/api-server.js';
+import { isConsoleBuilt } from '../../api/console-route.js';
+import { ensureConsoleBuilt } from '../console-build.js';
+import { devConsoleSignInLink } from '../console-sign-in.js';
 import { startResolver } from '../../resolver/start-resolver.js';
 import type { CommandContext } from '../command.js';
 import { openRuntime } from '../runtime.js';
@@ -16,12 +19,19 @@ export const SHUTDOWN_GRACE_MS = 10_000;
  */
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
+  // Before the server starts, so that it serves the console of the current sources.
+  await ensureConsoleBuilt({ say: out }).catch((error: unknown) =>
+    logger.warn({ err: error }, 'the admin console could not be built; the API starts without it'),
+  );
   const runtime = await openRuntime(config, logger);
   const verifyToken = await createVerifierFor(config, logger);
   const http = await createApiServer({ runtime, verifyToken, metrics: runtime.metrics });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
+  if (config.mode === 'development' && isConsoleBuilt()) {
+    out(`  Admin console (development sign-in link): ${await devConsoleSignInLink(config, port)}`);
+  }
   if (config.mode === 'development') {
     out('  Call it:');
     out('    TOKEN=$(npm run --silent strongroom -- token dev --sub alice --workspace ws1 --role admin)');
