@@ -75,78 +75,80 @@ export function DefinitionEditor({
   }));
 
   return (
-    <div className="definition-editor">
-      <textarea
-        ref={area}
-        id="definition"
-        className="definition"
-        rows={14}
-        spellCheck={false}
-        value={value}
-        aria-describedby={[hintId, describedBy].filter(Boolean).join(' ')}
-        aria-autocomplete="list"
-        aria-controls={listed ? listId : undefined}
-        aria-activedescendant={listed ? optionId(active) : undefined}
-        onChange={(event) => {
-          onChange(event.currentTarget.value);
-          follow(event.currentTarget.value, event.currentTarget.selectionStart);
-        }}
-        onKeyDown={onKeyDown}
-        onKeyUp={(event) => {
-          if (
-            event.key === 'ArrowLeft' ||
-            event.key === 'ArrowRight' ||
-            event.key === 'Home' ||
-            event.key === 'End'
-          )
+    <div>
+      <div className="definition-editor">
+        <textarea
+          ref={area}
+          id="definition"
+          className="definition"
+          rows={14}
+          spellCheck={false}
+          value={value}
+          aria-describedby={[hintId, describedBy].filter(Boolean).join(' ')}
+          aria-autocomplete="list"
+          aria-controls={listed ? listId : undefined}
+          aria-activedescendant={listed ? optionId(active) : undefined}
+          onChange={(event) => {
+            onChange(event.currentTarget.value);
             follow(event.currentTarget.value, event.currentTarget.selectionStart);
-        }}
-        onClick={(event) => follow(event.currentTarget.value, event.currentTarget.selectionStart)}
-        onBlur={() => setOpen(undefined)}
-      />
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={(event) => {
+            if (
+              event.key === 'ArrowLeft' ||
+              event.key === 'ArrowRight' ||
+              event.key === 'Home' ||
+              event.key === 'End'
+            )
+              follow(event.currentTarget.value, event.currentTarget.selectionStart);
+          }}
+          onClick={(event) => follow(event.currentTarget.value, event.currentTarget.selectionStart)}
+          onBlur={() => setOpen(undefined)}
+        />
+        {open && options?.length === 0 && (
+          <p className="picker picker-empty" role="status">
+            No secret you can reference matches “{open.query}”.
+          </p>
+        )}
+        {listed && (
+          <div className="picker" role="listbox" id={listId} aria-label="Secrets you can reference">
+            {groups
+              .filter((g) => g.items.length > 0)
+              .map((group) => (
+                <div
+                  key={group.scope}
+                  role="group"
+                  aria-label={group.scope === 'WORKSPACE' ? 'Workspace' : 'Personal'}
+                >
+                  <div className="picker-group" aria-hidden="true">
+                    {group.scope === 'WORKSPACE' ? 'Workspace' : 'Personal'}
+                  </div>
+                  {group.items.map(({ o, index }) => (
+                    <div
+                      key={`${o.scope}-${o.id}`}
+                      id={optionId(index)}
+                      role="option"
+                      aria-selected={index === active}
+                      className={index === active ? 'picker-option active' : 'picker-option'}
+                      onMouseDown={(event) => {
+                        event.preventDefault();
+                        choose(o);
+                      }}
+                    >
+                      <code>{o.name}</code>
+                      {o.displayName && o.displayName !== o.name && (
+                        <span className="muted"> {o.displayName}</span>
+                      )}
+                    </div>
+                  ))}
+                </div>
+              ))}
+          </div>
+        )}
+      </div>
       <p id={hintId} className="hint">
         Type <kbd>{'{{'}</kbd> to pick a secret; arrow keys choose, Enter inserts it.
       </p>
-      {open && options?.length === 0 && (
-        <p className="picker picker-empty" role="status">
-          No secret you can reference matches “{open.query}”.
-        </p>
-      )}
-      {listed && (
-        <div className="picker" role="listbox" id={listId} aria-label="Secrets you can reference">
-          {groups
-            .filter((g) => g.items.length > 0)
-            .map((group) => (
-              <div
-                key={group.scope}
-                role="group"
-                aria-label={group.scope === 'WORKSPACE' ? 'Workspace' : 'Personal'}
-              >
-                <div className="picker-group" aria-hidden="true">
-                  {group.scope === 'WORKSPACE' ? 'Workspace' : 'Personal'}
-                </div>
-                {group.items.map(({ o, index }) => (
-                  <div
-                    key={`${o.scope}-${o.id}`}
-                    id={optionId(index)}
-                    role="option"
-                    aria-selected={index === active}
-                    className={index === active ? 'picker-option active' : 'picker-option'}
-                    onMouseDown={(event) => {
-                      event.preventDefault();
-                      choose(o);
-                    }}
-                  >
-                    <code>{o.name}</code>
-                    {o.displayName && o.displayName !== o.name && (
-                      <span className="muted"> {o.displayName}</span>
-                    )}
-                  </div>
-                ))}
-              </div>
-            ))}
-        </div>
-      )}
     </div>
   );
 }

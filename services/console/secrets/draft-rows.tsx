@@ -1,4 +1,4 @@
-import type { ClipboardEvent } from 'react';
+import type { ClipboardEvent, KeyboardEvent } from 'react';
 import { SecretValueInput } from './secret-value-input';
 import type { Draft } from './use-drafts';
 
@@ -12,6 +12,7 @@ export function DraftRows({
   remove,
   valueRef,
   onPaste,
+  onEnter,
 }: {
   drafts: Draft[];
   update: (id: number, change: Partial<Draft>) => void;
@@ -19,7 +20,15 @@ export function DraftRows({
   valueRef: (id: number) => (element: HTMLInputElement | null) => void;
   /** Every paste into a Key or Value field goes here first: it may be a .env text to import. */
   onPaste: (event: ClipboardEvent<HTMLInputElement>, field: 'key' | 'value') => void;
+  /** Enter in any field saves, as a form would. */
+  onEnter: () => void;
 }) {
+  const saveOnEnter = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key === 'Enter' && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      onEnter();
+    }
+  };
   return (
     <tbody className="draft-rows">
       {drafts.map((draft, index) => {
@@ -40,6 +49,7 @@ export function DraftRows({
                 autoCapitalize="off"
                 onChange={(event) => update(draft.id, { key: event.currentTarget.value })}
                 onPaste={(event) => onPaste(event, 'key')}
+                onKeyDown={saveOnEnter}
               />
               {draft.error && (
                 <span id={errorId} className="field-error">
@@ -57,6 +67,7 @@ export function DraftRows({
                   if (present !== draft.hasValue) update(draft.id, { hasValue: present });
                 }}
                 onPaste={(event) => onPaste(event, 'value')}
+                onKeyDown={saveOnEnter}
               />
             </td>
             <td colSpan={4}>
@@ -67,12 +78,13 @@ export function DraftRows({
                 value={draft.description}
                 autoComplete="off"
                 onChange={(event) => update(draft.id, { description: event.currentTarget.value })}
+                onKeyDown={saveOnEnter}
               />
             </td>
             <td className="row-actions">
               {!last && (
                 <button type="button" className="link-button" onClick={() => remove(draft.id)}>
-                  Remove<span className="sr-only"> unsaved row {draft.key || index + 1}</span>
+                  Discard<span className="sr-only"> new row {draft.key || index + 1}</span>
                 </button>
               )}
             </td>

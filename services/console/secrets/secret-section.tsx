@@ -97,6 +97,15 @@ export function SecretSection({
       <div className="table-scroll">
         <table ref={table} className="secrets-table">
           <caption className="sr-only">{title} secrets</caption>
+          <colgroup>
+            <col className="col-key" />
+            <col className="col-value" />
+            <col />
+            <col className="col-version" />
+            <col className="col-when" />
+            <col className="col-when" />
+            <col className="col-actions" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Key</th>
@@ -120,6 +129,7 @@ export function SecretSection({
               remove={drafts.remove}
               valueRef={drafts.valueRef}
               onPaste={handlePaste}
+              onEnter={() => void save()}
             />
           )}
         </table>

@@ -1,4 +1,4 @@
-import { useState, type ClipboardEvent, type Ref } from 'react';
+import { useState, type ClipboardEvent, type KeyboardEvent, type Ref } from 'react';
 
 /**
  * A field for a secret value. The value never enters React state: the input is
@@ -14,6 +14,7 @@ export function SecretValueInput({
   placeholder,
   onPresenceChange,
   onPaste,
+  onKeyDown,
   describedBy,
   invalid,
 }: {
@@ -24,6 +25,7 @@ export function SecretValueInput({
   /** Whether the field holds any text, for the growing row and the Save button. */
   onPresenceChange?: (present: boolean) => void;
   onPaste?: (event: ClipboardEvent<HTMLInputElement>) => void;
+  onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
   describedBy?: string;
   invalid?: boolean;
 }) {
@@ -54,6 +56,7 @@ export function SecretValueInput({
           onPresenceChange?.(present);
         }}
         onPaste={onPaste}
+        onKeyDown={onKeyDown}
       />
       {hasText && (
         <button
