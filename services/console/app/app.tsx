@@ -40,28 +40,36 @@ export function App({ token, onSignOut }: { token: string; onSignOut: (expired: 
   if (isExpired(claims)) return <SignedOut reason="expired" />;
   const abilities = abilitiesOf(claims);
 
-  const nav: Array<{ href: string; label: string; current: boolean; shown: boolean }> = [
-    {
-      href: '#/',
-      label: 'Secrets',
-      current: route.page === 'secrets' || route.page === 'details',
-      shown: abilities.listSecrets,
-    },
-    {
-      href: '#/references',
-      label: 'Reference check',
-      current: route.page === 'references',
-      shown: abilities.checkReferences,
-    },
-    { href: '#/audit', label: 'Audit log', current: route.page === 'audit', shown: abilities.readAudit },
-  ];
   const allowed = (page: Route['page']) =>
     page === 'audit'
       ? abilities.readAudit
       : page === 'references'
         ? abilities.checkReferences
         : abilities.listSecrets;
-  const page: Route['page'] = allowed(route.page) ? route.page : abilities.readAudit ? 'audit' : route.page;
+  // A page the token may not use falls back to one it may: an auditor's token lands on the audit log.
+  const page: Route['page'] | undefined = allowed(route.page)
+    ? route.page
+    : abilities.listSecrets
+      ? 'secrets'
+      : abilities.readAudit
+        ? 'audit'
+        : undefined;
+
+  const nav: Array<{ href: string; label: string; current: boolean; shown: boolean }> = [
+    {
+      href: '#/',
+      label: 'Secrets',
+      current: page === 'secrets' || page === 'details',
+      shown: abilities.listSecrets,
+    },
+    {
+      href: '#/references',
+      label: 'Reference check',
+      current: page === 'references',
+      shown: abilities.checkReferences,
+    },
+    { href: '#/audit', label: 'Audit log', current: page === 'audit', shown: abilities.readAudit },
+  ];
 
   return (
     <div className="shell">
@@ -107,7 +115,7 @@ export function App({ token, onSignOut }: { token: string; onSignOut: (expired: 
         </div>
       </header>
       <div ref={main} className="content">
-        {!allowed(page) ? (
+        {page === undefined ? (
           <main id="main" className="page">
             <h1 tabIndex={-1}>Nothing to show</h1>
             <p>This token has no workspace role and no audit scope: the console has nothing it may show.</p>
