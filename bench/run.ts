@@ -6,6 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchConsole } from './console.js';
 import { benchImport } from './import.js';
 import { benchListing } from './listing.js';
 import { benchMutations } from './mutations.js';
@@ -49,6 +50,7 @@ try {
     ['import', () => benchImport({ db, keys })],
     ['listing', () => benchListing({ db, keys })],
     ['rewrap', () => benchRewrap({ db })],
+    ['console', () => benchConsole({ db, keys })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;

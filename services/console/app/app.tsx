@@ -3,6 +3,7 @@ import { AuditPage } from '../audit/audit-page';
 import { DetailsPage } from '../details/details-page';
 import { createGraphQLClient } from '../graphql/graphql-client';
 import { ReferencesPage } from '../references/references-page';
+import type { FirstPages } from '../secrets/first-pages';
 import { SecretsPage } from '../secrets/secrets-page';
 import { abilitiesOf } from '../session/abilities';
 import { isExpired, readTokenClaims } from '../session/token-claims';
@@ -18,7 +19,15 @@ const TITLES: Record<Route['page'], string> = {
 };
 
 /** The signed-in console: navigation, and the page the address names. */
-export function App({ token, onSignOut }: { token: string; onSignOut: (expired: boolean) => void }) {
+export function App({
+  token,
+  onSignOut,
+  firstPages,
+}: {
+  token: string;
+  onSignOut: (expired: boolean) => void;
+  firstPages?: FirstPages;
+}) {
   const route = useHashRoute();
   const claims = useMemo(() => readTokenClaims(token), [token]);
   const [leftMessage, setLeftMessage] = useState<Message>();
@@ -136,7 +145,13 @@ export function App({ token, onSignOut }: { token: string; onSignOut: (expired: 
         ) : page === 'audit' ? (
           <AuditPage client={client} />
         ) : (
-          <SecretsPage client={client} claims={claims} abilities={abilities} initialMessage={leftMessage} />
+          <SecretsPage
+            client={client}
+            claims={claims}
+            abilities={abilities}
+            initialMessage={leftMessage}
+            firstPages={firstPages}
+          />
         )}
       </div>
     </div>

@@ -3,6 +3,7 @@ import type { GraphQLClient } from '../graphql/graphql-client';
 import type { Message } from '../ui/messages';
 import { isDotenvPaste } from './dotenv-paste';
 import { DraftRows } from './draft-rows';
+import type { FirstPages } from './first-pages';
 import { SecretRows } from './secret-rows';
 import { useDrafts } from './use-drafts';
 import { PAGE_SIZE, useSecretPages } from './use-secret-pages';
@@ -26,6 +27,7 @@ export function SecretSection({
   reloadSignal,
   announce,
   onDotenvPaste,
+  firstPages,
 }: {
   client: GraphQLClient;
   scope: Scope;
@@ -38,10 +40,11 @@ export function SecretSection({
   reloadSignal: number;
   announce: (message: Message) => void;
   onDotenvPaste: (text: string, scope: Scope) => void;
+  firstPages?: FirstPages;
 }) {
   const headingId = useId();
   const table = useRef<HTMLTableElement>(null);
-  const pages = useSecretPages(client, { scope, search, includeSystemManaged, enabled: true });
+  const pages = useSecretPages(client, { scope, search, includeSystemManaged, enabled: true, firstPages });
   const drafts = useDrafts(client, scope);
   const { reload } = pages;
   useEffect(() => {

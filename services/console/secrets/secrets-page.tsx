@@ -3,6 +3,7 @@ import type { GraphQLClient } from '../graphql/graphql-client';
 import type { Abilities } from '../session/abilities';
 import type { TokenClaims } from '../session/token-claims';
 import { Messages, type Message } from '../ui/messages';
+import type { FirstPages } from './first-pages';
 import { describeCounts, ImportPreview } from './import-preview';
 import { SecretSection, type Scope } from './secret-section';
 
@@ -18,12 +19,15 @@ export function SecretsPage({
   claims,
   abilities,
   initialMessage,
+  firstPages,
 }: {
   client: GraphQLClient;
   claims: TokenClaims;
   abilities: Abilities;
   /** What another page left to say (e.g. after a deletion). */
   initialMessage?: Message;
+  /** The first page of each section, requested before React loaded. */
+  firstPages?: FirstPages;
 }) {
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
@@ -87,6 +91,7 @@ export function SecretsPage({
         search={search}
         includeSystemManaged={includeSystemManaged}
         reloadSignal={reloads.WORKSPACE}
+        firstPages={firstPages}
         announce={setMessage}
         onDotenvPaste={(text, scope) => setPasted({ text, scope })}
       />
@@ -103,6 +108,7 @@ export function SecretsPage({
         search={search}
         includeSystemManaged={includeSystemManaged}
         reloadSignal={reloads.PERSONAL}
+        firstPages={firstPages}
         announce={setMessage}
         onDotenvPaste={(text, scope) => setPasted({ text, scope })}
       />

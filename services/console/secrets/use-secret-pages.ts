@@ -2,12 +2,11 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SecretsPageQuery as SecretsPageResult } from '../gen/graphql';
 import type { GraphQLClient } from '../graphql/graphql-client';
 import { asConsoleError, type ConsoleError } from '../graphql/console-error';
+import { PAGE_SIZE, pageVariables, type FirstPages } from './first-pages';
 import { SecretsPageQuery } from './secrets-queries';
 
 export type SecretRow = SecretsPageResult['secrets']['edges'][number]['node'];
-
-/** Rows per page: a screenful, and well inside the API's limit of 100. */
-export const PAGE_SIZE = 50;
+export { PAGE_SIZE };
 
 interface LoadedPage {
   /** The request this answers (search, cursor, reload count), to tell a fresh page from a stale one. */
@@ -26,9 +25,16 @@ interface LoadedPage {
  */
 export function useSecretPages(
   client: GraphQLClient,
-  query: { scope: 'WORKSPACE' | 'PERSONAL'; search: string; includeSystemManaged: boolean; enabled: boolean },
+  query: {
+    scope: 'WORKSPACE' | 'PERSONAL';
+    search: string;
+    includeSystemManaged: boolean;
+    enabled: boolean;
+    /** The first page, when it was requested before the page loaded. */
+    firstPages?: FirstPages;
+  },
 ) {
-  const { scope, search, includeSystemManaged, enabled } = query;
+  const { scope, search, includeSystemManaged, enabled, firstPages } = query;
   // The cursors belong to one search: a new search or toggle starts again at the first page.
   const queryKey = JSON.stringify([scope, search.trim(), includeSystemManaged]);
   const [paging, setPaging] = useState({ key: queryKey, cursors: [null] as Array<string | null> });
@@ -42,9 +48,14 @@ export function useSecretPages(
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
-    const filter = { scope, includeSystemManaged, nameContains: search.trim() || null };
-    client
-      .request(SecretsPageQuery, { filter, first: PAGE_SIZE, after }, controller.signal)
+    const ask = () =>
+      client.request(
+        SecretsPageQuery,
+        pageVariables(scope, search, includeSystemManaged, after),
+        controller.signal,
+      );
+    const preloaded = firstPages?.take(scope, { search, includeSystemManaged, after });
+    (preloaded ? preloaded.catch(ask) : ask())
       .then(({ secrets }) => {
         if (controller.signal.aborted) return;
         setPage({
@@ -60,7 +71,7 @@ export function useSecretPages(
         if (!controller.signal.aborted) setFailure({ request, error: asConsoleError(caught) });
       });
     return () => controller.abort();
-  }, [client, scope, search, includeSystemManaged, after, enabled, request]);
+  }, [client, scope, search, includeSystemManaged, after, enabled, request, firstPages]);
 
   const moveTo = (next: Array<string | null>) => setPaging({ key: queryKey, cursors: next });
   const reload = useCallback(() => setReloads((n) => n + 1), [setReloads]);

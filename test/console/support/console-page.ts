@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { TokenClaims } from '../../../services/api/auth/dev-jwt-keys.js';
 import type { ApiHarness } from '../../api/api-harness.js';

@@ -1,15 +1,15 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/app';
-import { SignedOut } from './app/signed-out';
-import { forgetToken, takeToken } from './session/token-store';
-import './app/styles.css';
+import type { FirstPages } from '../secrets/first-pages';
+import { forgetToken, takeToken } from '../session/token-store';
+import { App } from './app';
+import { SignedOut } from './signed-out';
 
 const take = () => takeToken(window.location, window.history, window.sessionStorage);
 
 /** Holds the session: the token taken from the sign-in link (or this tab's storage) until sign-out. */
-function Root() {
-  const [token, setToken] = useState(take);
+function Root({ initial }: { initial: { token?: string; firstPages?: FirstPages } }) {
+  const [token, setToken] = useState(initial.token);
   const [ended, setEnded] = useState<'signed-out' | 'expired'>();
 
   useEffect(() => {
@@ -28,11 +28,23 @@ function Root() {
   }, []);
 
   if (!token) return <SignedOut reason={ended ?? 'none'} />;
-  return <App token={token} onSignOut={signOut} />;
+  return (
+    <App
+      token={token}
+      onSignOut={signOut}
+      firstPages={token === initial.token ? initial.firstPages : undefined}
+    />
+  );
 }
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Root />
-  </StrictMode>,
-);
+/** Renders the console into `element`, with the session the bootstrap found. */
+export function mountConsole(
+  element: HTMLElement,
+  initial: { token?: string; firstPages?: FirstPages },
+): void {
+  createRoot(element).render(
+    <StrictMode>
+      <Root initial={initial} />
+    </StrictMode>,
+  );
+}
