@@ -17,7 +17,8 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 
-# --- build: every dependency (TypeScript is a dev dependency), then tsc → dist/.
+# --- build: every dependency (TypeScript and Vite are dev dependencies), then tsc → dist/
+# and the admin console → dist/console.
 FROM toolchain AS build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -37,6 +38,8 @@ WORKDIR /app
 # Owned by root and not writable by the service user: the code cannot be changed at run time.
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/services ./dist/services
+# The admin console the API serves at / (static files only; the API reads them at start).
+COPY --from=build /app/dist/console ./dist/console
 # The GraphQL SDL is read at start from ../../schema relative to the compiled api/ folder.
 COPY schema ./dist/schema
 COPY package.json ./

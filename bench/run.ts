@@ -6,6 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchConsole } from './console.js';
 import { benchImport } from './import.js';
 import { benchListing } from './listing.js';
 import { benchMasker } from './masker.js';
@@ -56,6 +57,7 @@ try {
     ['listing', () => benchListing({ db: db!, keys })],
     ['rewrap', () => benchRewrap({ db: db! })],
     ['masker', () => benchMasker({ seconds })],
+    ['console', () => benchConsole({ db: db!, keys })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;

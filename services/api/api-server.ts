@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
+import { createConsoleRoutes } from './console-route.js';
 import { createContextFactory, type ApiServices } from './graphql-context.js';
 import { createGraphQLHttpRoute, type GraphQLResponseInfo, type HttpLimits } from './graphql-http-route.js';
 import { createGraphQLServer, loadTypeDefs } from './graphql-server.js';
@@ -30,7 +31,8 @@ export interface ApiServer extends RouteServer {
 
 /**
  * The API process: GraphQL at /graphql plus /healthz and /readyz (and any extra
- * routes such as /metrics) on one HTTP server. Returns once Apollo has started.
+ * routes such as /metrics), and the admin console at / when it is built, on one HTTP
+ * server. Returns once Apollo has started.
  */
 export async function createApiServer({
   services,
@@ -43,6 +45,7 @@ export async function createApiServer({
   limits,
   onResponse,
   metrics,
+  consoleDir,
 }: {
   services: ApiServices;
   verifyToken: TokenVerifier;
@@ -53,6 +56,8 @@ export async function createApiServer({
   production: boolean;
   /** What /readyz asks. */
   readiness: ReadinessChecks;
+  /** The built admin console served at `/` (default dist/console, when built); `false` serves none. */
+  consoleDir?: string | false;
   /** When given, /metrics serves its registry and every GraphQL request is counted and timed. */
   metrics?: Metrics;
   extraRoutes?: Record<string, HttpRoute>;
@@ -73,6 +78,7 @@ export async function createApiServer({
     '/readyz': (req, res) =>
       draining ? sendJson(res, 503, { status: 'draining' }) : health['/readyz']!(req, res),
     ...(metrics ? { '/metrics': metricsHttpHandler(metrics.registry) } : {}),
+    ...(consoleDir === false ? {} : createConsoleRoutes(consoleDir)),
     ...extraRoutes,
     '/graphql': createGraphQLHttpRoute({
       server: graphql,

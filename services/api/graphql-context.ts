@@ -8,9 +8,8 @@ import type { ReferenceCheck } from '../core/secrets/reference-check.js';
 import type { SecretService } from '../core/secrets/secret-service.js';
 import type { SecretMemberService } from '../core/secrets/secret-member-service.js';
 import type { SystemSecretService } from '../core/secrets/system-secret-service.js';
-import type { ImportResult } from '../core/secrets/secret-import-service.js';
-import type { ImportConflict } from '../core/secrets/secret-types.js';
-import type { SecretScope, Trigger } from '../protocol/vocabulary.js';
+import type { ImportResult, ImportSecretsRequest } from '../core/secrets/secret-import-service.js';
+import type { Trigger } from '../protocol/vocabulary.js';
 import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 
@@ -20,10 +19,7 @@ export interface ApiServices {
   members: SecretMemberService;
   systemSecrets: SystemSecretService;
   imports: {
-    importSecrets(
-      p: Principal,
-      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
-    ): Promise<ImportResult>;
+    importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult>;
   };
   references: {
     checkSecretReferences(

@@ -40,6 +40,9 @@ describe('Dockerfile', () => {
     const copies = runtime.filter((s) => s.op === 'COPY').map((s) => s.args);
     expect(copies).toContain('--from=deps /app/node_modules ./node_modules');
     expect(copies).toContain('--from=build /app/dist/services ./dist/services');
+    // The admin console, built by `npm run build` in the build stage, beside the services.
+    expect(copies).toContain('--from=build /app/dist/console ./dist/console');
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.build).toContain('build:console');
   });
 
   it('runs as a numeric non-root user, in production mode, with the CLI as entry point', () => {

@@ -109,6 +109,8 @@ export type ImportConflict =
 export type ImportSecretsInput = {
   /** The text of a .env file (dotenv's rules). */
   dotenv: Scalars['String']['input'];
+  /** Reports the counts the import would give, or the error it would fail with, and writes nothing. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   onConflict?: InputMaybe<ImportConflict>;
   scope?: InputMaybe<SecretScope>;
 };

@@ -1,6 +1,9 @@
+import { isConsoleBuilt } from '../../api/console-route.js';
 import { createApiServerFor, createVerifierFor } from '../../app/api-app.js';
 import { startResolver } from '../../app/resolver-app.js';
 import { openRuntime } from '../../app/runtime.js';
+import { ensureConsoleBuilt } from '../console-build.js';
+import { devConsoleSignInLink } from '../console-sign-in.js';
 import type { CommandContext } from '../command.js';
 import { SHUTDOWN_GRACE_MS, waitForShutdown } from '../shutdown.js';
 
@@ -11,12 +14,19 @@ import { SHUTDOWN_GRACE_MS, waitForShutdown } from '../shutdown.js';
  */
 export async function startCommand(context: CommandContext): Promise<number> {
   const { config, logger, out } = context;
+  // Before the server starts, so that it serves the console of the current sources.
+  await ensureConsoleBuilt({ say: out }).catch((error: unknown) =>
+    logger.warn({ err: error }, 'the admin console could not be built; the API starts without it'),
+  );
   const runtime = await openRuntime(config, logger);
   const verifyToken = await createVerifierFor(config, logger);
   const http = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
   const port = await http.listen(config.apiPort);
   out(`Strongroom (${config.mode}) data dir ${config.dataDir}`);
   out(`  GraphQL API: http://localhost:${port}/graphql   (health /healthz, readiness /readyz)`);
+  if (config.mode === 'development' && isConsoleBuilt()) {
+    out(`  Admin console (development sign-in link): ${await devConsoleSignInLink(config, port)}`);
+  }
   if (config.mode === 'development') {
     out('  Call it:');
     out('    TOKEN=$(npm run --silent strongroom -- token dev --sub alice --workspace ws1 --role admin)');

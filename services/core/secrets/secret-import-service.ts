@@ -8,6 +8,7 @@ import type { Principal } from '../auth/principal.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { badInput, DomainError } from '../../protocol/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
+import { decideImportEntry, planImport } from './secret-import-plan.js';
 import { createSecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import { newSecretRow } from './new-secret-row.js';
@@ -24,6 +25,14 @@ export interface ImportResult {
   created: number;
   updated: number;
   skipped: number;
+}
+
+/** The input of `importSecrets`; `dryRun` reports what would happen and writes nothing. */
+export interface ImportSecretsRequest {
+  dotenv: string;
+  scope?: SecretScope | null;
+  onConflict?: ImportConflict | null;
+  dryRun?: boolean | null;
 }
 
 /**
@@ -45,10 +54,7 @@ export function createSecretImportService(deps: {
   const writer = createSecretValueWriter({ secretStore, cipher });
 
   return {
-    async importSecrets(
-      p: Principal,
-      input: { dotenv: string; scope?: SecretScope | null; onConflict?: ImportConflict | null },
-    ): Promise<ImportResult> {
+    async importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult> {
       const scope = input.scope ?? 'WORKSPACE';
       const onConflict = input.onConflict ?? 'FAIL';
       assertScope(scope);
@@ -82,6 +88,15 @@ export function createSecretImportService(deps: {
       }
 
       const ownerId = scope === 'PERSONAL' ? p.subject : '';
+      if (input.dryRun) {
+        const owner = { workspaceId: p.workspaceId, scope, ownerId };
+        const existing = await secretStore.findSecretsByNames(
+          owner,
+          entries.map((e) => e.name),
+        );
+        const byName = new Map(existing.map((s) => [s.name, s]));
+        return planImport(entries, byName, onConflict, (s) => can.canManage(p, s, undefined));
+      }
       const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
       try {
         // Two imports overwriting the same names in different orders can deadlock; the
@@ -101,7 +116,13 @@ export function createSecretImportService(deps: {
             const created: Array<{ row: SecretRow; value: string }> = [];
             for (const entry of entries) {
               const existing = existingByName.get(entry.name);
-              if (!existing) {
+              const decision = decideImportEntry(
+                entry,
+                existing,
+                onConflict,
+                existing !== undefined && can.canManage(p, existing, undefined),
+              );
+              if (decision.kind === 'create') {
                 const row = newSecretRow({
                   workspaceId: p.workspaceId,
                   scope,
@@ -125,26 +146,14 @@ export function createSecretImportService(deps: {
                 result.created += 1;
                 continue;
               }
-              if (onConflict === 'SKIP') {
+              if (decision.kind === 'skip') {
                 result.skipped += 1;
                 continue;
               }
-              if (onConflict === 'FAIL' || existing.systemManaged || !can.canManage(p, existing, undefined)) {
-                const why = existing.systemManaged
-                  ? 'is system-managed'
-                  : onConflict === 'FAIL'
-                    ? 'already exists'
-                    : 'may not be overwritten by you';
-                const refusal = new DomainError(
-                  onConflict === 'FAIL' ? 'CONFLICT' : 'FORBIDDEN',
-                  `Line ${entry.line}: ${entry.name} ${why}; nothing was imported.`,
-                  {
-                    details: { field: 'dotenv', line: entry.line },
-                  },
-                );
-                throw onConflict === 'FAIL' ? refusal : refusals.about(refusal, existing);
+              if (decision.kind === 'refuse') {
+                throw decision.forbidden ? refusals.about(decision.error, decision.forbidden) : decision.error;
               }
-              const locked = (await secretStore.lockSecret(tx, existing.id))!;
+              const locked = (await secretStore.lockSecret(tx, decision.existing.id))!;
               const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
               events.push({
                 action: 'secret.import',
