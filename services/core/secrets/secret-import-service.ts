@@ -151,7 +151,9 @@ export function createSecretImportService(deps: {
                 continue;
               }
               if (decision.kind === 'refuse') {
-                throw decision.forbidden ? refusals.about(decision.error, decision.forbidden) : decision.error;
+                throw decision.forbidden
+                  ? refusals.about(decision.error, decision.forbidden)
+                  : decision.error;
               }
               const locked = (await secretStore.lockSecret(tx, decision.existing.id))!;
               const updated = await writer.rotate(tx, locked, entry.value, p.subject, now);
