@@ -61,9 +61,11 @@ export { DomainError, type DomainErrorCode } from '../protocol/domain-error.js';
 export {
   TRIGGERS,
   type ResolvedSecret,
+  type ResolveOptions,
   type ResolverConnectionOptions,
   type RunContext,
   type SecretResolverClient,
   type SecretScope,
   type Trigger,
 } from './resolver-client-types.js';
+export { runContextFromGrant } from './run-grant-context.js';

@@ -23,6 +23,16 @@ export interface RunContext {
   stepId: string;
 }
 
+/** What a resolve may carry besides its context and names. */
+export interface ResolveOptions {
+  /**
+   * The run grant the platform's orchestrator signed for this run (SPEC §6.1), passed on
+   * as it came. The resolver takes the run's context and principal from it; a context
+   * field that differs from it is refused. The local resolver ignores it.
+   */
+  runGrant?: string;
+}
+
 /** One decrypted value. `version` is the secret's version; the local resolver reports 0. */
 export interface ResolvedSecret {
   name: string;
@@ -38,7 +48,7 @@ export interface ResolvedSecret {
  * occurrence of each name; duplicate names are resolved once.
  */
 export interface SecretResolverClient {
-  resolve(context: RunContext, names: readonly string[]): Promise<ResolvedSecret[]>;
+  resolve(context: RunContext, names: readonly string[], options?: ResolveOptions): Promise<ResolvedSecret[]>;
   /** Releases connections; a client without any (the local one) may omit it. */
   close?(): void | Promise<void>;
 }

@@ -64,9 +64,9 @@ export function createResolverClient(options: ResolverClientOptions): SecretReso
   });
   const method = secretResolverDefinition.resolve;
 
-  const call = (context: RunContext, names: string[]) =>
+  const call = (context: RunContext, names: string[], runGrant: string) =>
     new Promise<ResolveResponse>((resolve, reject) => {
-      const request = create(ResolveRequestSchema, { context: runContextToProto(context), names });
+      const request = create(ResolveRequestSchema, { context: runContextToProto(context), names, runGrant });
       const deadline = new Date(Date.now() + deadlineMs);
       try {
         client.makeUnaryRequest(
@@ -89,11 +89,11 @@ export function createResolverClient(options: ResolverClientOptions): SecretReso
     });
 
   return {
-    async resolve(context, requested) {
+    async resolve(context, requested, options = {}) {
       const names = [...new Set(requested)];
       // Nothing to ask for; the resolver itself refuses an empty list as bad input.
       if (names.length === 0) return [];
-      const response = await call(context, names);
+      const response = await call(context, names, options.runGrant ?? '');
       return inRequestOrder(names, response);
     },
     close() {

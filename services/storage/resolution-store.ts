@@ -98,13 +98,17 @@ const padNames = (names: readonly string[]): string[] => {
   return padded;
 };
 
-const candidateParams = (principal: string, workspaceId: string, names: readonly string[]): unknown[] => [
-  workspaceId,
-  principal,
-  workspaceId,
-  ...names,
-  principal,
-];
+/**
+ * The parameters of a candidate statement: the workspace, the principal whose
+ * membership is read, the names, and whose personal secrets are candidates. A PERSONAL
+ * secret always has an owner, so an empty owner matches none of them.
+ */
+const candidateParams = (
+  principal: string,
+  workspaceId: string,
+  names: readonly string[],
+  personalOwner = principal,
+): unknown[] => [workspaceId, principal, workspaceId, ...names, personalOwner];
 
 const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   id: r.id,
@@ -151,7 +155,17 @@ export function createResolutionStore({
     workspaceId: string,
     principal: string,
     names: readonly string[],
+    { personalSecrets = true }: { personalSecrets?: boolean } = {},
   ): Promise<CandidateSecret[]> {
+    if (!personalSecrets) {
+      // Never read: the workspace secrets alone, with the principal's membership of each.
+      const padded = padNames(names);
+      const rows = await queryPrepared<CandidateRaw>(
+        statementFor(padded.length),
+        candidateParams(principal, workspaceId, padded, ''),
+      );
+      return rows.filter((r): r is CandidateRaw & { id: string } => r.id !== null).map(toCandidate);
+    }
     const [snapshot] = await findCandidateSnapshots([{ workspaceId, principal, names }]);
     return snapshot!.candidates;
   }

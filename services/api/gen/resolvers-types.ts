@@ -231,6 +231,11 @@ export type QuerySecretsArgs = {
 export type ReferenceCheck = {
   __typename?: 'ReferenceCheck';
   missing: Array<Scalars['String']['output']>;
+  /**
+   * Checking for another user than the caller never consults that user's personal
+   * secrets: names no workspace secret satisfies come back here, not as missing.
+   */
+  notCheckedPersonal: Array<Scalars['String']['output']>;
   resolvable: Array<ResolvableReference>;
 };
 
@@ -576,6 +581,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 
 export type ReferenceCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReferenceCheck'] = ResolversParentTypes['ReferenceCheck']> = ResolversObject<{
   missing?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  notCheckedPersonal?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   resolvable?: Resolver<Array<ResolversTypes['ResolvableReference']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

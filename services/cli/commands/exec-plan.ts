@@ -16,6 +16,7 @@ import {
   type SecretAlias,
   type SecretExposure,
 } from '../../sdk/secret-aliases.js';
+import { runContextFromGrant } from '../../sdk/run-grant-context.js';
 import { extractSecretReferences } from '../../sdk/secret-references.js';
 import { SecretAliasError } from '../../sdk/sdk-errors.js';
 import { readTemplateFile } from '../../sdk/template-file.js';
@@ -43,6 +44,8 @@ export interface ExecPlan {
   contextFile?: string;
   dryRun: boolean;
   runContext: RunContext;
+  /** The run grant passed on to the resolver (SPEC §6.1); the context is the grant's. */
+  runGrant?: string;
   connection: ResolverConnectionOptions;
   /** Credential files and directories no variable of the command may name (SPEC §9). */
   withheldPaths: string[];
@@ -66,6 +69,7 @@ const FLAGS = {
   'triggered-by': { type: 'string' },
   'workflow-owner': { type: 'string' },
   step: { type: 'string' },
+  'run-grant': { type: 'string' },
   resolver: { type: 'string' },
   ca: { type: 'string' },
   cert: { type: 'string' },
@@ -111,6 +115,9 @@ export async function planExec(context: CommandContext): Promise<ExecPlan> {
     values['context-file'] === undefined ? undefined : await contextFilePath(values['context-file']);
   const exposures = planExposures([...names], aliases, contextFile !== undefined);
   const connection = connectionOptions(values, context);
+  const runGrant = local
+    ? undefined
+    : values['run-grant']?.trim() || context.env.STRONGROOM_RUN_GRANT?.trim() || undefined;
   return {
     local,
     envFile: values['env-file'],
@@ -118,7 +125,8 @@ export async function planExec(context: CommandContext): Promise<ExecPlan> {
     exposures,
     contextFile,
     dryRun,
-    runContext: buildRunContext(values, local),
+    runContext: runGrant ? contextOfGrant(runGrant, values) : buildRunContext(values, local),
+    runGrant,
     connection,
     withheldPaths: withheldPaths(context.config, local ? {} : connection),
     command,
@@ -255,6 +263,36 @@ function buildRunContext(values: FlagValues, local: boolean): RunContext {
     workflowOwner: text('workflow-owner') ?? '',
     stepId: text('step') ?? '',
   };
+}
+
+/**
+ * The run context of a run grant: the grant's fields (the resolver takes them from the
+ * grant anyway), with --step as the runner's own. A context flag that says otherwise is
+ * refused here, before anything is sent.
+ */
+function contextOfGrant(runGrant: string, values: FlagValues): RunContext {
+  let fromGrant: RunContext;
+  try {
+    fromGrant = runContextFromGrant(runGrant, values.step?.trim() ?? '');
+  } catch (error) {
+    throw new UsageError(`--run-grant: ${(error as Error).message}`);
+  }
+  const flags: Array<[keyof FlagValues & string, keyof RunContext]> = [
+    ['workspace', 'workspaceId'],
+    ['workflow', 'workflowId'],
+    ['run', 'runId'],
+    ['trigger', 'trigger'],
+    ['triggered-by', 'triggeredBy'],
+    ['workflow-owner', 'workflowOwner'],
+  ];
+  for (const [flag, field] of flags) {
+    const given = (values[flag] as string | undefined)?.trim();
+    const granted = fromGrant[field];
+    if (given && (field === 'trigger' ? given.toUpperCase() : given) !== granted) {
+      throw new UsageError(`--${flag} differs from the run grant's (${granted}); leave it out under a grant`);
+    }
+  }
+  return fromGrant;
 }
 
 function parseDeadline(raw: string | undefined): number | undefined {

@@ -19,8 +19,8 @@ export const EXEC_EXIT = { usage: 2, unresolved: 3, notExecutable: 126, notFound
 
 const USAGE = `usage: strongroom exec [--local [--env-file FILE]] [--names A,B] [--template FILE]
          [--map ALIAS=NAME]... [--context-file PATH] [--dry-run]
-         [--workspace W --workflow ID --run ID --trigger MANUAL|API|WEBHOOK|SCHEDULE
-          --triggered-by USER --workflow-owner USER --step STEP]
+         [--run-grant GRANT [--step STEP] | --workspace W --workflow ID --run ID
+          --trigger MANUAL|API|WEBHOOK|SCHEDULE --triggered-by USER --workflow-owner USER --step STEP]
          [--resolver HOST:PORT --ca FILE --cert FILE --key FILE --deadline-ms N] -- COMMAND [ARGS...]
 
 Resolves the secrets named by --names, referenced in --template files ({{secrets.NAME}};
@@ -29,8 +29,9 @@ COMMAND with each as an environment variable named after the secret or its alias
 --context-file, in PATH as {"secrets": {ALIAS: value}}, removed afterwards), and masks them
 in its output. Names that are not identifiers need --map ALIAS=NAME. --dry-run prints the
 names and aliases and resolves nothing. COMMAND gets no STRONGROOM_* variable.
-Remote mode reads STRONGROOM_RESOLVER_ADDRESS, STRONGROOM_RESOLVER_CA, STRONGROOM_RUNNER_CERT
-and STRONGROOM_RUNNER_KEY when the flag is not given; in development the TLS files default
+With --run-grant (or STRONGROOM_RUN_GRANT) the run context is the grant's and the grant is
+sent with the resolve. Remote mode reads STRONGROOM_RESOLVER_ADDRESS, STRONGROOM_RESOLVER_CA,
+STRONGROOM_RUNNER_CERT and STRONGROOM_RUNNER_KEY when the flag is not given; in development the TLS files default
 to the dev set in <dataDir>/tls/.
 Exit codes: 2 bad usage, 3 secrets not resolved (COMMAND not started), 126/127 COMMAND
 cannot start, 128+N COMMAND killed by signal N, otherwise COMMAND's own exit code.`;
@@ -159,7 +160,9 @@ async function resolveForExec(
       plan.local || !createRemoteClient
         ? createLocalResolver({ env: context.env, envFile: plan.envFile })
         : await createRemoteClient(plan.connection, context);
-    return plan.names.length > 0 ? await client.resolve(plan.runContext, plan.names) : [];
+    return plan.names.length > 0
+      ? await client.resolve(plan.runContext, plan.names, { runGrant: plan.runGrant })
+      : [];
   } catch (error) {
     // DomainError messages name secrets at most, never values; anything else gets a generic line.
     const message = error instanceof DomainError ? error.message : 'the secrets could not be resolved';

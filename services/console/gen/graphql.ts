@@ -218,6 +218,11 @@ export type QuerySecretsArgs = {
 /** Which names a run would resolve, and from which scope, and which it would not. */
 export type ReferenceCheck = {
   missing: Array<Scalars['String']['output']>;
+  /**
+   * Checking for another user than the caller never consults that user's personal
+   * secrets: names no workspace secret satisfies come back here, not as missing.
+   */
+  notCheckedPersonal: Array<Scalars['String']['output']>;
   resolvable: Array<ResolvableReference>;
 };
 

@@ -18,7 +18,8 @@ export type AuditAction =
   | 'secret.resolve'
   | 'auth.denied'
   | 'keys.rewrap'
-  | 'audit.prune';
+  | 'audit.prune'
+  | 'secret.check_references';
 
 /** What a caller records. Never a value, nor anything derived from one. */
 export interface AuditEventInput {

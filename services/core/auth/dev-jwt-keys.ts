@@ -64,3 +64,37 @@ export function signDevToken(
     .setExpirationTime(options.expiresIn ?? '12h')
     .sign(keys.privateKey);
 }
+
+/** What a run grant says about its run (SPEC §6.1), in the grant's own claim names. */
+export interface RunGrantClaims {
+  wid: string;
+  wfid: string;
+  run: string;
+  trigger: string;
+  triggered_by?: string;
+  workflow_owner?: string;
+  /** The runner identity the grant is issued to (a URI SAN, or cn:<CN>). */
+  runner: string;
+  /** The only secret names the run may resolve; absent means any. */
+  names?: string[];
+}
+
+/**
+ * Signs a run grant as the development orchestrator does (`strongroom token run`): the
+ * dev key pair in `<dataDir>/run-grant/`, audience strongroom-resolver, a fresh `jti`.
+ * A real orchestrator signs the same claims with its own key (docs/resolver.md).
+ */
+export function signDevRunGrant(
+  keys: Pick<DevJwtKeys, 'privateKey'>,
+  claims: RunGrantClaims,
+  options: { issuer: string; audience: string; expiresIn?: string | number; jti?: string },
+): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: DEV_JWT_ALGORITHM, typ: 'JWT' })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setJti(options.jti ?? crypto.randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '15m')
+    .sign(keys.privateKey);
+}

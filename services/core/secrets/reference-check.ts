@@ -14,6 +14,8 @@ import type { SecretScope, Trigger } from '../../protocol/vocabulary.js';
 export interface ReferenceCheck {
   resolvable: Array<{ name: string; scope: SecretScope }>;
   missing: string[];
+  /** For another user than the caller: names only that user's personal secrets could satisfy, not looked at. */
+  notCheckedPersonal: string[];
 }
 
 /**
@@ -21,13 +23,18 @@ export interface ReferenceCheck {
  * resolver's own decision rules (SPEC §6), without decrypting anything. `runAs.userId`
  * is the run's principal (the triggering user of a MANUAL run, the workflow owner
  * otherwise). Names a run would be refused (restricted, not a member) count as missing.
+ *
+ * An admin checking for another user learns nothing of that user's personal secrets:
+ * they are not read, and the names no workspace secret satisfies come back as
+ * `notCheckedPersonal`. Such a check is audited (`secret.check_references`, the user as
+ * principal), since it says what another person's runs would get.
  */
 export function createReferenceCheckService({
   resolutionStore,
   auditLog,
 }: {
   resolutionStore: Pick<ResolutionStore, 'findCandidates'>;
-  /** Refusals are recorded as `auth.denied` (SPEC §8: every denial). */
+  /** Refusals are recorded as `auth.denied` (SPEC §8: every denial); checks for others as themselves. */
   auditLog: Pick<AuditLog, 'appendCommitted'>;
 }) {
   return {
@@ -55,15 +62,31 @@ export function createReferenceCheckService({
         throw new DomainError('FORBIDDEN', 'Only workspace admins check references for another user.');
       }
       const unique = [...new Set(names)];
+      const forSomeoneElse = runAs.userId !== p.subject;
       // One read: the candidates come with runAs.userId's membership of each.
-      const candidates = await resolutionStore.findCandidates(p.workspaceId, runAs.userId, unique);
+      const candidates = await resolutionStore.findCandidates(p.workspaceId, runAs.userId, unique, {
+        personalSecrets: !forSomeoneElse,
+      });
       const decisions = decideNames(unique, runAs.userId, candidates);
-      return {
-        resolvable: decisions.flatMap((d) =>
-          d.kind === 'found' ? [{ name: d.name, scope: d.secret.scope as SecretScope }] : [],
-        ),
-        missing: decisions.flatMap((d) => (d.kind === 'found' ? [] : [d.name])),
-      };
+      const check: ReferenceCheck = { resolvable: [], missing: [], notCheckedPersonal: [] };
+      for (const d of decisions) {
+        if (d.kind === 'found') check.resolvable.push({ name: d.name, scope: d.secret.scope as SecretScope });
+        else if (d.kind === 'missing' && forSomeoneElse) check.notCheckedPersonal.push(d.name);
+        else check.missing.push(d.name);
+      }
+      if (forSomeoneElse) {
+        await auditLog.appendCommitted([
+          {
+            action: 'secret.check_references',
+            outcome: 'SUCCESS',
+            ...auditActor(p),
+            principal: runAs.userId,
+            trigger: runAs.trigger,
+            reason: `names=${unique.length} resolvable=${check.resolvable.length} not_checked_personal=${check.notCheckedPersonal.length}`,
+          },
+        ]);
+      }
+      return check;
     },
   };
 }

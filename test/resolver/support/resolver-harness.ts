@@ -8,7 +8,13 @@ import {
   createPermissiveRunnerPolicy,
   type RunnerPolicy,
 } from '../../../services/core/resolution/runner-policy.js';
-import { createResolverServer, type ResolverLimits } from '../../../services/resolver/resolver-server.js';
+import type { RunGrantVerifier } from '../../../services/core/resolution/run-grant-verifier.js';
+import {
+  createResolverServer,
+  type ResolverLimits,
+  type ResolverServer,
+} from '../../../services/resolver/resolver-server.js';
+import type { RunnerIdentityRule } from '../../../services/resolver/runner-identity.js';
 import { createAuditStore } from '../../../services/storage/audit-store.js';
 import {
   AuditEventEntity,
@@ -38,7 +44,13 @@ export interface ResolverHarness extends SeedDeps {
     store?: Pick<ResolutionStore, 'findCandidateSnapshots'>;
     /** Overrides some of the production limits (tests shorten the timers to watch them fire). */
     limits?: Partial<ResolverLimits>;
-  }): Promise<{ port: number; lastUsed: LastUsedTracker; close(): Promise<void> }>;
+    /** Run grants (SPEC §6.1): optional and unverified unless given. */
+    runGrants?: { mode: 'required' | 'optional'; verifier?: Pick<RunGrantVerifier, 'verify'> };
+    /** Which certificate names identify a runner (default uri-or-cn, as in development). */
+    identityRule?: RunnerIdentityRule;
+    /** The runner CA's revocation list (PEM). */
+    revocationListPem?: Buffer;
+  }): Promise<{ port: number; lastUsed: LastUsedTracker; server: ResolverServer; close(): Promise<void> }>;
   /** A client trusting the test CA, presenting `client` (default: runner alpha). */
   client(port: number, client?: ClientTls['client'] | null): ReturnType<typeof createResolverClient>;
   auditEvents(requestId: string): Promise<AuditEventRow[]>;
@@ -68,6 +80,7 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
         auditLog: options.auditLog ?? auditLog,
         policy: options.policy ?? createPermissiveRunnerPolicy(),
         candidateStore: options.store,
+        runGrants: options.runGrants,
         lastUsedFlushMs: 60_000,
       });
       const server = createResolverServer({
@@ -79,13 +92,15 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
           runnerCaPem: Buffer.from(pki.caPem),
         },
         limits: options.limits,
+        identityRule: options.identityRule,
+        revocationListPem: options.revocationListPem,
       });
       const port = await server.listen(0, '127.0.0.1');
       // Idempotent: a server the test already closed is closed again by the harness's `close`.
       let closing: Promise<void> | undefined;
       const close = () => (closing ??= server.close(1_000));
       closers.push(close);
-      return { port, lastUsed, close };
+      return { port, lastUsed, server, close };
     },
     client(port, client = pki.runnerAlpha) {
       const c = createResolverClient(port, { caPem: pki.caPem, client: client ?? undefined });
