@@ -17,7 +17,8 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   },
   token: {
     load: async () => (await import('./commands/token.js')).tokenCommand,
-    summary: 'token dev --sub U --workspace W --role R [--scope S] | token run --workspace W --run R ...: dev JWT or run grant',
+    summary:
+      'token dev --sub U --workspace W --role R [--scope S] | token run --workspace W --run R ...: dev JWT or run grant',
   },
   migrate: {
     load: async () => (await import('./commands/migrate.js')).migrateCommand,
