@@ -3,25 +3,29 @@ import type { Keyring } from '../core/crypto/keyring.js';
 import { sendJson, type HttpRoute } from '../core/http/route-server.js';
 import { createDatabasePing } from '../storage/database-ping.js';
 
-/** `/healthz`: the process is alive. `/readyz`: the database answers and the keyring has its active key. */
+/**
+ * `/healthz`: the process is alive. `/readyz`: the database answers and the key
+ * provider can wrap with its active key (an HSM or KMS asked at most once a second).
+ */
 export function createHealthRoutes({
   dataSource,
   keyring,
 }: {
   dataSource: Pick<DataSource, 'isInitialized' | 'createQueryRunner'>;
-  keyring: Pick<Keyring, 'activeKeyId' | 'keyIds'>;
+  keyring: Pick<Keyring, 'check'>;
 }): Record<string, HttpRoute> {
   const databaseAnswers = createDatabasePing(dataSource, 2_000);
   return {
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => {
       const checks = { database: false, keyring: false };
-      try {
-        checks.keyring = keyring.keyIds().includes(keyring.activeKeyId());
-      } catch {
-        checks.keyring = false;
-      }
-      checks.database = await databaseAnswers();
+      [checks.keyring, checks.database] = await Promise.all([
+        keyring.check().then(
+          () => true,
+          () => false,
+        ),
+        databaseAnswers(),
+      ]);
       const ready = checks.database && checks.keyring;
       sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unready', checks });
     },

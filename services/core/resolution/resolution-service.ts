@@ -2,6 +2,7 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { EnvelopeCipher, SealContext } from '../crypto/envelope-cipher.js';
 import { DomainError } from '../errors/domain-error.js';
+import { isKeyringUnavailable, KEYRING_UNAVAILABLE } from '../crypto/keyring-errors.js';
 import type { CandidateSecret } from '../../storage/resolution-store.js';
 import { WorkspaceChangedError, type WorkspaceGeneration } from '../secrets/workspace-generation.js';
 import type { CandidateCache } from './candidate-cache.js';
@@ -274,7 +275,7 @@ export function createResolutionService({
           d.name,
           {
             outcome: 'ERROR',
-            reason: results[i]?.status === 'rejected' ? 'DECRYPT_FAILED' : 'NOT_SENT: call failed',
+            reason: openFailureReason(results[i]),
           },
           d,
         ),
@@ -288,3 +289,10 @@ export function createResolutionService({
 }
 
 export type ResolutionService = ReturnType<typeof createResolutionService>;
+
+/** The audit reason of a value that was not sent: its own failure, or another name's. */
+function openFailureReason(result: PromiseSettledResult<string> | undefined): string {
+  if (result?.status !== 'rejected') return 'NOT_SENT: call failed';
+  // The key provider not answering is an outage, not a damaged value.
+  return isKeyringUnavailable(result.reason) ? KEYRING_UNAVAILABLE : 'DECRYPT_FAILED';
+}
