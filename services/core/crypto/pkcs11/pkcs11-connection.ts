@@ -113,7 +113,15 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
     const { api, ck } = module;
     let first: Pkcs11Handle | undefined;
     try {
-      const slot = findSlot(api);
+      let slot: Pkcs11Handle;
+      try {
+        slot = findSlot(api);
+      } catch {
+        // A token that went away and came back, or a library finalised under us, is
+        // seen again only after the library looks at its slots afresh.
+        module.reinitialize();
+        slot = findSlot(api);
+      }
       first = api.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
       const pin = readPinOrFail();
       try {

@@ -10,6 +10,11 @@ export interface Pkcs11Module {
   api: Pkcs11Api;
   ck: Pkcs11Binding;
   libraryPath: string;
+  /**
+   * C_Finalize then C_Initialize: the library forgets every session of this process
+   * and looks at its slots afresh (a token that came back, one created since).
+   */
+  reinitialize(): void;
   /** Gives this holder's share back; the last one finalises and unloads the library. */
   release(): void;
 }
@@ -47,13 +52,10 @@ export async function acquirePkcs11Module(libraryPath: string): Promise<Pkcs11Mo
     const api = new ck.PKCS11();
     api.load(libraryPath);
     try {
-      // The binding calls the library from libuv's worker threads: it must lock itself.
-      api.C_Initialize({ flags: ck.CKF_OS_LOCKING_OK });
+      initialize(api, ck);
     } catch (error) {
-      if ((error as { code?: number }).code !== ck.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        api.close();
-        throw error;
-      }
+      api.close();
+      throw error;
     }
     entry = { api, ck, holders: 0 };
     loaded.set(libraryPath, entry);
@@ -65,6 +67,14 @@ export async function acquirePkcs11Module(libraryPath: string): Promise<Pkcs11Mo
     api: held.api,
     ck,
     libraryPath,
+    reinitialize() {
+      try {
+        held.api.C_Finalize();
+      } catch {
+        // Not initialised (someone finalised it): initialising is all that is left.
+      }
+      initialize(held.api, ck);
+    },
     release() {
       if (released) return;
       released = true;
@@ -83,4 +93,14 @@ export async function acquirePkcs11Module(libraryPath: string): Promise<Pkcs11Mo
       }
     },
   };
+}
+
+/** C_Initialize, taking "already initialised" (by another load of the same library) as done. */
+function initialize(api: Pkcs11Api, ck: Pkcs11Binding): void {
+  try {
+    // The binding calls the library from libuv's worker threads: it must lock itself.
+    api.C_Initialize({ flags: ck.CKF_OS_LOCKING_OK });
+  } catch (error) {
+    if ((error as { code?: number }).code !== ck.CKR_CRYPTOKI_ALREADY_INITIALIZED) throw error;
+  }
 }
