@@ -2,11 +2,12 @@
  * `npm run bench`: every benchmark of issue #8 on the machine's MariaDB, each figure
  * beside a floor measured in the same run. Prints the table and writes
  * bench/results/latest.json. BENCH_SECONDS (default 10) sets each closed-loop run's
- * length; BENCH_ONLY=resolve,listing,... runs a subset.
+ * length; BENCH_ONLY=resolve,listing,...,keyring runs a subset (keyring needs softhsm2 and opensc).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchImport } from './import.js';
+import { benchKeyring } from './keyring.js';
 import { benchListing } from './listing.js';
 import { benchMutations } from './mutations.js';
 import { benchResolve } from './resolve.js';
@@ -34,7 +35,8 @@ async function machine(db: BenchDatabase) {
   };
 }
 
-const db = await createBenchDatabase();
+// BENCH_DATABASE names the bench's own database (default strongroom_bench), so runs from two checkouts do not collide.
+const db = await createBenchDatabase(process.env.BENCH_DATABASE);
 const keys = createBenchKeys();
 const pki = await createBenchPki();
 const figures: Figure[] = [];
@@ -49,6 +51,7 @@ try {
     ['import', () => benchImport({ db, keys })],
     ['listing', () => benchListing({ db, keys })],
     ['rewrap', () => benchRewrap({ db })],
+    ['keyring', () => benchKeyring({ db, keys, pki, seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;
