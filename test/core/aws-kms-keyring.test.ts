@@ -1,10 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsKmsKeyring } from '../../services/core/crypto/aws-kms-keyring.js';
 import { dataKeyContext, INTEGRITY_ROOT_CONTEXT } from '../../services/core/crypto/key-context.js';
 import type { Keyring } from '../../services/core/crypto/keyring.js';
 import { DomainError } from '../../services/core/errors/domain-error.js';
-import { startKmsEmulator, type KmsEmulator } from '../support/kms-emulator.js';
+import { startKmsEmulator, type KmsEmulator, type KmsGrant } from '../support/kms-emulator.js';
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Condition?: { StringEquals?: Record<string, string | string[]> };
+}
+
+/** An IAM policy of deploy/aws-kms as the emulator's grants: its actions, and the purposes its conditions allow. */
+function grantsOf(path: string): KmsGrant[] {
+  const policy = JSON.parse(readFileSync(path, 'utf8')) as { Statement: PolicyStatement[] };
+  return policy.Statement.filter((s) => s.Effect === 'Allow').map((s) => {
+    const purposes = s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'];
+    return {
+      actions: [s.Action].flat().map((a) => a.replace(/^kms:/, '')),
+      purposes: purposes === undefined ? undefined : [purposes].flat(),
+    };
+  });
+}
 
 const context = dataKeyContext({ workspaceId: 'ws-1', secretId: 'secret-a', version: 2 });
 const expectedContext = { purpose: 'data-key', workspaceId: 'ws-1', secretId: 'secret-a', version: '2' };
@@ -84,25 +103,24 @@ describe('AWS KMS keyring against the local KMS emulator', () => {
     expect(keyring.owns('pkcs11:master')).toBe(false);
   });
 
-  it('separation of duties: credentials limited to Encrypt wrap, but cannot unwrap a data key', async () => {
+  it('separation of duties as deploy/aws-kms grants it: the API wraps but cannot unwrap a data key, the resolver the reverse', async () => {
     const key = kms.createKey();
-    kms.grant('AKIDAPI', [
-      { actions: ['Encrypt', 'DescribeKey'] },
-      { actions: ['Decrypt'], purpose: 'integrity-root' },
-    ]);
-    kms.grant('AKIDRESOLVER', [{ actions: ['Decrypt', 'DescribeKey'] }]);
+    kms.grant('AKIDAPI', grantsOf('deploy/aws-kms/api-policy.json'));
+    kms.grant('AKIDRESOLVER', grantsOf('deploy/aws-kms/resolver-policy.json'));
     const api = await open(key.id, 'AKIDAPI');
     const resolver = await open(key.id, 'AKIDRESOLVER');
     await api.check();
+    await resolver.check();
     const wrapped = await api.wrap(randomBytes(32), context);
     const denied = (await api.unwrap(wrapped, context).catch((e: unknown) => e)) as DomainError;
     expect(denied.code).toBe('UNAVAILABLE');
     expect(denied.message).toMatch(/AccessDeniedException/);
     await expect(resolver.unwrap(wrapped, context)).resolves.toHaveLength(32);
     await expect(resolver.wrap(randomBytes(32), context)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    // The integrity root stays readable to the API (it signs audit checkpoints).
+    // The integrity root (SPEC §8.1) stays readable to both: each process signs its checkpoints.
     const root = await api.wrap(randomBytes(32), INTEGRITY_ROOT_CONTEXT);
     await expect(api.unwrap(root, INTEGRITY_ROOT_CONTEXT)).resolves.toHaveLength(32);
+    await expect(resolver.unwrap(root, INTEGRITY_ROOT_CONTEXT)).resolves.toHaveLength(32);
   });
 
   it('a disabled key fails the check and every call UNAVAILABLE, retryable; enabled again, it serves', async () => {

@@ -15,8 +15,8 @@ export interface KmsCall {
   outcome: string;
 }
 
-/** What one access key may do: actions, and for each optionally the one `purpose` it may name. */
-export type KmsGrant = { actions: string[]; purpose?: string };
+/** What one access key may do: actions, and optionally the encryption-context purposes they may name. */
+export type KmsGrant = { actions: string[]; purposes?: string[] };
 
 interface EmulatedKey {
   id: string;
@@ -188,7 +188,9 @@ export async function startKmsEmulator() {
     if (!granted) return;
     const purpose = contextOf(body)?.purpose;
     const allowed = granted.some(
-      (g) => g.actions.includes(operation) && (g.purpose === undefined || g.purpose === purpose),
+      (g) =>
+        g.actions.includes(operation) &&
+        (g.purposes === undefined || (purpose !== undefined && g.purposes.includes(purpose))),
     );
     if (!allowed) {
       throw new KmsError(
