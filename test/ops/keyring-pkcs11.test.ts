@@ -379,6 +379,11 @@ describe.each(DATABASE_KINDS)('PKCS#11 keyring (SoftHSM2) under the API and the 
         await waitFor(async () => {
           expect((await httpGet(opsPort, '/readyz')).status).toBe(200);
         }, RECOVERY_MS);
+        // Neither the refused PIN nor the right one is ever written out.
+        for (const output of [resolver.stderr(), resolver.stdout(), status.stdout, status.stderr]) {
+          expect(output).not.toContain('wrong-pin');
+          expect(output).not.toContain(token.pin);
+        }
       } finally {
         await resolver.stop();
       }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '../../errors/domain-error.js';
 import { keyringUnavailable } from '../keyring-errors.js';
 import { classifyPkcs11Failure, pkcs11ErrorName } from './pkcs11-errors.js';
+import { openLoggedInSession, PinRefusedError, readPinOnce } from './pkcs11-login.js';
 import {
   acquirePkcs11Module,
   type Pkcs11Api,
@@ -64,9 +65,6 @@ interface Failure {
   refusedPin?: string;
 }
 
-const CKS_RO_USER_FUNCTIONS = 1;
-const CKS_RW_USER_FUNCTIONS = 3;
-
 const pinHash = (pin: string): string => createHash('sha256').update(pin).digest('hex');
 
 /**
@@ -85,21 +83,6 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
 
   const unavailable = (why: string, cause?: unknown) => keyringUnavailable('pkcs11', why, cause);
 
-  function readPinOrFail(): string {
-    try {
-      return readPin();
-    } catch (error) {
-      throw unavailable(`the PIN could not be read (${(error as Error).message})`, error);
-    }
-  }
-
-  function findSlot(api: Pkcs11Api): Pkcs11Handle {
-    for (const slot of api.C_GetSlotList(true)) {
-      if (api.C_GetTokenInfo(slot).label.trim() === tokenLabel) return slot;
-    }
-    throw unavailable(`no token labelled "${tokenLabel}" is present in ${libraryPath}`);
-  }
-
   async function connect(): Promise<Live> {
     let module: Pkcs11Module;
     try {
@@ -110,57 +93,27 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
         error,
       );
     }
-    const { api, ck } = module;
-    let first: Pkcs11Handle | undefined;
+    let pin: string | undefined;
     try {
-      let slot: Pkcs11Handle;
-      try {
-        slot = findSlot(api);
-      } catch {
-        // A token that went away and came back, or a library finalised under us, is
-        // seen again only after the library looks at its slots afresh.
-        module.reinitialize();
-        slot = findSlot(api);
-      }
-      first = api.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
-      const pin = readPinOrFail();
-      try {
-        api.C_Login(first, ck.CKU_USER, pin);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code !== ck.CKR_USER_ALREADY_LOGGED_IN) {
-          if (classifyPkcs11Failure(ck, error) === 'pin') {
-            const refused = unavailable(
-              `token "${tokenLabel}" refused the PIN (${pkcs11ErrorName(error)}); correct STRONGROOM_PKCS11_PIN_FILE`,
-              error,
-            );
-            failure = { error: refused, at: Date.now(), refusedPin: pinHash(pin) };
-            throw refused;
-          }
-          throw error;
-        }
-      }
-      return {
+      pin = readPinOnce(readPin);
+      const { slot, session } = openLoggedInSession(module, tokenLabel, pin);
+      const conn: Live = {
         module,
         slot,
-        idle: [first],
+        idle: [session],
         opened: 1,
         inFlight: 0,
         broken: false,
         waiting: [],
         cache: new Map(),
       };
+      return conn;
     } catch (error) {
-      if (first) {
-        try {
-          api.C_CloseSession(first);
-        } catch {
-          // The session is going anyway.
-        }
-      }
       module.release();
-      if (error instanceof DomainError) throw error;
-      throw unavailable(`token "${tokenLabel}" could not be opened (${pkcs11ErrorName(error)})`, error);
+      if (error instanceof PinRefusedError && pin !== undefined) {
+        failure = { error, at: Date.now(), refusedPin: pinHash(pin) };
+      }
+      throw error;
     }
   }
 
@@ -251,23 +204,26 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
     else conn.idle.push(handle);
   }
 
-  async function run<T>(work: (session: Pkcs11Session) => Promise<T> | T): Promise<T> {
+  async function run<T>(work: (session: Pkcs11Session) => Promise<T> | T, gaveUp: () => boolean): Promise<T> {
     const conn = await current();
     conn.inFlight += 1;
     let handle: Pkcs11Handle | undefined;
     try {
       handle = await acquire(conn);
       if (conn.broken || handle.length === 0) throw failure?.error ?? unavailable('the token went away');
+      // The caller stopped waiting for a session: its operation is not run late.
+      if (gaveUp()) throw unavailable('no session was free in time');
       const { api, ck } = conn.module;
       return await work({ api, ck, handle, slot: conn.slot, cache: conn.cache });
     } catch (error) {
       const kind = error instanceof DomainError ? 'domain' : classifyPkcs11Failure(conn.module.ck, error);
       if (kind === 'connection' || kind === 'pin') {
-        breakConnection(
-          conn,
-          unavailable(`token "${tokenLabel}" stopped answering (${pkcs11ErrorName(error)})`, error),
+        const lost = unavailable(
+          `token "${tokenLabel}" stopped answering (${pkcs11ErrorName(error)})`,
+          error,
         );
-        throw failure!.error;
+        breakConnection(conn, lost);
+        throw lost;
       }
       if (kind === 'domain' || kind === 'data') throw error;
       throw new DomainError(
@@ -287,13 +243,14 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
   return {
     withSession<T>(work: (session: Pkcs11Session) => Promise<T> | T): Promise<T> {
       let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(unavailable(`token "${tokenLabel}" did not answer within ${operationTimeoutMs} ms`)),
-          operationTimeoutMs,
-        );
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(unavailable(`token "${tokenLabel}" did not answer within ${operationTimeoutMs} ms`));
+        }, operationTimeoutMs);
       });
-      return Promise.race([run(work), timeout]).finally(() => clearTimeout(timer));
+      return Promise.race([run(work, () => timedOut), timeout]).finally(() => clearTimeout(timer));
     },
     reset(why, cause) {
       void live?.then(
@@ -312,10 +269,4 @@ export function createPkcs11Connection(options: Pkcs11ConnectionOptions): Pkcs11
       live = undefined;
     },
   };
-}
-
-/** True when a session is logged in as the user (a token that lost its login is not). */
-export function sessionIsLoggedIn(session: Pkcs11Session): boolean {
-  const { state } = session.api.C_GetSessionInfo(session.handle);
-  return state === CKS_RO_USER_FUNCTIONS || state === CKS_RW_USER_FUNCTIONS;
 }

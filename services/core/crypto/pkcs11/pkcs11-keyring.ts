@@ -6,10 +6,10 @@ import { keyringUnavailable } from '../keyring-errors.js';
 import { decryptFailure, type Keyring } from '../keyring.js';
 import {
   createPkcs11Connection,
-  sessionIsLoggedIn,
   type Pkcs11ConnectionOptions,
   type Pkcs11Session,
 } from './pkcs11-connection.js';
+import { sessionIsLoggedIn } from './pkcs11-login.js';
 import { classifyPkcs11Failure } from './pkcs11-errors.js';
 import {
   describeKey,
