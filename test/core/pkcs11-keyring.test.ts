@@ -202,6 +202,15 @@ describe('PKCS#11 keyring on SoftHSM2', () => {
     expect((await first.describeKeys()).map((k) => k.label)).toEqual(['rotating', rotated.label]);
   });
 
+  it('rotate on a token without the family makes its first key, labelled the label itself', async () => {
+    const keyring = open({ keyLabel: 'fresh' });
+    await expect(keyring.check()).rejects.toThrow(/no key labelled "fresh" is in the token/);
+    const first = await keyring.rotate();
+    expect(first).toMatchObject({ label: 'fresh', extractable: false, sensitive: true });
+    await keyring.check();
+    expect(keyring.activeKeyId()).toBe('pkcs11:fresh');
+  });
+
   it('a refused PIN is a clear UNAVAILABLE, not retried with the same PIN; a corrected PIN file is picked up', async () => {
     const pinFile = join(hsm.dir, 'wrong.pin');
     writeFileSync(pinFile, 'not-the-pin\n');

@@ -36,7 +36,10 @@ export interface Pkcs11KeyringOptions extends Pkcs11ConnectionOptions {
 /** The PKCS#11 keyring, and what `keys rotate` and `keys status` ask of it. */
 export interface Pkcs11Keyring extends Keyring {
   readonly provider: 'pkcs11';
-  /** Creates the family's next key in the token (non-extractable) and makes it active. */
+  /**
+   * Creates the family's next key in the token (non-extractable) and makes it active;
+   * on a token without one, the family's first key (labelled the label itself).
+   */
   rotate(): Promise<Pkcs11KeyInfo>;
   /** The family's keys in the token, oldest first, with the attributes that matter. */
   describeKeys(): Promise<Pkcs11KeyInfo[]>;
@@ -161,10 +164,15 @@ export function createPkcs11Keyring(options: Pkcs11KeyringOptions): Pkcs11Keyrin
 
     rotate() {
       return connection.withSession((session) => {
-        const current = activeLabel(session, true);
-        let label = nextLabel(family);
+        const current = newestLabel(
+          family,
+          listSecretKeys(session).map((k) => k.label),
+        );
+        // On a token with no key of the family yet, the first one takes the label itself.
+        let label = current === undefined ? family : nextLabel(family);
         // Two rotations within a second: the second one waits for a later label.
-        if (label <= current) label = nextLabel(family, new Date(Date.now() + 1_000));
+        if (current !== undefined && label <= current)
+          label = nextLabel(family, new Date(Date.now() + 1_000));
         generateKey(session, label);
         const info = describeKey(session, label);
         activeLabel(session, true);
