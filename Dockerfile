@@ -9,8 +9,9 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- toolchain: better-sqlite3 is a native addon; when no prebuilt binary matches the
-# platform, npm compiles it, which needs python3, make and a C++ compiler.
+# --- toolchain: better-sqlite3 and pkcs11js are native addons; npm compiles them when no
+# prebuilt binary matches the platform, which needs python3, make and a C++ compiler.
+# (pkcs11js loads the HSM vendor's PKCS#11 library at run time: mount it, see docs/operations.md.)
 FROM ${NODE_IMAGE} AS toolchain
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \

@@ -2,12 +2,14 @@
  * `npm run bench`: every benchmark of issue #8 on the machine's MariaDB, each figure
  * beside a floor measured in the same run. Prints the table and writes
  * bench/results/latest.json. BENCH_SECONDS (default 10) sets each closed-loop run's
- * length; BENCH_ONLY=resolve,listing,... runs a subset (BENCH_ONLY=masker needs no database).
+ * length; BENCH_ONLY=resolve,listing,... runs a subset (BENCH_ONLY=masker needs no database;
+ * keyring needs softhsm2 and opensc).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchConsole } from './console.js';
 import { benchImport } from './import.js';
+import { benchKeyring } from './keyring.js';
 import { benchListing } from './listing.js';
 import { benchMasker } from './masker.js';
 import { benchMutations } from './mutations.js';
@@ -41,7 +43,8 @@ async function machine(db: BenchDatabase | undefined) {
 // The masker runs in this process alone; everything else needs the database and certificates.
 const DATABASE_FREE = ['masker'];
 const needsDatabase = !only || only.some((name) => !DATABASE_FREE.includes(name));
-const db = needsDatabase ? await createBenchDatabase() : undefined;
+// BENCH_DATABASE names the bench's own database (default strongroom_bench), so runs from two checkouts do not collide.
+const db = needsDatabase ? await createBenchDatabase(process.env.BENCH_DATABASE) : undefined;
 const keys = createBenchKeys();
 const pki = needsDatabase ? await createBenchPki() : undefined;
 const figures: Figure[] = [];
@@ -58,6 +61,7 @@ try {
     ['rewrap', () => benchRewrap({ db: db! })],
     ['masker', () => benchMasker({ seconds })],
     ['console', () => benchConsole({ db: db!, keys })],
+    ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;

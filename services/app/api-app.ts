@@ -5,6 +5,7 @@ import type { ApiServices } from '../api/graphql-context.js';
 import type { GraphQLResponseInfo, HttpLimits } from '../api/graphql-http-route.js';
 import { createAuditQueryService } from '../core/audit/audit-query-service.js';
 import type { Config } from '../core/config/config.js';
+import { keyringMembers } from '../core/crypto/keyring-routing.js';
 import type { HttpRoute } from '../core/http/route-server.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { Metrics } from '../core/metrics/metrics.js';
@@ -104,7 +105,13 @@ export function createApiServerFor(
     production: runtime.config.mode === 'production',
     readiness: {
       database: databaseAnswers,
-      keyring: () => runtime.keyring.keyIds().includes(runtime.keyring.activeKeyId()),
+      keyring: () =>
+        keyringMembers(runtime.keyring)[0]!
+          .check()
+          .then(
+            () => true,
+            () => false,
+          ),
     },
     metrics,
     extraRoutes,

@@ -8,6 +8,7 @@ import { createRunGrantVerifier, type RunGrantVerifier } from '../core/resolutio
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Config } from '../core/config/config.js';
 import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
+import type { Keyring } from '../core/crypto/keyring.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { Metrics } from '../core/metrics/metrics.js';
 import { createCandidateCache, type CandidateCache } from '../core/resolution/candidate-cache.js';
@@ -114,8 +115,13 @@ export interface StartedResolver {
   port: number;
   /** Human-readable lines: where it listens, which TLS files and policy it uses. */
   summary: string[];
-  /** True while the database answers (within a second): the readiness of health probes. */
+  /**
+   * True while the database answers (within a second) and the key provider can
+   * unwrap (asked at most once a second): the readiness of health probes.
+   */
   isReady(): Promise<boolean>;
+  /** The same, check by check, for `/readyz` to show which one failed. */
+  readiness(): Promise<{ database: boolean; keyring: boolean }>;
   /**
    * Stops accepting calls, lets calls in flight finish for `graceMs` (then cuts them),
    * and writes pending lastUsedAt times. The database stays open: the caller owns it.
@@ -134,6 +140,7 @@ export async function startResolver({
   logger,
   dataSource,
   cipher,
+  keyring,
   auditLog,
   metrics,
 }: {
@@ -141,6 +148,8 @@ export async function startResolver({
   logger: Logger;
   dataSource: DataSource;
   cipher: EnvelopeCipher;
+  /** Its `check` joins readiness: without a provider that answers, no value can be opened. */
+  keyring?: Pick<Keyring, 'check'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   metrics?: Metrics;
 }): Promise<StartedResolver> {
@@ -167,7 +176,23 @@ export async function startResolver({
     statementTimeoutMs: config.dbStatementTimeoutMs,
   });
   // One second: health probes must not hang on a dead pool.
-  const isReady = createDatabasePing(dataSource, 1_000);
+  const databaseAnswers = createDatabasePing(dataSource, 1_000);
+  const readiness = async () => {
+    const [database, keyringAnswers] = await Promise.all([
+      databaseAnswers(),
+      keyring
+        ? keyring.check().then(
+            () => true,
+            () => false,
+          )
+        : true,
+    ]);
+    return { database, keyring: keyringAnswers };
+  };
+  const isReady = async () => {
+    const checks = await readiness();
+    return checks.database && checks.keyring;
+  };
   const revocationList = config.runnerCrlPath ? readFileSync(config.runnerCrlPath) : undefined;
   const server = createResolverServer({
     resolutionService,
@@ -224,6 +249,7 @@ export async function startResolver({
     port,
     summary,
     isReady,
+    readiness,
     async close(graceMs) {
       await server.close(graceMs);
       crlWatch?.close();

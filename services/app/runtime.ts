@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../core/config/config.js';
-import { loadKeyring } from '../core/config/load-keyring.js';
+import { openKeyring } from '../core/config/open-keyring.js';
 import { createEnvelopeCipher, type EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
 import type { Keyring } from '../core/crypto/keyring.js';
 import type { Logger } from '../core/logging/logger.js';
@@ -68,11 +68,22 @@ export async function assembleRuntime({
  * production expects `strongroom migrate` to have run (a migration job).
  */
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  const keyring = loadKeyring(config, (path) =>
+  const keyring = await openKeyring(config, (path) =>
     logger.warn({ path }, 'development: generated a new master keyring'),
   );
+  // A provider that does not answer yet is not fatal: readiness reports it until it does.
+  await keyring
+    .check()
+    .catch((error: unknown) =>
+      logger.error({ provider: keyring.provider, err: error }, 'the key provider does not answer'),
+    );
   const dataSource = createDataSource(config.database);
-  await connectDataSource(dataSource, config.database);
+  try {
+    await connectDataSource(dataSource, config.database);
+  } catch (error) {
+    await keyring.close();
+    throw error;
+  }
   if (config.mode === 'development') {
     const ran = await runMigrations(dataSource);
     if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
@@ -84,6 +95,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     keyring,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
+      await keyring.close();
     },
   });
 }

@@ -26,7 +26,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   },
   keys: {
     load: async () => (await import('./commands/keys.js')).keysCommand,
-    summary: 'keys rotate | keys rewrap [--batch-size N]',
+    summary: 'keys rotate | keys rewrap [--batch-size N] | keys status',
   },
   resolver: {
     load: async () => (await import('./commands/resolver.js')).resolverCommand,

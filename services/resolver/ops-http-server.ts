@@ -19,10 +19,13 @@ export interface OpsHttpServer {
 export function createOpsHttpServer({
   registry,
   isReady,
+  readiness,
   logger,
 }: {
   registry: Pick<Registry, 'metrics' | 'contentType'>;
   isReady: () => Promise<boolean>;
+  /** Each check by name (database, keyring), shown in `/readyz`; without it only `database`. */
+  readiness?: () => Promise<Record<string, boolean>>;
   logger: Pick<Logger, 'error'>;
 }): OpsHttpServer {
   let draining = false;
@@ -36,12 +39,16 @@ export function createOpsHttpServer({
       '/metrics': metricsHttpHandler(registry),
       '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/readyz': async (_req, res) => {
-        const database = draining ? false : await isReady().catch(() => false);
-        const ready = !draining && database;
+        const checks = draining
+          ? { database: false }
+          : readiness
+            ? await readiness().catch(() => ({ database: false }))
+            : { database: await isReady().catch(() => false) };
+        const ready = !draining && Object.values(checks).every(Boolean);
         sendJson(res, ready ? 200 : 503, {
           status: ready ? 'ready' : 'unready',
           draining,
-          checks: { database },
+          checks,
         });
       },
     },

@@ -14,6 +14,7 @@ import { InitialSchema1763770000000 } from './migrations/1763770000000-initial-s
 import { AuditQueryIndexes1763780000000 } from './migrations/1763780000000-audit-query-indexes.js';
 import { SecretListingIndex1763790000000 } from './migrations/1763790000000-secret-listing-index.js';
 import { SecretGenerations1763800000000 } from './migrations/1763800000000-secret-generations.js';
+import { KeyIdLength1763812400000 } from './migrations/1763812400000-key-id-length.js';
 import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
 
 export const entities = [
@@ -28,6 +29,7 @@ export const migrations = [
   AuditQueryIndexes1763780000000,
   SecretListingIndex1763790000000,
   SecretGenerations1763800000000,
+  KeyIdLength1763812400000,
   AuditRunGrantFields1765000000000,
 ];
 

@@ -229,7 +229,8 @@ function withheldPaths(config: Config, connection: Partial<ResolverConnectionOpt
     config.dataDir,
     config.tls.certPath,
     config.tls.keyPath,
-    config.masterKeys.kind === 'env' ? undefined : config.masterKeys.path,
+    'path' in config.masterKeys ? config.masterKeys.path : undefined,
+    config.keyring.pkcs11?.pin.kind === 'file' ? config.keyring.pkcs11.pin.path : undefined,
   ];
   return paths.filter((path): path is string => path !== undefined && path !== '');
 }

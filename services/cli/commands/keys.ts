@@ -1,39 +1,24 @@
-import { rotateKeyringFile, ensureKeyringFile, generateMasterKey } from '../../core/crypto/keyring-file.js';
+import { isKeyringUnavailable } from '../../core/crypto/keyring-errors.js';
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
 import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
 import { operatorName } from '../operator-name.js';
+import { rotateKeys } from './keys-rotate.js';
+import { keysStatus } from './keys-status.js';
 
 /**
- * `strongroom keys rotate`: adds a new active master key to the keyring file.
- * `strongroom keys rewrap [--batch-size N]`: re-wraps every data key to the active key.
+ * `strongroom keys rotate`: a new active master key for the configured provider (keys-rotate.ts).
+ * `strongroom keys rewrap [--batch-size N]`: re-wraps every data key to the active key,
+ * from whichever keyring wrapped it (a file key, another HSM key, a KMS key).
+ * `strongroom keys status`: the provider, whether it answers, what each key still wraps.
  */
 export async function keysCommand(context: CommandContext): Promise<number> {
   const [action, ...rest] = context.args;
-  if (action === 'rotate') return rotate(context);
+  if (action === 'rotate') return rotateKeys(context);
   if (action === 'rewrap') return rewrap(context, rest);
-  context.err('usage: strongroom keys rotate | strongroom keys rewrap [--batch-size N]');
+  if (action === 'status') return keysStatus(context);
+  context.err('usage: strongroom keys rotate | keys rewrap [--batch-size N] | keys status');
   return 2;
-}
-
-function rotate({ config, out, err }: CommandContext): number {
-  const source = config.masterKeys;
-  if (source.kind === 'env') {
-    const key = generateMasterKey();
-    err('STRONGROOM_MASTER_KEYS comes from the environment, which this command cannot change.');
-    err(
-      'Append this entry to it (the last key is the active one), restart the services, then run `keys rewrap`:',
-    );
-    out(`,${key.id}:${key.key.toString('base64')}`);
-    return 1;
-  }
-  if (source.kind === 'dev-file') ensureKeyringFile(source.path);
-  const key = rotateKeyringFile(source.path);
-  out(`added master key ${key.id} to ${source.path}; it is now the active key`);
-  out(
-    'running services pick it up within a second; run `strongroom keys rewrap` to re-wrap existing data keys',
-  );
-  return 0;
 }
 
 async function rewrap(context: CommandContext, args: string[]): Promise<number> {
@@ -45,15 +30,32 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
   }
   const runtime = await openRuntime(context.config, context.logger);
   try {
+    try {
+      await runtime.keyring.check();
+    } catch (error) {
+      context.err(`keys rewrap: ${(error as Error).message}`);
+      return 1;
+    }
+    let committed = 0;
     const result = await rewrapDataKeys({
       secretStore: runtime.secretStore,
       cipher: runtime.cipher,
       keyring: runtime.keyring,
       batchSize,
-      onBatch: (p) => context.logger.info(p, 'rewrap batch committed'),
+      onBatch: (p) => {
+        committed = p.rewrapped;
+        context.logger.info(p, 'rewrap batch committed');
+      },
       auditLog: runtime.auditLog,
       actorId: operatorName(),
+    }).catch((error: unknown) => {
+      if (!isKeyringUnavailable(error)) throw error;
+      context.err(
+        `keys rewrap stopped after ${committed} data key(s): ${(error as Error).message}; run it again when the provider answers`,
+      );
+      return undefined;
     });
+    if (!result) return 1;
     context.out(
       `rewrapped ${result.rewrapped} data key(s) to ${runtime.keyring.activeKeyId()} in ${result.batches} batch(es); ` +
         `${result.skipped} changed meanwhile, ${result.failed} could not be unwrapped`,

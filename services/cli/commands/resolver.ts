@@ -19,7 +19,12 @@ export async function resolverCommand(context: CommandContext): Promise<number> 
   let opsPort: number;
   try {
     resolver = await startResolver(runtime);
-    ops = createOpsHttpServer({ registry: metrics.registry, isReady: resolver.isReady, logger });
+    ops = createOpsHttpServer({
+      registry: metrics.registry,
+      isReady: resolver.isReady,
+      readiness: resolver.readiness,
+      logger,
+    });
     opsPort = await ops.listen(config.resolverMetricsPort);
   } catch (error) {
     // Without this an open socket would keep a half-started process alive.

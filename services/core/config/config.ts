@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { keyringEnvironmentShape, parseKeyringConfig, type KeyringConfig } from './keyring-config.js';
 
 import type { DatabaseConfig } from '../../storage/database-config.js';
 import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../../storage/statement-timeout.js';
@@ -11,7 +12,9 @@ export type MasterKeySource =
   | { kind: 'env'; text: string }
   | { kind: 'file'; path: string }
   /** Development: a keyring file in the data dir, generated when missing. */
-  | { kind: 'dev-file'; path: string };
+  | { kind: 'dev-file'; path: string }
+  /** Production with a provider other than `file` and no previous file keyring. */
+  | { kind: 'none' };
 
 /** Validated configuration: built once by `loadConfig`, then passed down as a plain object. */
 export interface Config {
@@ -21,7 +24,12 @@ export interface Config {
   apiPort: number;
   resolverPort: number;
   resolverMetricsPort: number;
+  /**
+   * The file keyring: the active one with `keyring.provider` file, otherwise read for
+   * unwrapping only (data keys not yet moved by `keys rewrap`).
+   */
   masterKeys: MasterKeySource;
+  keyring: KeyringConfig;
   jwt: {
     jwksUrl?: string;
     issuer: string;
@@ -143,6 +151,7 @@ const environmentSchema = z.object({
     .min(100, 'must be at least 100')
     .max(600_000, 'must be at most 600000 (10 minutes)')
     .default(DEFAULT_DB_STATEMENT_TIMEOUT_MS),
+  ...keyringEnvironmentShape,
 });
 
 /**
@@ -180,7 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ['STRONGROOM_RUNNER_POLICY', 'production needs a runner policy mapping runners to workspaces'],
     ];
     for (const [name, why] of required) if (!e[name]) problems.push(`${name} is required: ${why}`);
-    if (!e.STRONGROOM_MASTER_KEYS && !e.STRONGROOM_MASTER_KEYS_FILE) {
+    if (e.STRONGROOM_KEYRING === 'file' && !e.STRONGROOM_MASTER_KEYS && !e.STRONGROOM_MASTER_KEYS_FILE) {
       problems.push(
         'STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE is required: production never generates keys',
       );
@@ -199,9 +208,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         problems.push('STRONGROOM_RUN_GRANT_ISSUER is required: production pins the run grant issuer');
     }
   }
+  const inDataDir = (path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));
+  const keyring = parseKeyringConfig(e, mode, problems, inDataDir);
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const inDataDir = (path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));
   const databaseUrl = e.DATABASE_URL;
   const database: DatabaseConfig =
     databaseUrl === undefined
@@ -214,7 +224,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     ? { kind: 'env', text: e.STRONGROOM_MASTER_KEYS }
     : e.STRONGROOM_MASTER_KEYS_FILE
       ? { kind: 'file', path: inDataDir(e.STRONGROOM_MASTER_KEYS_FILE) }
-      : { kind: 'dev-file', path: join(dataDir, 'keyring.json') };
+      : mode === 'production' && keyring.provider !== 'file'
+        ? { kind: 'none' }
+        : { kind: 'dev-file', path: join(dataDir, 'keyring.json') };
 
   return {
     mode,
@@ -224,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     resolverPort: e.STRONGROOM_RESOLVER_PORT,
     resolverMetricsPort: e.STRONGROOM_RESOLVER_METRICS_PORT,
     masterKeys,
+    keyring,
     jwt: {
       jwksUrl: e.STRONGROOM_JWKS_URL,
       issuer: e.STRONGROOM_JWT_ISSUER ?? 'strongroom-dev',

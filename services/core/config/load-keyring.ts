@@ -12,6 +12,10 @@ export function loadKeyring(
 ): Keyring {
   const source = config.masterKeys;
   switch (source.kind) {
+    case 'none':
+      throw new Error(
+        'no file keyring is configured (STRONGROOM_MASTER_KEYS or STRONGROOM_MASTER_KEYS_FILE)',
+      );
     case 'env': {
       let contents;
       try {

@@ -1,22 +1,23 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { SealedValue } from '../../storage/sealed-value.js';
+import { dataKeyContext, keyContextAad, type KeyContext, type SecretBinding } from './key-context.js';
 import { decryptFailure, type Keyring } from './keyring.js';
 
 export type { SealedValue };
 
 /** What a sealed value is bound to: copying it to another row makes it undecryptable. */
-export interface SealContext {
-  workspaceId: string;
-  secretId: string;
-  version: number;
-}
+export type SealContext = SecretBinding;
 
 const DATA_KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Additional authenticated data: a length-unambiguous encoding of the seal context. */
+/**
+ * Additional authenticated data: a length-unambiguous encoding of the seal context.
+ * The data key's is the keyring's own (`keyContextAad`), the same bytes as ever.
+ */
 export function sealAad(context: SealContext, purpose: 'value' | 'data-key'): Buffer {
+  if (purpose === 'data-key') return keyContextAad(dataKeyContext(context));
   return Buffer.from(
     JSON.stringify(['strongroom/v1', purpose, context.workspaceId, context.secretId, context.version]),
     'utf8',
@@ -45,7 +46,7 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
   async function unwrapDataKey(sealed: SealedValue, context: SealContext): Promise<OpenedDataKey> {
     const dataKey = await keyring.unwrap(
       { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey },
-      sealAad(context, 'data-key'),
+      dataKeyContext(context),
     );
     try {
       return {
@@ -86,7 +87,7 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
         const cipher = createCipheriv('aes-256-gcm', dataKey, iv, { authTagLength: TAG_BYTES });
         cipher.setAAD(sealAad(context, 'value'));
         const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-        const { keyId, wrappedKey } = await keyring.wrap(dataKey, sealAad(context, 'data-key'));
+        const { keyId, wrappedKey } = await keyring.wrap(dataKey, dataKeyContext(context));
         return { ciphertext, iv, tag: cipher.getAuthTag(), wrappedKey, keyId };
       } finally {
         dataKey.fill(0);
@@ -107,15 +108,26 @@ export function createEnvelopeCipher({ keyring }: { keyring: Keyring }) {
       sealed: Pick<SealedValue, 'wrappedKey' | 'keyId'>,
       context: SealContext,
     ): Promise<Pick<SealedValue, 'wrappedKey' | 'keyId'>> {
-      const aad = sealAad(context, 'data-key');
-      const dataKey = await keyring.unwrap(sealed, aad);
-      try {
-        return await keyring.wrap(dataKey, aad);
-      } finally {
-        dataKey.fill(0);
-      }
+      return rewrapKey(keyring, sealed, dataKeyContext(context));
     },
   };
 }
 
 export type EnvelopeCipher = ReturnType<typeof createEnvelopeCipher>;
+
+/**
+ * Moves a wrapped key to `keyring`'s active key under the same context: unwrapped by
+ * whichever keyring owns its key id, wrapped by the active one, zeroed in between.
+ */
+export async function rewrapKey(
+  keyring: Pick<Keyring, 'wrap' | 'unwrap'>,
+  wrapped: Pick<SealedValue, 'wrappedKey' | 'keyId'>,
+  context: KeyContext,
+): Promise<Pick<SealedValue, 'wrappedKey' | 'keyId'>> {
+  const key = await keyring.unwrap(wrapped, context);
+  try {
+    return await keyring.wrap(key, context);
+  } finally {
+    key.fill(0);
+  }
+}

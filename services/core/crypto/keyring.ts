@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { DomainError } from '../../protocol/domain-error.js';
+import { keyContextAad, type KeyContext } from './key-context.js';
 
 /** A wrapped data key and the id of the key-encryption key that wrapped it. */
 export interface WrappedDataKey {
@@ -7,17 +8,36 @@ export interface WrappedDataKey {
   wrappedKey: Buffer;
 }
 
+/** Where master keys live (`STRONGROOM_KEYRING`). */
+export type KeyringProvider = 'file' | 'pkcs11' | 'aws-kms';
+
 /**
  * Wraps and unwraps data keys with master keys (key-encryption keys). The local
- * implementation below holds keys in memory; a KMS-backed provider implements the
- * same interface and never lets the master key leave the KMS.
+ * keyring below holds keys in memory; the PKCS#11 and AWS KMS keyrings implement the
+ * same interface and never let the master key leave the HSM or KMS.
+ *
+ * Key ids say which provider wrapped a key: a file keyring's ids are bare
+ * (`k-20250101T000000Z-1a2b3c`, no colon), the others carry a prefix
+ * (`pkcs11:<label>`, `kms:<key id>`), so an unwrap goes to the keyring that owns it.
  */
 export interface Keyring {
+  /** The provider that wraps new data keys. */
+  readonly provider: KeyringProvider;
   /** The id new data keys are wrapped with. */
   activeKeyId(): string;
+  /** The key ids this keyring knows it holds (a KMS keyring: its configured key). */
   keyIds(): string[];
-  wrap(dataKey: Buffer, aad: Buffer): Promise<WrappedDataKey>;
-  unwrap(wrapped: WrappedDataKey, aad: Buffer): Promise<Buffer>;
+  /** Whether a data key wrapped under `keyId` is this keyring's to unwrap. */
+  owns(keyId: string): boolean;
+  wrap(dataKey: Buffer, context: KeyContext): Promise<WrappedDataKey>;
+  unwrap(wrapped: WrappedDataKey, context: KeyContext): Promise<Buffer>;
+  /**
+   * Resolves when the provider answers and can wrap with its active key; rejects with
+   * an UNAVAILABLE DomainError saying why not (readiness, `keys status`).
+   */
+  check(): Promise<void>;
+  /** Lets go of sessions, connections and the like. */
+  close(): Promise<void>;
 }
 
 export interface MasterKey {
@@ -61,9 +81,12 @@ export function createLocalKeyring(source: () => { keys: MasterKey[]; activeKeyI
     return key;
   };
   return {
+    provider: 'file',
     activeKeyId: () => source().activeKeyId,
     keyIds: () => source().keys.map((k) => k.id),
-    async wrap(dataKey, aad) {
+    owns: (keyId) => !keyId.includes(':'),
+    async wrap(dataKey, context) {
+      const aad = keyContextAad(context);
       const keyId = source().activeKeyId;
       const kek = lookup(keyId);
       if (!kek) throw new DomainError('INTERNAL', 'The active master key is missing from the keyring.');
@@ -73,7 +96,8 @@ export function createLocalKeyring(source: () => { keys: MasterKey[]; activeKeyI
       const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
       return { keyId, wrappedKey: Buffer.concat([iv, cipher.getAuthTag(), body]) };
     },
-    async unwrap({ keyId, wrappedKey }, aad) {
+    async unwrap({ keyId, wrappedKey }, context) {
+      const aad = keyContextAad(context);
       const kek = lookup(keyId);
       if (!kek) {
         throw new DomainError(
@@ -96,6 +120,14 @@ export function createLocalKeyring(source: () => { keys: MasterKey[]; activeKeyI
         throw decryptFailure(error);
       }
     },
+    async check() {
+      if (!lookup(source().activeKeyId)) {
+        throw new DomainError('UNAVAILABLE', 'The active master key is missing from the keyring file.', {
+          details: { retryable: true, reason: 'KEYRING_UNAVAILABLE' },
+        });
+      }
+    },
+    async close() {},
   };
 }
 

@@ -1,7 +1,9 @@
-import type { SecretStore } from '../../storage/secret-store.js';
+import type { EntityManager } from 'typeorm';
+import type { SecretStore, VersionToRewrap } from '../../storage/secret-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { EnvelopeCipher } from './envelope-cipher.js';
-import type { Keyring } from './keyring.js';
+import { isKeyringUnavailable } from './keyring-errors.js';
+import type { Keyring, WrappedDataKey } from './keyring.js';
 
 export interface RewrapProgress {
   rewrapped: number;
@@ -10,18 +12,79 @@ export interface RewrapProgress {
   batches: number;
 }
 
+/** One stored wrapped key a rewrap may move, by its row id in its source. */
+export interface RewrapRow extends WrappedDataKey {
+  id: number;
+}
+
+/**
+ * Somewhere wrapped keys are stored. Secret versions are one; another store of
+ * wrapped keys (the integrity root of SPEC §8.1, one row) is moved by the same run
+ * when it is given as a source too.
+ */
+export interface RewrapSource<Row extends RewrapRow = RewrapRow> {
+  /** Rows whose key id is not `keyId`, after `afterId` in id order, at most `limit`. */
+  listNotWrappedBy(keyId: string, afterId: number, limit: number): Promise<Row[]>;
+  /** The row's key wrapped by the active key, under the context the row binds. */
+  rewrap(row: Row): Promise<WrappedDataKey>;
+  /** Swaps rows still wrapped by `expectedKeyId` (compare and swap); returns how many. */
+  replaceWrappedKeys(
+    tx: EntityManager,
+    expectedKeyId: string,
+    keyId: string,
+    rows: Array<{ id: number; wrappedKey: Buffer }>,
+  ): Promise<number>;
+}
+
+/** The data keys of secret versions, re-wrapped by the envelope cipher under each version's context. */
+export function secretVersionSource(
+  secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys'>,
+  cipher: Pick<EnvelopeCipher, 'rewrap'>,
+): RewrapSource<VersionToRewrap> {
+  return {
+    listNotWrappedBy: (keyId, afterId, limit) => secretStore.listVersionsNotWrappedBy(keyId, afterId, limit),
+    rewrap: (row) =>
+      cipher.rewrap(row, { workspaceId: row.workspaceId, secretId: row.secretId, version: row.version }),
+    replaceWrappedKeys: (tx, expected, keyId, rows) =>
+      secretStore.replaceWrappedKeys(tx, expected, keyId, rows),
+  };
+}
+
+/**
+ * Keys of one page re-wrapped at once: enough to keep an HSM's session pool or a KMS
+ * busy (each wrap waits on a thread or a round trip), few enough that a page's keys
+ * are not all in memory together.
+ */
+const CONCURRENT_REWRAPS = 16;
+
+/** Runs `work` on every item, at most `limit` at a time, in no promised order. */
+async function forEachConcurrently<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /**
  * Re-wraps every data key not yet wrapped by the active master key, one committed
  * batch at a time. It needs no checkpoint: what is left is exactly the rows still
  * wrapped by another key, so a run killed halfway is finished by running it again.
  * Each row is swapped only if still wrapped by the key it was read with, so it is
- * safe beside live rotations and deletions. With `auditLog` the run is recorded
- * (`keys.rewrap`) before any key is touched, as a retention prune is.
+ * safe beside live rotations and deletions. The old key may be another provider's
+ * (a file key, another HSM key, a KMS key): the keyring unwraps with whichever owns it.
+ * With `auditLog` the run is recorded (`keys.rewrap`) before any key is touched, as a
+ * retention prune is.
  */
 export async function rewrapDataKeys({
   secretStore,
   cipher,
   keyring,
+  moreSources = [],
   batchSize = 500,
   onBatch = () => {},
   auditLog,
@@ -30,6 +93,8 @@ export async function rewrapDataKeys({
   secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys' | 'transaction'>;
   cipher: Pick<EnvelopeCipher, 'rewrap'>;
   keyring: Pick<Keyring, 'activeKeyId'>;
+  /** Other stores of wrapped keys, moved after the secret versions. */
+  moreSources?: RewrapSource[];
   batchSize?: number;
   onBatch?: (progress: RewrapProgress) => void;
   auditLog?: Pick<AuditLog, 'appendCommitted'>;
@@ -47,42 +112,42 @@ export async function rewrapDataKeys({
     },
   ]);
   const progress: RewrapProgress = { rewrapped: 0, skipped: 0, failed: 0, batches: 0 };
-  for (let afterId = 0; ;) {
-    const page = await secretStore.listVersionsNotWrappedBy(activeKeyId, afterId, batchSize);
-    if (page.length === 0) break;
-    const lastRow = page.at(-1)!;
-    afterId = lastRow.id;
-    // Grouped by the key each row was read with and the key it now has: one
-    // compare-and-swap statement per group (almost always a single group).
-    const updates = new Map<
-      string,
-      { from: string; to: string; rows: Array<{ id: number; wrappedKey: Buffer }> }
-    >();
-    for (const row of page) {
-      try {
-        const next = await cipher.rewrap(row, {
-          workspaceId: row.workspaceId,
-          secretId: row.secretId,
-          version: row.version,
-        });
-        const groupKey = `${row.keyId}\n${next.keyId}`;
-        const group = updates.get(groupKey) ?? { from: row.keyId, to: next.keyId, rows: [] };
-        group.rows.push({ id: row.id, wrappedKey: next.wrappedKey });
-        updates.set(groupKey, group);
-      } catch {
-        // Unknown key id or a damaged row: leave it, count it, carry on with the rest.
-        progress.failed += 1;
-      }
+  const sources: RewrapSource[] = [secretVersionSource(secretStore, cipher), ...moreSources];
+  for (const source of sources) {
+    for (let afterId = 0; ;) {
+      const page = await source.listNotWrappedBy(activeKeyId, afterId, batchSize);
+      if (page.length === 0) break;
+      afterId = page.at(-1)!.id;
+      // Grouped by the key each row was read with and the key it now has: one
+      // compare-and-swap statement per group (almost always a single group).
+      const updates = new Map<
+        string,
+        { from: string; to: string; rows: Array<{ id: number; wrappedKey: Buffer }> }
+      >();
+      await forEachConcurrently(page, CONCURRENT_REWRAPS, async (row) => {
+        try {
+          const next = await source.rewrap(row);
+          const groupKey = `${row.keyId}\n${next.keyId}`;
+          const group = updates.get(groupKey) ?? { from: row.keyId, to: next.keyId, rows: [] };
+          group.rows.push({ id: row.id, wrappedKey: next.wrappedKey });
+          updates.set(groupKey, group);
+        } catch (error) {
+          // A provider that does not answer would fail every row: stop, run again later.
+          if (isKeyringUnavailable(error)) throw error;
+          // Unknown key id or a damaged row: leave it, count it, carry on with the rest.
+          progress.failed += 1;
+        }
+      });
+      await secretStore.transaction(async (tx) => {
+        for (const { from, to, rows } of updates.values()) {
+          const swapped = await source.replaceWrappedKeys(tx, from, to, rows);
+          progress.rewrapped += swapped;
+          progress.skipped += rows.length - swapped;
+        }
+      });
+      progress.batches += 1;
+      onBatch({ ...progress });
     }
-    await secretStore.transaction(async (tx) => {
-      for (const { from, to, rows } of updates.values()) {
-        const swapped = await secretStore.replaceWrappedKeys(tx, from, to, rows);
-        progress.rewrapped += swapped;
-        progress.skipped += rows.length - swapped;
-      }
-    });
-    progress.batches += 1;
-    onBatch({ ...progress });
   }
   return progress;
 }

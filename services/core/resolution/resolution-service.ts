@@ -4,6 +4,7 @@ import type { SealContext } from '../crypto/envelope-cipher.js';
 import { DomainError } from '../../protocol/domain-error.js';
 import { toDomainError } from '../errors/to-domain-error.js';
 import type { CommitPrecondition } from '../../storage/commit-precondition.js';
+import { isKeyringUnavailable, KEYRING_UNAVAILABLE } from '../crypto/keyring-errors.js';
 import type { CandidateSecret } from '../../storage/resolution-store.js';
 import { isStorageError } from '../../storage/storage-errors.js';
 import type { CandidateCache } from './candidate-cache.js';
@@ -383,7 +384,7 @@ export function createResolutionService({
           d.name,
           {
             outcome: 'ERROR',
-            reason: results[i]?.status === 'rejected' ? 'DECRYPT_FAILED' : 'NOT_SENT: call failed',
+            reason: openFailureReason(results[i]),
           },
           d,
         ),
@@ -397,3 +398,10 @@ export function createResolutionService({
 }
 
 export type ResolutionService = ReturnType<typeof createResolutionService>;
+
+/** The audit reason of a value that was not sent: its own failure, or another name's. */
+function openFailureReason(result: PromiseSettledResult<string> | undefined): string {
+  if (result?.status !== 'rejected') return 'NOT_SENT: call failed';
+  // The key provider not answering is an outage, not a damaged value.
+  return isKeyringUnavailable(result.reason) ? KEYRING_UNAVAILABLE : 'DECRYPT_FAILED';
+}

@@ -25,7 +25,7 @@ export const SecretVersionEntity = new EntitySchema<SecretVersionRow>({
     iv: { type: 'blob' },
     tag: { type: 'blob' },
     wrappedKey: { name: 'wrapped_key', type: 'blob' },
-    keyId: { name: 'key_id', type: String, length: 64 },
+    keyId: { name: 'key_id', type: String, length: 255 },
     createdAt: { name: 'created_at', type: Date, precision: 3 },
     createdBy: { name: 'created_by', type: String, length: 128 },
   },

@@ -29,7 +29,12 @@ export async function startOutageServices(databaseUrl: string, env: Record<strin
   const api = await createApiServerFor(runtime, { verifyToken, metrics: runtime.metrics });
   const apiPort = await api.listen(0, '127.0.0.1');
   const resolver = await startResolver(runtime);
-  const ops = createOpsHttpServer({ registry: runtime.metrics.registry, isReady: resolver.isReady, logger });
+  const ops = createOpsHttpServer({
+    registry: runtime.metrics.registry,
+    isReady: resolver.isReady,
+    readiness: resolver.readiness,
+    logger,
+  });
   const opsPort = await ops.listen(0, '127.0.0.1');
 
   const keys = await loadOrCreateDevJwtKeys(dataDir);
