@@ -267,7 +267,7 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
   it('checkSecretReferences answers which scope serves each name, and what is missing', async () => {
     await api.gql(admin, CREATE_SECRET, { i: { name: 'REF_SHARED', value: 'shared' } });
     await api.gql(member, CREATE_SECRET, { i: { name: 'REF_MINE', value: 'mine', scope: 'PERSONAL' } });
-    const check = `query($names: [String!]!, $runAs: RunAsInput!) { checkSecretReferences(names: $names, runAs: $runAs) { resolvable { name scope } missing } }`;
+    const check = `query($names: [String!]!, $runAs: RunAsInput!) { checkSecretReferences(names: $names, runAs: $runAs) { resolvable { name scope } missing notCheckedPersonal } }`;
     const asBob = await api.gql(member, check, {
       names: ['REF_SHARED', 'REF_MINE', 'REF_NOPE'],
       runAs: { trigger: 'MANUAL', userId: 'bob' },
@@ -278,12 +278,35 @@ describe.each(DATABASE_KINDS)('GraphQL secrets API over HTTP on %s', (kind) => {
         { name: 'REF_MINE', scope: 'PERSONAL' },
       ],
       missing: ['REF_NOPE'],
+      notCheckedPersonal: [],
     });
     const asCarol = await api.gql(admin, check, {
       names: ['REF_MINE'],
       runAs: { trigger: 'SCHEDULE', userId: 'carol' },
     });
-    expect(asCarol.body.data!.checkSecretReferences).toEqual({ resolvable: [], missing: ['REF_MINE'] });
+    expect(asCarol.body.data!.checkSecretReferences).toEqual({
+      resolvable: [],
+      missing: [],
+      notCheckedPersonal: ['REF_MINE'],
+    });
+    // An admin checking for bob learns nothing of bob's personal secrets: his REF_MINE
+    // and a name nobody has come back alike, and the check is audited.
+    const forBob = await api.gql(admin, check, {
+      names: ['REF_SHARED', 'REF_MINE', 'REF_NOPE'],
+      runAs: { trigger: 'MANUAL', userId: 'bob' },
+    });
+    expect(forBob.body.data!.checkSecretReferences).toEqual({
+      resolvable: [{ name: 'REF_SHARED', scope: 'WORKSPACE' }],
+      missing: [],
+      notCheckedPersonal: ['REF_MINE', 'REF_NOPE'],
+    });
+    const audited = (await api.dataSource.query(
+      "SELECT actor_id AS actorId, principal, reason FROM audit_events WHERE action = 'secret.check_references' ORDER BY id",
+    )) as Array<{ actorId: string; principal: string; reason: string }>;
+    expect(audited.map((r) => [r.actorId, r.principal])).toEqual([
+      ['alice', 'carol'],
+      ['alice', 'bob'],
+    ]);
     expect(
       outcomeOf(
         await api.gql(member, check, { names: ['REF_MINE'], runAs: { trigger: 'API', userId: 'carol' } }),

@@ -21,6 +21,8 @@ const production = {
   STRONGROOM_TLS_KEY: '/tls/server.key',
   STRONGROOM_RUNNER_CA: '/tls/runner-ca.crt',
   STRONGROOM_RUNNER_POLICY: '/etc/strongroom/runners.json',
+  STRONGROOM_RUN_GRANT_JWKS_URL: 'https://orchestrator.example/.well-known/jwks.json',
+  STRONGROOM_RUN_GRANT_ISSUER: 'https://orchestrator.example/',
 };
 
 const pkcs11 = {
