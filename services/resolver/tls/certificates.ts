@@ -116,3 +116,35 @@ export async function issueCertificate(
   );
   return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
 }
+
+/** The serial number of a PEM certificate, as its revocation list names it. */
+export function serialNumberOf(certPem: string): string {
+  return new x509.X509Certificate(certPem).serialNumber;
+}
+
+/**
+ * A certificate revocation list signed by `ca`, revoking the certificates with these
+ * serial numbers, valid for `days` (STRONGROOM_RUNNER_CRL). An operator's CA tooling
+ * usually makes this; development and the tests make it here.
+ */
+export async function createRevocationList(
+  ca: CertificateAuthority,
+  revokedSerials: string[],
+  days = 7,
+): Promise<string> {
+  const now = new Date();
+  const crl = await x509.X509CrlGenerator.create(
+    {
+      issuer: ca.subject,
+      thisUpdate: new Date(now.getTime() - 60_000),
+      nextUpdate: new Date(now.getTime() + days * DAY_MS),
+      entries: revokedSerials.map((serialNumber) => ({ serialNumber, revocationDate: now })),
+      signingKey: ca.keys.privateKey,
+      signingAlgorithm: ALGORITHM,
+      extensions: [await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey, false, crypto)],
+    },
+    crypto,
+  );
+  // OpenSSL (and so Node's TLS) reads the label X509 CRL, not the library's CRL.
+  return x509.PemConverter.encode(crl.rawData, 'X509 CRL');
+}

@@ -1,11 +1,14 @@
 import {
   createCertificateAuthority,
   issueCertificate,
+  type CertificateAuthority,
   type IssuedCertificate,
 } from '../../../services/resolver/tls/certificates.js';
 
 /** Every certificate the resolver suites need, made fresh per suite with the production code. */
 export interface TestPki {
+  /** The runner CA itself, to sign revocation lists. */
+  ca: CertificateAuthority;
   caPem: string;
   server: IssuedCertificate;
   /** Runner with SAN URI spiffe://strongroom/runner/alpha. */
@@ -16,7 +19,16 @@ export interface TestPki {
   foreignRunner: IssuedCertificate;
   /** A runner certificate of the right CA whose validity ended yesterday. */
   expiredRunner: IssuedCertificate;
+  /** No URI SAN, and a subject CN that spells the cloud runner's URI. */
+  cnSpellingUri: IssuedCertificate;
+  /** Two URI SANs: alpha's and the cloud runner's. */
+  twoUris: IssuedCertificate;
+  /** Runner gamma (a URI SAN), for revoking. */
+  runnerGamma: IssuedCertificate;
 }
+
+export const RUNNER_CLOUD = 'spiffe://strongroom/runner/cloud';
+export const RUNNER_GAMMA = 'spiffe://strongroom/runner/gamma';
 
 export const RUNNER_ALPHA = 'spiffe://strongroom/runner/alpha';
 /** Runner beta's subject CN, and the typed identity the resolver reads from it. */
@@ -29,6 +41,7 @@ export async function createTestPki(): Promise<TestPki> {
   const ca = await createCertificateAuthority('Strongroom test runner CA');
   const foreignCa = await createCertificateAuthority('Some other CA');
   return {
+    ca,
     caPem: ca.certPem,
     server: await issueCertificate(ca, {
       commonName: 'localhost',
@@ -54,5 +67,12 @@ export async function createTestPki(): Promise<TestPki> {
       notBefore: new Date(Date.now() - 3 * DAY),
       notAfter: new Date(Date.now() - DAY),
     }),
+    cnSpellingUri: await issueCertificate(ca, { commonName: RUNNER_CLOUD, usage: 'client' }),
+    twoUris: await issueCertificate(ca, {
+      commonName: 'two-uris',
+      usage: 'client',
+      uris: [RUNNER_ALPHA, RUNNER_CLOUD],
+    }),
+    runnerGamma: await issueCertificate(ca, { commonName: 'gamma', usage: 'client', uris: [RUNNER_GAMMA] }),
   };
 }
