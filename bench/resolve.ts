@@ -1,6 +1,10 @@
 import { createResolverClient } from '../services/sdk/resolver-client.js';
 import type { RunContext } from '../services/sdk/resolver-client-types.js';
+import { loadOrCreateDevJwtKeys, signDevRunGrant } from '../services/core/auth/dev-jwt-keys.js';
+import { DEV_RUN_GRANT_ISSUER } from '../services/core/config/config.js';
+import { RUN_GRANT_AUDIENCE } from '../services/core/resolution/run-grant-verifier.js';
 import { startFloor } from './floors/start-floor.js';
+import { BENCH_RUNNER } from './support/pki.js';
 import type { BenchChild } from './support/child-process.js';
 import { mariadbPid, treeCpuSeconds } from './support/cpu-time.js';
 import { runClosedLoopSample, summarize, type LoadResult, type LoadSample } from './support/closed-loop.js';
@@ -17,8 +21,14 @@ const NAMES_PER_CALL = 5;
 // Servers take turns in slices this long, so background load hits all three alike.
 const SLICE_SECONDS = 1;
 
-const SERVERS = ['strongroom', 'bare-work', 'transport'] as const;
+/**
+ * `strongroom` takes calls without a grant (development's optional mode);
+ * `strongroom-granted` requires one and every call carries one (SPEC §6.1): each of
+ * GRANTED_RUNS runs has its own grant, as a platform's concurrent runs would.
+ */
+const SERVERS = ['strongroom', 'strongroom-granted', 'bare-work', 'transport'] as const;
 type Server = (typeof SERVERS)[number];
+const GRANTED_RUNS = 64;
 
 const CONTEXT: RunContext = {
   workspaceId: WORKSPACE,
@@ -63,6 +73,8 @@ export async function benchResolve({
   });
   const names = secrets.map((s) => s.name);
   const base = strongroomEnv(db, keys, pki.env);
+  const granted = strongroomEnv(db, keys, { ...pki.env, STRONGROOM_RUN_GRANTS: 'required' });
+  const grants = await mintGrants(granted.dataDir, GRANTED_RUNS);
   const children: BenchChild[] = [];
   const clients: Array<ReturnType<typeof createResolverClient>> = [];
   try {
@@ -72,7 +84,9 @@ export async function benchResolve({
       const { child, port } =
         server === 'strongroom'
           ? await startResolver(base)
-          : await startGrpcFloor(FLOOR_SCRIPTS[server], base.env);
+          : server === 'strongroom-granted'
+            ? await startResolver(granted)
+            : await startGrpcFloor(FLOOR_SCRIPTS[server], base.env);
       children.push(child);
       started[server] = { pid: child.pid, port };
     }
@@ -87,12 +101,16 @@ export async function benchResolve({
         serverName: 'localhost',
       });
       clients.push(client);
+      let call = 0;
       calls[server] = async () => {
         const picked = Array.from(
           { length: NAMES_PER_CALL },
           () => names[Math.floor(Math.random() * names.length)]!,
         );
-        const resolved = await client.resolve(CONTEXT, picked);
+        const grant = server === 'strongroom-granted' ? grants[(call += 1) % grants.length]! : undefined;
+        const resolved = grant
+          ? await client.resolve(grant.context, picked, { runGrant: grant.token })
+          : await client.resolve(CONTEXT, picked);
         if (resolved.length === 0) throw new Error('empty answer');
       };
       // Warm-up: TLS, JIT, connection pools, prepared statements.
@@ -134,6 +152,33 @@ export async function benchResolve({
     for (const client of clients) client.close?.();
     for (const child of children) await child.stop();
   }
+}
+
+/** One grant per run, signed by the dev orchestrator key the granted resolver trusts. */
+async function mintGrants(
+  dataDir: string,
+  runs: number,
+): Promise<Array<{ token: string; context: RunContext }>> {
+  const keys = await loadOrCreateDevJwtKeys(dataDir, () => {}, 'run-grant');
+  return Promise.all(
+    Array.from({ length: runs }, async (_, i) => {
+      const context = { ...CONTEXT, runId: `run-bench-${i}` };
+      const token = await signDevRunGrant(
+        keys,
+        {
+          wid: context.workspaceId,
+          wfid: context.workflowId,
+          run: context.runId,
+          trigger: context.trigger,
+          triggered_by: context.triggeredBy,
+          workflow_owner: context.workflowOwner,
+          runner: BENCH_RUNNER,
+        },
+        { issuer: DEV_RUN_GRANT_ISSUER, audience: RUN_GRANT_AUDIENCE, expiresIn: '1h' },
+      );
+      return { token, context };
+    }),
+  );
 }
 
 const FLOOR_SCRIPTS = {
@@ -193,8 +238,19 @@ function resolveFigures(raw: Record<Server, Record<number, LoadResult>>, levels:
         },
         targeted ? ({ ratio }) => (ratio ?? 0) >= minRatio : undefined,
       );
+    const granted = raw['strongroom-granted'][n]!;
     figures.push(
       throughputAgainst('bare-work', 1.5),
+      figure(
+        {
+          figure: `resolve with a run grant @${n} in flight`,
+          unit: 'calls/s',
+          value: granted.callsPerSecond,
+          floor: { name: 'bare-work', value: bare.callsPerSecond },
+          target: targeted ? '≥ 1.5×' : undefined,
+        },
+        targeted ? ({ ratio }) => (ratio ?? 0) >= 1.5 : undefined,
+      ),
       throughputAgainst('transport', 0.5),
       figure({
         figure: `resolve @${n} p50`,

@@ -14,6 +14,7 @@ import { benchListing } from './listing.js';
 import { benchMasker } from './masker.js';
 import { benchMutations } from './mutations.js';
 import { benchResolve } from './resolve.js';
+import { benchRunGrants } from './run-grants.js';
 import { benchRewrap } from './rewrap.js';
 import { createBenchDatabase, type BenchDatabase } from './support/database.js';
 import { createBenchKeys } from './support/keys.js';
@@ -41,7 +42,7 @@ async function machine(db: BenchDatabase | undefined) {
 }
 
 // The masker runs in this process alone; everything else needs the database and certificates.
-const DATABASE_FREE = ['masker'];
+const DATABASE_FREE = ['masker', 'grants'];
 const needsDatabase = !only || only.some((name) => !DATABASE_FREE.includes(name));
 // BENCH_DATABASE names the bench's own database (default strongroom_bench), so runs from two checkouts do not collide.
 const db = needsDatabase ? await createBenchDatabase(process.env.BENCH_DATABASE) : undefined;
@@ -60,6 +61,7 @@ try {
     ['listing', () => benchListing({ db: db!, keys })],
     ['rewrap', () => benchRewrap({ db: db! })],
     ['masker', () => benchMasker({ seconds })],
+    ['grants', () => benchRunGrants()],
     ['console', () => benchConsole({ db: db!, keys })],
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
   ];
