@@ -16,6 +16,7 @@ import { createSecretImportService } from '../core/secrets/secret-import-service
 import { createSecretMemberService } from '../core/secrets/secret-member-service.js';
 import { createSecretRefusals } from '../core/secrets/secret-refusals.js';
 import { createSecretService } from '../core/secrets/secret-service.js';
+import { createSecretValueWriter } from '../core/secrets/secret-value-writer.js';
 import { createSystemSecretService } from '../core/secrets/system-secret-service.js';
 import { createAuditQueryStore } from '../storage/audit-query-store.js';
 import { createDatabasePing } from '../storage/database-ping.js';
@@ -27,18 +28,19 @@ import type { Runtime } from './runtime.js';
 export function createApiServices(
   runtime: Pick<
     Runtime,
-    'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config' | 'metrics'
+    'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config' | 'metrics' | 'stateSealer'
   >,
 ): ApiServices {
-  const { dataSource, secretStore, auditStore, cipher, config } = runtime;
+  const { dataSource, secretStore, auditStore, cipher, config, stateSealer } = runtime;
   // Every audit append of the API is timed, as the resolver's are (strongroom_audit_write_duration_seconds).
   const auditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
   const refusals = createSecretRefusals({ auditLog });
   const changes = createSecretChangeRunner({ secretStore, refusals });
-  const common = { secretStore, cipher, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
+  const writer = createSecretValueWriter({ secretStore, cipher, stateSealer });
+  const common = { secretStore, writer, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
-    members: createSecretMemberService({ secretStore, auditLog, changes }),
+    members: createSecretMemberService({ secretStore, auditLog, changes, stateSealer }),
     systemSecrets: createSystemSecretService(common),
     imports: createSecretImportService(common),
     references: createReferenceCheckService({

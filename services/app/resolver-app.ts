@@ -5,6 +5,7 @@ import { loadOrCreateDevJwtKeys } from '../core/auth/dev-jwt-keys.js';
 import { createJwksKeySource } from '../core/auth/jwks-key-source.js';
 import { watchFileContents } from '../core/config/watched-file.js';
 import { createRunGrantVerifier, type RunGrantVerifier } from '../core/resolution/run-grant-verifier.js';
+import { stateOfCandidate, type SecretStateTags } from '../core/integrity/secret-state.js';
 import type { AuditLog } from '../core/audit/audit-log.js';
 import type { Config } from '../core/config/config.js';
 import type { EnvelopeCipher } from '../core/crypto/envelope-cipher.js';
@@ -72,6 +73,7 @@ export function createResolutionWiring({
   auditLog,
   policy,
   runGrants,
+  stateTags,
   logger,
   metrics,
   statementTimeoutMs,
@@ -80,6 +82,8 @@ export function createResolutionWiring({
 }: {
   dataSource: DataSource;
   cipher: EnvelopeCipher;
+  /** Checks each candidate's state tag once, when it is read (SPEC §8.1). */
+  stateTags: Pick<SecretStateTags, 'checker'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
   policy: RunnerPolicy;
   /** Whether calls need a run grant, and who verifies one (optional and none by default). */
@@ -95,6 +99,10 @@ export function createResolutionWiring({
   const lastUsed = createLastUsedTracker({ store, logger, flushIntervalMs: lastUsedFlushMs });
   const candidates = createCandidateCache({
     lookup: createCandidateLookupCoalescer({ store: candidateStore ?? store }),
+    stateChecker: async () => {
+      const verify = await stateTags.checker();
+      return (candidate) => verify(stateOfCandidate(candidate), candidate.stateTag);
+    },
   });
   const resolutionService = createResolutionService({
     candidates: metrics ? instrumentCandidateCache(candidates, metrics) : candidates,
@@ -141,6 +149,7 @@ export async function startResolver({
   dataSource,
   cipher,
   keyring,
+  stateTags,
   auditLog,
   metrics,
 }: {
@@ -148,6 +157,7 @@ export async function startResolver({
   logger: Logger;
   dataSource: DataSource;
   cipher: EnvelopeCipher;
+  stateTags: Pick<SecretStateTags, 'checker'>;
   /** Its `check` joins readiness: without a provider that answers, no value can be opened. */
   keyring?: Pick<Keyring, 'check'>;
   auditLog: Pick<AuditLog, 'appendCommitted'>;
@@ -171,6 +181,7 @@ export async function startResolver({
     auditLog,
     policy,
     runGrants,
+    stateTags,
     logger,
     metrics,
     statementTimeoutMs: config.dbStatementTimeoutMs,

@@ -10,6 +10,11 @@ import { createAuditStore, type AuditStore } from '../storage/audit-store.js';
 import { connectDataSource, createDataSource, runMigrations } from '../storage/data-source.js';
 import { readPoolStats } from '../storage/pool-stats.js';
 import { createSecretStore, type SecretStore } from '../storage/secret-store.js';
+import { createIntegrityStore, type IntegrityStore } from '../storage/integrity-store.js';
+import { createIntegrityKeySource, type IntegrityKeySource } from '../core/integrity/integrity-keys.js';
+import { createSecretStateTags, type SecretStateTags } from '../core/integrity/secret-state.js';
+import { createSecretStateSealer, type SecretStateSealer } from '../core/integrity/secret-state-sealer.js';
+import { STATE_TAG_MIGRATION, tagUntaggedSecrets } from '../core/integrity/secret-state-backfill.js';
 
 /** The shared parts every Strongroom process builds from its config, in dependency order. */
 export interface Runtime {
@@ -21,6 +26,12 @@ export interface Runtime {
   secretStore: SecretStore;
   auditStore: AuditStore;
   auditLog: AuditLog;
+  /** The keys of SPEC §8.1, derived from the integrity root the keyring unseals (on first use). */
+  integrity: IntegrityKeySource;
+  /** Tags secret states with `integrity.stateKey`, and the tagging every change runs. */
+  stateTags: SecretStateTags;
+  stateSealer: SecretStateSealer;
+  integrityStore: IntegrityStore;
   /** This process's metrics registry, shared by whatever servers it runs. */
   metrics: Metrics;
   /** Closes what the runtime opened (the data source, when it opened it). */
@@ -49,15 +60,23 @@ export async function assembleRuntime({
   close?: () => Promise<void>;
 }): Promise<Runtime> {
   const auditStore = createAuditStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs });
+  const secretStore = createSecretStore({ dataSource });
+  const integrityStore = createIntegrityStore({ dataSource });
+  const integrity = createIntegrityKeySource({ keyring, integrityStore });
+  const stateTags = createSecretStateTags(async () => (await integrity.keys()).stateKey);
   return {
     config,
     logger,
     dataSource,
     keyring,
     cipher: createEnvelopeCipher({ keyring }),
-    secretStore: createSecretStore({ dataSource }),
+    secretStore,
     auditStore,
     auditLog: await openAuditLog({ auditStore }),
+    integrity,
+    stateTags,
+    stateSealer: createSecretStateSealer({ secretStore, tags: stateTags }),
+    integrityStore,
     metrics,
     close,
   };
@@ -84,11 +103,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     await keyring.close();
     throw error;
   }
+  let ran: string[] = [];
   if (config.mode === 'development') {
-    const ran = await runMigrations(dataSource);
+    ran = await runMigrations(dataSource);
     if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
   }
-  return assembleRuntime({
+  const runtime = await assembleRuntime({
     config,
     logger,
     dataSource,
@@ -98,4 +118,16 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       await keyring.close();
     },
   });
+  if (ran.includes(STATE_TAG_MIGRATION)) await tagExistingSecrets(runtime);
+  return runtime;
+}
+
+/**
+ * Tags the secrets a database held before state tags existed, in the run that added
+ * them (`strongroom migrate`, or development's start): see secret-state-backfill.ts.
+ */
+export async function tagExistingSecrets(runtime: Pick<Runtime, 'secretStore' | 'stateSealer' | 'logger'>) {
+  const tagged = await tagUntaggedSecrets(runtime);
+  if (tagged > 0) runtime.logger.info({ tagged }, 'tagged the state of existing secrets');
+  return tagged;
 }

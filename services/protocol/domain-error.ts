@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'DEADLINE_EXCEEDED'
+  /** Stored state failed its integrity check (SPEC §8.1): nothing derived from it is served. */
+  | 'DATA_LOSS'
   | 'INTERNAL';
 
 /** Details that may be shown to the caller: never a secret value. */

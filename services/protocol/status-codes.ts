@@ -10,6 +10,7 @@ export const GRPC_STATUS_BY_DOMAIN_CODE = {
   CONFLICT: status.ALREADY_EXISTS,
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
+  DATA_LOSS: status.DATA_LOSS,
   INTERNAL: status.INTERNAL,
 } as const satisfies Record<DomainErrorCode, status>;
 
@@ -30,7 +31,7 @@ export const DOMAIN_CODE_BY_GRPC_STATUS = {
   [status.UNIMPLEMENTED]: 'INTERNAL',
   [status.INTERNAL]: 'INTERNAL',
   [status.UNAVAILABLE]: 'UNAVAILABLE',
-  [status.DATA_LOSS]: 'INTERNAL',
+  [status.DATA_LOSS]: 'DATA_LOSS',
   [status.UNAUTHENTICATED]: 'UNAUTHENTICATED',
 } as const satisfies Record<status, DomainErrorCode>;
 

@@ -81,7 +81,8 @@ export function createResolveHandler({
         },
         (thrown: unknown) => {
           const error = toDomainError(thrown);
-          const serverSide = error.code === 'INTERNAL' || error.code === 'UNAVAILABLE';
+          const serverSide =
+            error.code === 'INTERNAL' || error.code === 'UNAVAILABLE' || error.code === 'DATA_LOSS';
           logger[serverSide ? 'error' : 'warn'](
             { requestId, runner: runnerId, peer, code: error.code, err: error.cause ?? undefined },
             error.message,

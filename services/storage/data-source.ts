@@ -6,7 +6,9 @@ import type { DatabaseConfig } from './database-config.js';
 import { dropIdleConnections, mysql2PoolOf, type Mysql2Pool } from './mysql2-pool.js';
 import { isDatabaseUnavailable, StorageError } from './storage-errors.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
+import { AuditCheckpointEntity } from './entities/audit-checkpoint-entity.js';
 import { AuditEventEntity } from './entities/audit-event-entity.js';
+import { IntegrityRootEntity } from './entities/integrity-root-entity.js';
 import { SecretEntity } from './entities/secret-entity.js';
 import { SecretMemberEntity } from './entities/secret-member-entity.js';
 import { SecretVersionEntity } from './entities/secret-version-entity.js';
@@ -16,6 +18,7 @@ import { SecretListingIndex1763790000000 } from './migrations/1763790000000-secr
 import { SecretGenerations1763800000000 } from './migrations/1763800000000-secret-generations.js';
 import { KeyIdLength1763812400000 } from './migrations/1763812400000-key-id-length.js';
 import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
+import { Integrity1765050000000 } from './migrations/1765050000000-integrity.js';
 
 export const entities = [
   SecretEntity,
@@ -23,6 +26,8 @@ export const entities = [
   SecretMemberEntity,
   AuditEventEntity,
   AuditChainEntity,
+  AuditCheckpointEntity,
+  IntegrityRootEntity,
 ];
 export const migrations = [
   InitialSchema1763770000000,
@@ -31,6 +36,7 @@ export const migrations = [
   SecretGenerations1763800000000,
   KeyIdLength1763812400000,
   AuditRunGrantFields1765000000000,
+  Integrity1765050000000,
 ];
 
 /**
@@ -111,11 +117,16 @@ function setSessionSqlModeOnConnect(dataSource: DataSource): void {
     const pool = mysql2PoolOf(dataSource) as
       (Mysql2Pool & { on(event: 'connection', listener: (c: SqlModeConnection) => void): void }) | undefined;
     if (!pool) return dataSource;
+    // A candidate lookup gathers a secret's members with GROUP_CONCAT (resolution-store.ts),
+    // which MariaDB cuts at 1 KiB unless told otherwise.
     pool.on('connection', (connection) =>
-      connection.query(`SET SESSION sql_mode = '${SESSION_SQL_MODE}'`, (error) => {
-        // A connection that could not be put in the right mode is never used.
-        if (error) connection.destroy();
-      }),
+      connection.query(
+        `SET SESSION sql_mode = '${SESSION_SQL_MODE}', SESSION group_concat_max_len = 1048576`,
+        (error) => {
+          // A connection that could not be put in the right mode is never used.
+          if (error) connection.destroy();
+        },
+      ),
     );
     dropIdleConnections(pool);
     return dataSource;

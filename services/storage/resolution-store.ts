@@ -5,6 +5,7 @@ import { SecretEntity } from './entities/secret-entity.js';
 import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from './statement-timeout.js';
 import { withStorageErrors } from './storage-errors.js';
 import { runOnPool } from './mysql2-pool.js';
+import { sqlDialect, type SqlDialect } from './sql-dialect.js';
 
 /** A resolution candidate: a secret with the sealed form of its current version. */
 export interface CandidateSecret {
@@ -17,6 +18,12 @@ export interface CandidateSecret {
   restricted: boolean;
   /** Whether the principal asked about is a member of this secret (meaningful when restricted). */
   principalIsMember: boolean;
+  systemManaged: boolean;
+  integration: string;
+  /** Every member and role, in no promised order: what the state tag covers. */
+  members: Array<{ userId: string; role: string }>;
+  /** The HMAC over this state (SPEC §8.1), '' when untagged; checked in core. */
+  stateTag: string;
   sealed: SealedValue;
 }
 
@@ -32,6 +39,12 @@ interface CandidateRaw {
   version: number | string;
   restricted: number | boolean | string;
   principalIsMember: number | boolean | string;
+  systemManaged: number | boolean | string;
+  integration: string;
+  /** `ROLE user,ROLE user`; null without members. */
+  members: string | null;
+  stateTag: string;
+  binding: number | string;
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -60,8 +73,25 @@ export interface CandidateQuery {
   names: readonly string[];
 }
 
-const CANDIDATE_COLUMNS = `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
-      s.name AS name, s.restricted AS restricted, v.version AS version, v.ciphertext AS ciphertext,
+/**
+ * The members of a candidate as one text, `ROLE user,ROLE user` (a space and a comma
+ * appear in no role or user id), from the secret_members primary key; null without
+ * members. MariaDB's GROUP_CONCAT is bounded by group_concat_max_len, which every
+ * connection raises (data-source.ts).
+ */
+const MEMBERS_COLUMN: Record<SqlDialect, string> = {
+  mysql: `(SELECT GROUP_CONCAT(CONCAT(m2.role, ' ', m2.user_id) SEPARATOR ',')
+        FROM secret_members m2 WHERE m2.secret_id = s.id) AS members`,
+  sqlite: `(SELECT group_concat(m2.role || ' ' || m2.user_id, ',')
+        FROM secret_members m2 WHERE m2.secret_id = s.id) AS members`,
+};
+
+const candidateColumns = (
+  dialect: SqlDialect,
+) => `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
+      s.name AS name, s.restricted AS restricted, s.system_managed AS systemManaged,
+      s.integration AS integration, s.state_tag AS stateTag, ${MEMBERS_COLUMN[dialect]},
+      v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding,
       v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
       CASE WHEN s.restricted = 1 AND EXISTS (
         SELECT 1 FROM secret_members m WHERE m.secret_id = s.id AND m.user_id = ?
@@ -75,11 +105,11 @@ const CANDIDATE_COLUMNS = `s.id AS id, s.workspace_id AS workspaceId, s.scope AS
  * read in the same statement, so it is exactly the generation the rows belong to; the
  * one-row side of the LEFT JOIN carries it even when no name matched.
  */
-function candidateSql(count: number, group = 0): string {
+function candidateSql(dialect: SqlDialect, count: number, group = 0): string {
   return `SELECT ${group} AS grp, g.generation AS generation, c.*
     FROM (SELECT COALESCE(
         (SELECT generation FROM secret_generations WHERE workspace_id = ?), 0) AS generation) g
-    LEFT JOIN (SELECT ${CANDIDATE_COLUMNS}
+    LEFT JOIN (SELECT ${candidateColumns(dialect)}
       FROM secrets s
       INNER JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
       WHERE s.workspace_id = ? AND s.name IN (${Array(count).fill('?').join(', ')})
@@ -119,8 +149,28 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   version: Number(r.version),
   restricted: truthy(r.restricted),
   principalIsMember: truthy(r.principalIsMember),
-  sealed: { ciphertext: r.ciphertext, iv: r.iv, tag: r.tag, wrappedKey: r.wrappedKey, keyId: r.keyId },
+  systemManaged: truthy(r.systemManaged),
+  integration: r.integration,
+  members: parseMembers(r.members),
+  stateTag: r.stateTag,
+  sealed: {
+    ciphertext: r.ciphertext,
+    iv: r.iv,
+    tag: r.tag,
+    wrappedKey: r.wrappedKey,
+    keyId: r.keyId,
+    binding: Number(r.binding),
+  },
 });
+
+/** `ROLE user,ROLE user` as members. */
+function parseMembers(text: string | null): Array<{ userId: string; role: string }> {
+  if (!text) return [];
+  return text.split(',').map((entry) => {
+    const space = entry.indexOf(' ');
+    return { role: entry.slice(0, space), userId: entry.slice(space + 1) };
+  });
+}
 
 /** The reads and the one write the resolver needs, shaped for a single round trip each. */
 export function createResolutionStore({
@@ -131,11 +181,12 @@ export function createResolutionStore({
   /** How long a candidate lookup may take on MariaDB (see runOnPool). */
   statementTimeoutMs?: number;
 }) {
+  const dialect = sqlDialect(dataSource);
   // One statement text per name count, so MariaDB prepares each once per connection.
   const statements = new Map<number, string>();
   const statementFor = (count: number): string => {
     let sql = statements.get(count);
-    if (!sql) statements.set(count, (sql = candidateSql(count)));
+    if (!sql) statements.set(count, (sql = candidateSql(dialect, count)));
     return sql;
   };
 
@@ -201,7 +252,7 @@ export function createResolutionStore({
       // Varying in shape, so sent as text: preparing each shape would fill the server's
       // prepared-statement table.
       rows = (await dataSource.query(
-        asked.map((g, i) => candidateSql(g.names.size, i)).join('\n    UNION ALL\n    '),
+        asked.map((g, i) => candidateSql(dialect, g.names.size, i)).join('\n    UNION ALL\n    '),
         asked.flatMap((g) => candidateParams(g.principal, g.workspaceId, [...g.names])),
       )) as CandidateRaw[];
     }

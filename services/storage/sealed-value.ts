@@ -6,4 +6,10 @@ export interface SealedValue {
   wrappedKey: Buffer;
   /** The master key (key-encryption key) that wrapped `wrappedKey`. */
   keyId: string;
+  /**
+   * What the value and its data key are bound to (their AAD): 1 workspace, secret and
+   * version; 2 also the secret's scope and owner (SPEC §8.1), so a version moved to
+   * another owner's secret, or a secret moved to another scope, no longer opens.
+   */
+  binding: number;
 }

@@ -17,10 +17,15 @@ const ROWS_PER_KEY_SWAP = 100;
 /** What a rewrap reads of a version: its wrapped data key and what that key's AAD binds. */
 export type VersionToRewrap = Pick<
   SecretVersionRow,
-  'id' | 'secretId' | 'version' | 'keyId' | 'wrappedKey'
+  'id' | 'secretId' | 'version' | 'keyId' | 'wrappedKey' | 'binding'
 > & {
   workspaceId: string;
+  scope: string;
+  ownerId: string;
 };
+
+/** A version still sealed to workspace, secret and version only (binding 1), with what binding 2 adds. */
+export type VersionToReseal = SecretVersionRow & { workspaceId: string; scope: string; ownerId: string };
 
 /**
  * Storage of secrets, their sealed versions and members. Every method takes an
@@ -84,6 +89,17 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
         found.push(...(await m(tx).find(SecretEntity, { where: { ...key, name: In(chunk) } })));
       }
       return found;
+    },
+
+    /** Ids of secrets after `afterId` (id order), at most `limit`; only untagged ones when asked. */
+    async listSecretIds(afterId: string, limit: number, { untagged = false } = {}): Promise<string[]> {
+      const qb = dataSource.manager
+        .createQueryBuilder(SecretEntity, 's')
+        .select('s.id', 'id')
+        .where('s.id > :afterId', { afterId });
+      if (untagged) qb.andWhere("s.state_tag = ''");
+      const rows = await qb.orderBy('s.id', 'ASC').limit(limit).getRawMany<{ id: string }>();
+      return rows.map((r) => r.id);
     },
 
     findSecretById(id: string, tx?: EntityManager): Promise<SecretRow | null> {
@@ -163,15 +179,58 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       // Only the wrapped key and what its AAD binds: a rewrap never touches the ciphertext.
       const rows = (await dataSource.query(
         `SELECT v.id AS id, v.secret_id AS secretId, v.version AS version, v.key_id AS keyId,
-            v.wrapped_key AS wrappedKey, s.workspace_id AS workspaceId
+            v.wrapped_key AS wrappedKey, v.binding AS binding, s.workspace_id AS workspaceId,
+            s.scope AS scope, s.owner_id AS ownerId
           FROM secret_versions v INNER JOIN secrets s ON s.id = v.secret_id
           WHERE v.key_id <> ? AND v.id > ?
           ORDER BY v.id LIMIT ?`,
         [keyId, afterId, limit],
       )) as Array<
-        Omit<VersionToRewrap, 'id' | 'version'> & { id: number | string; version: number | string }
+        Omit<VersionToRewrap, 'id' | 'version' | 'binding'> & {
+          id: number | string;
+          version: number | string;
+          binding: number | string;
+        }
       >;
-      return rows.map((r) => ({ ...r, id: Number(r.id), version: Number(r.version) }));
+      return rows.map((r) => ({
+        ...r,
+        id: Number(r.id),
+        version: Number(r.version),
+        binding: Number(r.binding),
+      }));
+    },
+
+    /** Versions sealed with binding 1, after `afterId` in id order, at most `limit`: what `keys rewrap` re-seals. */
+    async listVersionsToReseal(afterId: number, limit: number): Promise<VersionToReseal[]> {
+      const rows = (await dataSource.query(
+        `SELECT v.id AS id, v.secret_id AS secretId, v.version AS version, v.ciphertext AS ciphertext,
+            v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
+            v.created_at AS createdAt, v.created_by AS createdBy, v.binding AS binding,
+            s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId
+          FROM secret_versions v INNER JOIN secrets s ON s.id = v.secret_id
+          WHERE v.binding = 1 AND v.id > ?
+          ORDER BY v.id LIMIT ?`,
+        [afterId, limit],
+      )) as Array<VersionToReseal & { id: number | string; version: number | string }>;
+      return rows.map((r) => ({ ...r, id: Number(r.id), version: Number(r.version), binding: 1 }));
+    },
+
+    /**
+     * Replaces a binding-1 version's sealed value with its re-sealed form, only if the row
+     * still holds what was read (same key id, still binding 1). Returns whether it did.
+     */
+    async replaceSealedValue(
+      tx: EntityManager,
+      row: Pick<SecretVersionRow, 'id' | 'keyId'>,
+      sealed: Pick<SecretVersionRow, 'ciphertext' | 'iv' | 'tag' | 'wrappedKey' | 'keyId' | 'binding'>,
+    ): Promise<boolean> {
+      const result = await tx
+        .createQueryBuilder()
+        .update(SecretVersionEntity)
+        .set(sealed)
+        .where('id = :id AND key_id = :keyId AND binding = 1', { id: row.id, keyId: row.keyId })
+        .execute();
+      return (result.affected ?? 0) === 1;
     },
 
     /**

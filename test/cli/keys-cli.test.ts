@@ -64,7 +64,13 @@ describe('strongroom migrate and keys (end to end, SQLite in a fresh data dir)',
     for (const [i, row] of seeded.entries()) {
       const version = (await store.findVersion(row.id, 1))!;
       await expect(
-        freshCipher.open(version, { workspaceId: 'ws-cli', secretId: row.id, version: 1 }),
+        freshCipher.open(version, {
+          workspaceId: 'ws-cli',
+          secretId: row.id,
+          version: 1,
+          scope: row.scope,
+          ownerId: row.ownerId,
+        }),
       ).resolves.toBe(`v-${i}`);
     }
     await after.destroy();

@@ -36,6 +36,8 @@ describe('key contexts', () => {
         tag: Buffer.from(sealed.tag, 'base64'),
         wrappedKey: Buffer.from(sealed.wrappedKey, 'base64'),
         keyId: sealed.keyId,
+        // Written before scope and owner were bound.
+        binding: 1,
       };
       await expect(cipher.open(stored, context)).resolves.toBe(value);
       // And a rewrap of such a key under the same keyring keeps it openable.

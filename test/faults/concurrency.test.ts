@@ -62,11 +62,23 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
     expect(Number(secret.currentVersion)).toBe(WRITERS + 1);
     // Every stored version holds what the call that was told that version wrote.
     for (const v of versions) {
-      const context = { workspaceId: 'ws-c', secretId: id, version: Number(v.version) };
+      const context = {
+        workspaceId: 'ws-c',
+        secretId: id,
+        version: Number(v.version),
+        scope: 'WORKSPACE',
+        ownerId: '',
+      };
       expect(await cipher.open(v, context)).toBe(valueOfVersion.get(Number(v.version)));
     }
     const current = (await secretStore.findVersion(id, Number(secret.currentVersion)))!;
-    const resolved = await cipher.open(current, { workspaceId: 'ws-c', secretId: id, version: WRITERS + 1 });
+    const resolved = await cipher.open(current, {
+      workspaceId: 'ws-c',
+      secretId: id,
+      version: WRITERS + 1,
+      scope: 'WORKSPACE',
+      ownerId: '',
+    });
     expect(resolved).toBe(valueOfVersion.get(WRITERS + 1));
 
     expect(await auditCount('secret.update_value', id)).toBe(WRITERS);

@@ -142,7 +142,9 @@ describe.concurrent.each(DATABASE_KINDS)('kill -9 of `strongroom keys rewrap` ha
           return (counts[newKeyId] ?? 0) >= TOTAL / 4 ? counts : undefined;
         },
         { timeoutMs: 60_000, intervalMs: 2, what: 'the rewrap to have committed a quarter of the rows' },
-      );
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; its stderr: ${rewrap?.stderr().slice(-2_000)}`);
+      });
       const exit = await rewrap.kill();
       rewrap = undefined;
       expect(exit.signal).toBe('SIGKILL');
@@ -235,7 +237,15 @@ describe.each(DATABASE_KINDS)('rewrap beside deletions on %s', (kind) => {
       expect(result).toMatchObject({ rewrapped: 1, skipped: 4, failed: 0 });
       expect(await real.countVersionsByKey()).toEqual([{ keyId: newKeyId, count: 1 }]);
       const version = (await real.findVersion(kept.id, 1))!;
-      expect(await cipher.open(version, { workspaceId: 'w', secretId: kept.id, version: 1 })).toBe('k');
+      expect(
+        await cipher.open(version, {
+          workspaceId: 'w',
+          secretId: kept.id,
+          version: 1,
+          scope: 'WORKSPACE',
+          ownerId: '',
+        }),
+      ).toBe('k');
     } finally {
       await handle.close();
     }

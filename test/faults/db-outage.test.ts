@@ -273,9 +273,11 @@ describe('database outage on a private MariaDB (API and mTLS resolver serving)',
   it('frozen server under resolves: a statement past STRONGROOM_DB_STATEMENT_TIMEOUT_MS fails its calls UNAVAILABLE and leaves the pool, recovery on thaw', async () => {
     const timeoutMs = 1_500;
     // Services of their own, so the short timeout applies to this test alone.
-    const r = await startOutageServices(db.url('strongroom'), {
-      STRONGROOM_DB_STATEMENT_TIMEOUT_MS: String(timeoutMs),
-    });
+    const r = await startOutageServices(
+      db.url('strongroom'),
+      { STRONGROOM_DB_STATEMENT_TIMEOUT_MS: String(timeoutMs) },
+      { dataDir: s.dataDir },
+    );
     try {
       const workspaceId = 'ws-outage-statement';
       const bearer = await r.token('alice', workspaceId);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateMasterKey, writeKeyringFile } from '../../services/core/crypto/keyring-file.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
@@ -74,7 +74,20 @@ function expectContextOnEveryCall(calls: KmsCall[], bindings: Set<string>): void
   for (const call of keyCalls) {
     expect(call.outcome).toBe('ok');
     const c = call.encryptionContext ?? {};
-    expect(Object.keys(c).sort()).toEqual(['purpose', 'secretId', 'version', 'workspaceId']);
+    // The integrity root (SPEC §8.1) is sealed under its own fixed context, bound to no secret.
+    if (c.purpose === 'integrity-root') {
+      expect(Object.keys(c)).toEqual(['purpose']);
+      continue;
+    }
+    // A data key's context names its version, and the secret's scope and owner (binding 2).
+    expect(Object.keys(c).sort()).toEqual([
+      'ownerId',
+      'purpose',
+      'scope',
+      'secretId',
+      'version',
+      'workspaceId',
+    ]);
     expect(c.purpose).toBe('data-key');
     expect(bindings.has(`${c.workspaceId}/${c.secretId}/${c.version}`)).toBe(true);
   }
@@ -105,13 +118,19 @@ describe.each(DATABASE_KINDS)(
     const cliWith = (args: string[], env: Record<string, string>) =>
       cli(args, { ...cliEnv(cliDataDir, url), ...env });
 
-    beforeAll(async () => {
+    // A database per test: each moves the integrity root with the data keys (SPEC §8.1), so
+    // a later test starting on another provider would find it sealed by a keyring it lacks.
+    beforeEach(async () => {
       db = await createTestDatabase(kind);
       url = databaseUrlOf(db.config);
+    });
+    afterEach(async () => {
+      await db?.drop();
+    });
+    beforeAll(async () => {
       cliDataDir = mkdtempSync(join(tmpdir(), 'strongroom-kms-cli-'));
     });
     afterAll(async () => {
-      await db?.drop();
       rmSync(cliDataDir, { recursive: true, force: true });
     });
 
@@ -172,8 +191,19 @@ describe.each(DATABASE_KINDS)(
         const secondFrom = kms.calls.length;
         const rewrapped = await cliWith(['keys', 'rewrap'], secondEnv);
         expect(rewrapped.stdout).toContain(`rewrapped 45 data key(s) to kms:${second.id}`);
-        const decrypts = kms.calls.slice(secondFrom).filter((c) => c.operation === 'Decrypt');
+        const decrypts = kms.calls
+          .slice(secondFrom)
+          .filter((c) => c.operation === 'Decrypt' && c.encryptionContext?.purpose === 'data-key');
         expect(decrypts.length).toBe(45);
+        // The integrity root moved with them (SPEC §8.1): unsealed by the first key, sealed by the second.
+        const root = kms.calls
+          .slice(secondFrom)
+          .filter((c) => c.encryptionContext?.purpose === 'integrity-root')
+          .map((c) => [c.operation, c.keyId]);
+        expect(root).toEqual([
+          ['Decrypt', first.id],
+          ['Encrypt', second.id],
+        ]);
         expect(decrypts.every((c) => c.keyId === first.id)).toBe(true);
         const afterSecond = await storedVersions(db);
         expect(afterSecond.counts).toEqual({ [`kms:${second.id}`]: 45 });

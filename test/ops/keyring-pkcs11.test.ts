@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataKeyContext } from '../../services/core/crypto/key-context.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { keyContextOf } from '../../services/core/crypto/envelope-cipher.js';
 import { generateMasterKey, writeKeyringFile } from '../../services/core/crypto/keyring-file.js';
 import { createDataSource } from '../../services/storage/data-source.js';
 import { createSecretStore } from '../../services/storage/secret-store.js';
@@ -88,14 +88,20 @@ describe.each(DATABASE_KINDS)('PKCS#11 keyring (SoftHSM2) under the API and the 
   const cliWith = (args: string[], env: Record<string, string>) =>
     cli(args, { ...cliEnv(cliDataDir, url), ...env });
 
-  beforeAll(async () => {
+  // A database per test: each moves the integrity root with the data keys (SPEC §8.1), so
+  // a later test starting on another provider would find it sealed by a keyring it lacks.
+  beforeEach(async () => {
     db = await createTestDatabase(kind);
     url = databaseUrlOf(db.config);
+  });
+  afterEach(async () => {
+    await db?.drop();
+  });
+  beforeAll(async () => {
     token = await hsm.initToken(`sr-${kind}`);
     cliDataDir = mkdtempSync(join(tmpdir(), 'strongroom-keyring-cli-'));
   });
   afterAll(async () => {
-    await db?.drop();
     rmSync(cliDataDir, { recursive: true, force: true });
   });
 
@@ -156,7 +162,7 @@ describe.each(DATABASE_KINDS)('PKCS#11 keyring (SoftHSM2) under the API and the 
         const dataSource = createDataSource(db.config);
         await dataSource.initialize();
         const versions = await dataSource.query(
-          'SELECT v.secret_id AS secretId, v.version AS version, v.key_id AS keyId, v.wrapped_key AS wrappedKey, s.workspace_id AS workspaceId FROM secret_versions v JOIN secrets s ON s.id = v.secret_id',
+          'SELECT v.secret_id AS secretId, v.version AS version, v.key_id AS keyId, v.wrapped_key AS wrappedKey, v.binding AS binding, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId FROM secret_versions v JOIN secrets s ON s.id = v.secret_id',
         );
         await dataSource.destroy();
         const dataKeys: Buffer[] = [];
@@ -165,17 +171,25 @@ describe.each(DATABASE_KINDS)('PKCS#11 keyring (SoftHSM2) under the API and the 
           version: number;
           keyId: string;
           wrappedKey: Buffer;
+          binding: number | string;
           workspaceId: string;
+          scope: string;
+          ownerId: string;
         }>) {
           expect(v.keyId.startsWith('pkcs11:')).toBe(true);
           dataKeys.push(
             await s.runtime.keyring.unwrap(
               { keyId: v.keyId, wrappedKey: Buffer.from(v.wrappedKey) },
-              dataKeyContext({
-                workspaceId: v.workspaceId,
-                secretId: v.secretId,
-                version: Number(v.version),
-              }),
+              keyContextOf(
+                {
+                  workspaceId: v.workspaceId,
+                  secretId: v.secretId,
+                  version: Number(v.version),
+                  scope: v.scope,
+                  ownerId: v.ownerId,
+                },
+                Number(v.binding),
+              ),
             ),
           );
         }

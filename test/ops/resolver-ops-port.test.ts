@@ -20,6 +20,7 @@ import { createResolverClient } from '../resolver/support/resolver-client.js';
 import { seedSecret } from '../support/seed-secret.js';
 import { httpGet } from '../support/http-get.js';
 import { waitFor } from '../support/cli-process.js';
+import { openTestIntegrity } from '../support/integrity.js';
 
 // The real wiring of `strongroom resolver` (startResolver + ops port) on SQLite, with dev TLS.
 let dir: string;
@@ -29,20 +30,32 @@ let ops: OpsHttpServer;
 let opsPort: number;
 let client: ReturnType<typeof createResolverClient>;
 let cipher: ReturnType<typeof createEnvelopeCipher>;
+let stateTags: Awaited<ReturnType<typeof openTestIntegrity>>['stateTags'];
+let stateSealer: Awaited<ReturnType<typeof openTestIntegrity>>['stateSealer'];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'strongroom-ops-'));
   const config = { ...loadConfig({ STRONGROOM_DATA_DIR: dir }), resolverPort: 0 };
   db = await openMigratedDataSource('sqlite');
-  cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+  const keyring = createTestKeyring();
+  cipher = createEnvelopeCipher({ keyring });
+  ({ stateTags, stateSealer } = await openTestIntegrity(db.dataSource, keyring));
   const auditLog = await openAuditLog({ auditStore: createAuditStore(db) });
   const metrics = createMetrics({ readPoolStats: () => readPoolStats(db.dataSource) });
   const logger = pino({ level: 'silent' });
-  resolver = await startResolver({ config, logger, dataSource: db.dataSource, cipher, auditLog, metrics });
+  resolver = await startResolver({
+    config,
+    logger,
+    dataSource: db.dataSource,
+    cipher,
+    stateTags,
+    auditLog,
+    metrics,
+  });
   ops = createOpsHttpServer({ registry: metrics.registry, isReady: resolver.isReady, logger });
   opsPort = await ops.listen(0, '127.0.0.1');
   await seedSecret(
-    { secretStore: createSecretStore(db), cipher },
+    { secretStore: createSecretStore(db), cipher, stateSealer },
     { workspaceId: 'w', name: 'A', value: 'a-value' },
   );
   const tls = join(dir, 'tls');
@@ -111,7 +124,10 @@ describe('the resolver ops port (plain HTTP)', () => {
         bytes: value('strongroom_candidate_cache_bytes'),
       };
     };
-    await seedSecret({ secretStore, cipher }, { workspaceId: 'w-metrics', name: 'B', value: 'b-value' });
+    await seedSecret(
+      { secretStore, cipher, stateSealer },
+      { workspaceId: 'w-metrics', name: 'B', value: 'b-value' },
+    );
     const metricsContext = { ...context, workspaceId: 'w-metrics' };
     const before = await counters();
     for (let i = 0; i < 2; i += 1) {

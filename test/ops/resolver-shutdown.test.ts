@@ -13,6 +13,7 @@ import { createResolverClient } from '../resolver/support/resolver-client.js';
 import { freePort, spawnCli, waitFor, type CliProcess } from '../support/cli-process.js';
 import { seedSecret } from '../support/seed-secret.js';
 import { httpGet } from '../support/http-get.js';
+import { openTestIntegrity } from '../support/integrity.js';
 
 let dataDir: string;
 let resolver: CliProcess | undefined;
@@ -40,12 +41,15 @@ describe('strongroom resolver, as a process', () => {
 
     // A secret written beside the running process, with the keyring it generated.
     const config = loadConfig({ STRONGROOM_DATA_DIR: dataDir });
-    const cipher = createEnvelopeCipher({ keyring: loadKeyring(config, () => undefined) });
+    const keyring = loadKeyring(config, () => undefined);
+    const cipher = createEnvelopeCipher({ keyring });
     const dataSource = createDataSource(config.database);
     await dataSource.initialize();
     try {
+      // Tagged with the integrity root the running process made, as its services would.
+      const { stateSealer } = await openTestIntegrity(dataSource, keyring);
       const secret = await seedSecret(
-        { secretStore: createSecretStore({ dataSource }), cipher },
+        { secretStore: createSecretStore({ dataSource }), cipher, stateSealer },
         { workspaceId: 'w', name: 'A', value: 'a-value' },
       );
       const tls = join(dataDir, 'tls');

@@ -258,17 +258,22 @@ describe.each(DATABASE_KINDS)('resolver on %s: kept candidates are proven curren
       members: ['bob'],
     });
     expect((await resolve(['RESTRICTED'])).error?.code).toBe(status.PERMISSION_DENIED);
-    await h.secretStore.transaction((tx) =>
-      h.secretStore.upsertMember(tx, {
+    // As the member service does it: the change and the secret's new state tag in one transaction.
+    await h.secretStore.transaction(async (tx) => {
+      await h.secretStore.upsertMember(tx, {
         secretId: restricted.id,
         userId: 'alice',
         role: 'MEMBER',
         createdAt: new Date(),
         createdBy: 'test',
-      }),
-    );
+      });
+      await h.stateSealer!.seal(tx, restricted.id);
+    });
     expect((await resolve(['RESTRICTED'])).response?.secrets[0]?.value).toBe('restricted-value-4');
-    await h.secretStore.transaction((tx) => h.secretStore.removeMember(tx, restricted.id, 'alice'));
+    await h.secretStore.transaction(async (tx) => {
+      await h.secretStore.removeMember(tx, restricted.id, 'alice');
+      await h.stateSealer!.seal(tx, restricted.id);
+    });
     expect((await resolve(['RESTRICTED'])).error?.code).toBe(status.PERMISSION_DENIED);
 
     await h.secretStore.transaction((tx) => h.secretStore.deleteSecret(tx, restricted.id));

@@ -18,6 +18,7 @@ import { openMigratedDataSource } from '../support/databases.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 import { createResolverClient } from './support/resolver-client.js';
 import { seedSecret } from '../support/seed-secret.js';
+import { openTestIntegrity } from '../support/integrity.js';
 
 let dir: string;
 beforeAll(() => {
@@ -71,19 +72,22 @@ describe('development TLS from the data dir', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/STRONGROOM_TLS_CERT/);
 
     const db = await openMigratedDataSource('sqlite');
-    const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+    const keyring = createTestKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const { stateTags, stateSealer } = await openTestIntegrity(db.dataSource, keyring);
     const auditLog = await openAuditLog({ auditStore: createAuditStore(db) });
     const resolver = await startResolver({
       config,
       logger: pino({ level: 'silent' }),
       dataSource: db.dataSource,
       cipher,
+      stateTags,
       auditLog,
     });
     try {
       expect(resolver.summary.join('\n')).toContain(join(dataDir, 'tls', 'ca.pem'));
       await seedSecret(
-        { secretStore: createSecretStore(db), cipher },
+        { secretStore: createSecretStore(db), cipher, stateSealer },
         { workspaceId: 'w', name: 'DEV', value: 'dev-value' },
       );
       const tls = join(dataDir, 'tls');

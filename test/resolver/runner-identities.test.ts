@@ -130,6 +130,7 @@ describe('revocation and policy changes while serving (the production wiring)', 
       logger: pino({ level: 'silent' }),
       dataSource: h.dataSource,
       cipher: h.cipher,
+      stateTags: h.stateTags,
       auditLog: h.auditLog,
     });
   });

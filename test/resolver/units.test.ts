@@ -88,9 +88,11 @@ describe('status mapping', () => {
       'CONFLICT',
       'UNAVAILABLE',
       'DEADLINE_EXCEEDED',
+      'DATA_LOSS',
       'INTERNAL',
     ];
     expect(Object.keys(GRPC_STATUS_BY_DOMAIN_CODE).sort()).toEqual([...codes].sort());
+    expect(GRPC_STATUS_BY_DOMAIN_CODE.DATA_LOSS).toBe(15);
     const error = new DomainError('NOT_FOUND', '2 secret(s) not found: A, B.', {
       details: { missingNames: ['A', 'B'] },
       cause: new Error('select * from secrets'),

@@ -20,6 +20,7 @@ import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js'
 import { createTestKeyring } from '../support/test-keyring.js';
 import { seedSecret } from '../support/seed-secret.js';
 import { nodeScript, runExec } from './cli-support.js';
+import { openTestIntegrity } from '../support/integrity.js';
 
 const VALUE = 'sk_remote_5e2f9a0c7b';
 const JOURNEY_VALUE = 'pk_remote_91c4/d2+e8';
@@ -41,18 +42,21 @@ describe.concurrent.each(DATABASE_KINDS)('strongroom exec against a real resolve
     dataDir = join(dir, 'data');
     const db = await openMigratedDataSource(kind);
     ({ dataSource, close: closeDatabase } = db);
-    const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+    const keyring = createTestKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const { stateTags, stateSealer } = await openTestIntegrity(dataSource, keyring);
     resolver = await startResolver({
       config: { ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }), resolverPort: 0 },
       logger: pino({ level: 'silent' }),
       dataSource,
       cipher,
+      stateTags,
       auditLog: await openAuditLog({ auditStore: createAuditStore({ dataSource }) }),
     });
     const secretStore = createSecretStore({ dataSource });
-    await seedSecret({ secretStore, cipher }, { workspaceId, name: 'X', value: VALUE });
+    await seedSecret({ secretStore, cipher, stateSealer }, { workspaceId, name: 'X', value: VALUE });
     await seedSecret(
-      { secretStore, cipher },
+      { secretStore, cipher, stateSealer },
       { workspaceId, name: 'payments-api-key', value: JOURNEY_VALUE },
     );
   });

@@ -19,6 +19,7 @@ import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js'
 import { seedSecret } from '../support/seed-secret.js';
 import { createTestKeyring } from '../support/test-keyring.js';
 import { nodeScript } from './cli-support.js';
+import { openTestIntegrity } from '../support/integrity.js';
 
 const VALUE = 'sk_granted_7d1e0c4b2a';
 
@@ -41,16 +42,19 @@ describe.each(DATABASE_KINDS)('exec with a run grant against a resolver that req
       resolverPort: 0,
     };
     db = await openMigratedDataSource(kind);
-    const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+    const keyring = createTestKeyring();
+    const cipher = createEnvelopeCipher({ keyring });
+    const { stateTags, stateSealer } = await openTestIntegrity(db.dataSource, keyring);
     resolver = await startResolver({
       config,
       logger: pino({ level: 'silent' }),
       dataSource: db.dataSource,
       cipher,
+      stateTags,
       auditLog: await openAuditLog({ auditStore: createAuditStore(db) }),
     });
     await seedSecret(
-      { secretStore: createSecretStore(db), cipher },
+      { secretStore: createSecretStore(db), cipher, stateSealer },
       { workspaceId, name: 'X', value: VALUE },
     );
   });

@@ -32,7 +32,13 @@ describe.each(DATABASE_KINDS)('keys rotate + rewrap on %s', (kind) => {
       const row = (await secretStore.findSecretById(id))!;
       const version = (await secretStore.findVersion(id, 1))!;
       await expect(
-        cipher.open(version, { workspaceId: row.workspaceId, secretId: id, version: 1 }),
+        cipher.open(version, {
+          workspaceId: row.workspaceId,
+          secretId: id,
+          version: 1,
+          scope: row.scope,
+          ownerId: row.ownerId,
+        }),
       ).resolves.toBe(value);
     }
   }
@@ -88,6 +94,8 @@ describe.each(DATABASE_KINDS)('keys rotate + rewrap on %s', (kind) => {
             workspaceId: first.workspaceId,
             secretId: first.secretId,
             version: first.version,
+            scope: first.scope,
+            ownerId: first.ownerId,
           });
           await secretStore.transaction((tx) =>
             secretStore.replaceWrappedKeys(tx, first.keyId, next.keyId, [

@@ -79,6 +79,7 @@ describe('hostile text on a server whose global sql_mode is NO_BACKSLASH_ESCAPES
     const { resolutionService } = createResolutionWiring({
       dataSource: runtime.dataSource,
       cipher: runtime.cipher,
+      stateTags: runtime.stateTags,
       auditLog: runtime.auditLog,
       policy: createPermissiveRunnerPolicy(),
     });

@@ -48,7 +48,13 @@ describe.each(DATABASE_KINDS)('storage on %s', (kind) => {
     expect(version).not.toBeNull();
     expect(Buffer.isBuffer(version!.ciphertext)).toBe(true);
     await expect(
-      cipher.open(version!, { workspaceId: 'ws-storage', secretId: secret.id, version: 1 }),
+      cipher.open(version!, {
+        workspaceId: 'ws-storage',
+        secretId: secret.id,
+        version: 1,
+        scope: 'WORKSPACE',
+        ownerId: '',
+      }),
     ).resolves.toBe(CANARY);
 
     const forms = [

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
+import type { SecretStateSealer } from '../../services/core/integrity/secret-state-sealer.js';
 import type { SecretRow } from '../../services/storage/entities/secret-entity.js';
 import type { SecretStore } from '../../services/storage/secret-store.js';
 
-/** The storage parts seeding goes through. */
+/** The storage parts seeding goes through: what the services write with. */
 export interface SeedDeps {
   secretStore: SecretStore;
   cipher: EnvelopeCipher;
+  /**
+   * Tags each seeded secret's state as the services do. Without it a secret stays
+   * untagged, which the resolver refuses (DATA_LOSS): storage-level tests need none.
+   */
+  stateSealer?: Pick<SecretStateSealer, 'seal'>;
 }
 
 /** A secret row as seeding writes it: the fields given, every other one at its plain default. */
@@ -39,12 +45,13 @@ export function secretRow(fields: {
     updatedAt: createdAt,
     updatedBy: 'seed',
     lastUsedAt: null,
+    stateTag: '',
   };
 }
 
 /** Writes a secret with its first version (and members) straight through the secret store. */
 export async function seedSecret(
-  { secretStore, cipher }: SeedDeps,
+  { secretStore, cipher, stateSealer }: SeedDeps,
   fields: {
     workspaceId: string;
     name: string;
@@ -67,6 +74,8 @@ export async function seedSecret(
     workspaceId: row.workspaceId,
     secretId: row.id,
     version: 1,
+    scope: row.scope,
+    ownerId: row.ownerId,
   });
   await secretStore.transaction(async (tx) => {
     await secretStore.insertSecret(tx, row);
@@ -86,13 +95,14 @@ export async function seedSecret(
         createdBy: 'seed',
       });
     }
+    await stateSealer?.seal(tx, row.id);
   });
   return row;
 }
 
 /** Rotation as the API does it: insert version n+1, then point current_version at it. */
 export async function rotateSecret(
-  { secretStore, cipher }: SeedDeps,
+  { secretStore, cipher, stateSealer }: SeedDeps,
   secret: SecretRow,
   value: string,
 ): Promise<number> {
@@ -103,6 +113,8 @@ export async function rotateSecret(
       workspaceId: secret.workspaceId,
       secretId: secret.id,
       version,
+      scope: secret.scope,
+      ownerId: secret.ownerId,
     });
     const now = new Date();
     await secretStore.insertVersion(tx, {
@@ -117,6 +129,7 @@ export async function rotateSecret(
       updatedAt: now,
       updatedBy: 'seed',
     });
+    await stateSealer?.seal(tx, secret.id);
     return version;
   });
 }

@@ -1,5 +1,6 @@
 import { isKeyringUnavailable } from '../../core/crypto/keyring-errors.js';
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
+import { integrityRootSource } from '../../core/integrity/integrity-root-source.js';
 import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
 import { operatorName } from '../operator-name.js';
@@ -41,6 +42,7 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
       secretStore: runtime.secretStore,
       cipher: runtime.cipher,
       keyring: runtime.keyring,
+      moreSources: [integrityRootSource(runtime.integrityStore, runtime.keyring)],
       batchSize,
       onBatch: (p) => {
         committed = p.rewrapped;
@@ -57,7 +59,8 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
     });
     if (!result) return 1;
     context.out(
-      `rewrapped ${result.rewrapped} data key(s) to ${runtime.keyring.activeKeyId()} in ${result.batches} batch(es); ` +
+      `rewrapped ${result.rewrapped} data key(s) to ${runtime.keyring.activeKeyId()} in ${result.batches} batch(es)` +
+        `${result.others > 0 ? ', and the integrity root' : ''}; ` +
         `${result.skipped} changed meanwhile, ${result.failed} could not be unwrapped`,
     );
     return result.failed > 0 ? 1 : 0;

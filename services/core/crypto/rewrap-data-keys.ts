@@ -6,7 +6,10 @@ import { isKeyringUnavailable } from './keyring-errors.js';
 import type { Keyring, WrappedDataKey } from './keyring.js';
 
 export interface RewrapProgress {
+  /** Data keys of secret versions moved to the active key. */
   rewrapped: number;
+  /** Other wrapped keys moved (the `moreSources`: the integrity root). */
+  others: number;
   skipped: number;
   failed: number;
   batches: number;
@@ -44,7 +47,13 @@ export function secretVersionSource(
   return {
     listNotWrappedBy: (keyId, afterId, limit) => secretStore.listVersionsNotWrappedBy(keyId, afterId, limit),
     rewrap: (row) =>
-      cipher.rewrap(row, { workspaceId: row.workspaceId, secretId: row.secretId, version: row.version }),
+      cipher.rewrap(row, {
+        workspaceId: row.workspaceId,
+        secretId: row.secretId,
+        version: row.version,
+        scope: row.scope,
+        ownerId: row.ownerId,
+      }),
     replaceWrappedKeys: (tx, expected, keyId, rows) =>
       secretStore.replaceWrappedKeys(tx, expected, keyId, rows),
   };
@@ -111,7 +120,7 @@ export async function rewrapDataKeys({
       reason: `to active key ${activeKeyId}`,
     },
   ]);
-  const progress: RewrapProgress = { rewrapped: 0, skipped: 0, failed: 0, batches: 0 };
+  const progress: RewrapProgress = { rewrapped: 0, others: 0, skipped: 0, failed: 0, batches: 0 };
   const sources: RewrapSource[] = [secretVersionSource(secretStore, cipher), ...moreSources];
   for (const source of sources) {
     for (let afterId = 0; ;) {
@@ -141,7 +150,8 @@ export async function rewrapDataKeys({
       await secretStore.transaction(async (tx) => {
         for (const { from, to, rows } of updates.values()) {
           const swapped = await source.replaceWrappedKeys(tx, from, to, rows);
-          progress.rewrapped += swapped;
+          if (source === sources[0]) progress.rewrapped += swapped;
+          else progress.others += swapped;
           progress.skipped += rows.length - swapped;
         }
       });

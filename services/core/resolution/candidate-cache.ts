@@ -1,10 +1,18 @@
 import type { CommitPrecondition } from '../../storage/commit-precondition.js';
-import type { CandidateSecret, CandidateSnapshot } from '../../storage/resolution-store.js';
+import type { CandidateSecret } from '../../storage/resolution-store.js';
 import { workspaceGenerationHolds } from '../../storage/workspace-generation-precondition.js';
 import type { CandidateLookupCoalescer } from './candidate-lookup-coalescer.js';
 
+/** A candidate with the verdict on its state tag, given once when it is read (SPEC §8.1). */
+export interface CheckedCandidate extends CandidateSecret {
+  /** False when the candidate's state does not match its tag: it is refused, never opened. */
+  stateValid: boolean;
+}
+
 /** What a resolve reads its candidates from: a kept snapshot, or a lookup sent for it. */
-export interface CandidateRead extends CandidateSnapshot {
+export interface CandidateRead {
+  generation: number;
+  candidates: CheckedCandidate[];
   /**
    * True when the candidates were kept from an earlier lookup: they may be used only
    * under `precondition`. False when a statement sent after the call arrived answered
@@ -25,7 +33,7 @@ interface Entry {
   generation: number;
   loadedAt: number;
   /** Candidates per name; an empty list records that the name matched nothing. */
-  byName: Map<string, CandidateSecret[]>;
+  byName: Map<string, CheckedCandidate[]>;
   /** What `byName` holds, by `keptBytes`. */
   bytes: number;
 }
@@ -58,11 +66,18 @@ function keptBytes(name: string, candidates: CandidateSecret[]): number {
  */
 export function createCandidateCache({
   lookup,
+  stateChecker = async () => () => true,
   ttlMs = 30_000,
   maxBytes = 64 * 1024 * 1024,
   now = () => Date.now(),
 }: {
   lookup: Pick<CandidateLookupCoalescer, 'findSnapshot'>;
+  /**
+   * Gives the check of a candidate's state against its tag (SPEC §8.1). It runs once
+   * per candidate read from the database, when the lookup answers, so a resolve served
+   * from kept candidates pays nothing for it.
+   */
+  stateChecker?: () => Promise<(candidate: CandidateSecret) => boolean>;
   ttlMs?: number;
   maxBytes?: number;
   now?: () => number;
@@ -89,12 +104,7 @@ export function createCandidateCache({
   }
 
   /** Keeps what a lookup found, unless a newer generation is kept already. */
-  function remember(
-    workspaceId: string,
-    key: string,
-    names: readonly string[],
-    found: CandidateSnapshot,
-  ): void {
+  function remember(workspaceId: string, key: string, names: readonly string[], found: CandidateRead): void {
     let entry = live(key);
     // A slower statement sent earlier can answer after a newer one: keep the newer.
     if (entry && entry.generation > found.generation) return;
@@ -132,8 +142,8 @@ export function createCandidateCache({
   }
 
   /** Every name's kept candidates (each name once), or undefined if any name is not kept. */
-  function keptCandidates(entry: Entry, names: readonly string[]): CandidateSecret[] | undefined {
-    const candidates: CandidateSecret[] = [];
+  function keptCandidates(entry: Entry, names: readonly string[]): CheckedCandidate[] | undefined {
+    const candidates: CheckedCandidate[] = [];
     const seen = new Set<string>();
     for (const name of names) {
       const kept = entry.byName.get(name);
@@ -170,9 +180,19 @@ export function createCandidateCache({
           };
         }
       }
-      const found = await lookup.findSnapshot(workspaceId, principal, names);
+      const [snapshot, verifyState] = await Promise.all([
+        lookup.findSnapshot(workspaceId, principal, names),
+        stateChecker(),
+      ]);
+      const found: CandidateRead = {
+        generation: snapshot.generation,
+        candidates: snapshot.candidates.map((candidate) =>
+          Object.assign(candidate, { stateValid: verifyState(candidate) }),
+        ),
+        cached: false,
+      };
       remember(workspaceId, key, names, found);
-      return { ...found, cached: false };
+      return found;
     },
 
     /** Forgets everything kept for `workspaceId` (its generation moved). */

@@ -27,7 +27,9 @@ export function createDataKeyCache({
       kept.wrappedKey === sealed.wrappedKey &&
       kept.workspaceId === context.workspaceId &&
       kept.secretId === context.secretId &&
-      kept.version === context.version
+      kept.version === context.version &&
+      kept.scope === context.scope &&
+      kept.ownerId === context.ownerId
       ? kept
       : undefined;
   }

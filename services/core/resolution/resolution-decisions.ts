@@ -1,9 +1,9 @@
 import type { CandidateSecret } from '../../storage/resolution-store.js';
 
 /** What resolution decided for one requested name. */
-export type NameDecision =
-  | { name: string; kind: 'found'; secret: CandidateSecret }
-  | { name: string; kind: 'denied'; secret: CandidateSecret }
+export type NameDecision<C extends CandidateSecret = CandidateSecret> =
+  | { name: string; kind: 'found'; secret: C }
+  | { name: string; kind: 'denied'; secret: C }
   | { name: string; kind: 'missing' };
 
 /**
@@ -13,12 +13,12 @@ export type NameDecision =
  * secret of the same name. Runners do not know workspace roles, so only members
  * pass (workspace admins who want to run with it add themselves as members).
  */
-export function decideNames(
+export function decideNames<C extends CandidateSecret>(
   names: string[],
   principal: string,
-  candidates: CandidateSecret[],
-): NameDecision[] {
-  return names.map((name): NameDecision => {
+  candidates: C[],
+): Array<NameDecision<C>> {
+  return names.map((name): NameDecision<C> => {
     const workspace = candidates.find((c) => c.scope === 'WORKSPACE' && c.name === name);
     if (workspace) {
       // The candidate lookup reads the principal's membership with the secret.

@@ -7,7 +7,7 @@ import type { CommitPrecondition } from '../../storage/commit-precondition.js';
 import { isKeyringUnavailable, KEYRING_UNAVAILABLE } from '../crypto/keyring-errors.js';
 import type { CandidateSecret } from '../../storage/resolution-store.js';
 import { isStorageError } from '../../storage/storage-errors.js';
-import type { CandidateCache } from './candidate-cache.js';
+import type { CandidateCache, CheckedCandidate } from './candidate-cache.js';
 import type { DataKeyCache } from './data-key-cache.js';
 import type { LastUsedTracker } from './last-used-tracker.js';
 import { decideNames, type NameDecision } from './resolution-decisions.js';
@@ -34,20 +34,22 @@ const RUNNER_REFUSALS: Record<RunnerRefusalReason, string> = {
   CN_NOT_ACCEPTED:
     'The client certificate names its runner only by subject CN, which this resolver does not accept (STRONGROOM_RUNNER_IDENTITY).',
 };
-type FoundDecision = NameDecision & { kind: 'found' };
+type FoundDecision = NameDecision<CheckedCandidate> & { kind: 'found' };
 
 /** What a candidate's sealed value is bound to. */
 const sealContextOf = (secret: CandidateSecret): SealContext => ({
   workspaceId: secret.workspaceId,
   secretId: secret.id,
   version: secret.version,
+  scope: secret.scope,
+  ownerId: secret.ownerId,
 });
 
 /** Builds the audit record of one name of the current call. */
 type RecordFor = (
   name: string,
   outcome: Outcome,
-  decision?: NameDecision & { kind: 'found' | 'denied' },
+  decision?: NameDecision<CheckedCandidate> & { kind: 'found' | 'denied' },
 ) => AuditEventInput;
 
 /**
@@ -284,12 +286,14 @@ export function createResolutionService({
   async function serve(
     names: string[],
     principal: string,
-    read: CandidateSecret[],
+    read: CheckedCandidate[],
     perName: RecordFor,
     signal: ResolveCallInfo['signal'],
     precondition: CommitPrecondition | undefined,
   ): Promise<ResolvedValue[]> {
     const decisions = decideNames(names, principal, read);
+    if (decisions.some((d) => d.kind !== 'missing' && !d.secret.stateValid))
+      await refuseTampered(decisions, perName, precondition);
     if (decisions.some((d) => d.kind !== 'found'))
       await refuseUnlessAllFound(decisions, perName, precondition);
 
@@ -307,9 +311,42 @@ export function createResolutionService({
     return values;
   }
 
+  /**
+   * A secret whose state does not match its tag was changed behind the services' back
+   * (SPEC §8.1): no value of the call is sent, each such name is audited ERROR /
+   * INTEGRITY, the others as not sent, and the call fails DATA_LOSS.
+   */
+  async function refuseTampered(
+    decisions: Array<NameDecision<CheckedCandidate>>,
+    perName: RecordFor,
+    precondition: CommitPrecondition | undefined,
+  ): Promise<never> {
+    const tampered = decisions.filter((d) => d.kind !== 'missing' && !d.secret.stateValid).map((d) => d.name);
+    await audit(
+      decisions.map((d) =>
+        d.kind === 'missing'
+          ? perName(d.name, { outcome: 'ERROR', reason: 'NOT_SENT: call refused DATA_LOSS' })
+          : perName(
+              d.name,
+              {
+                outcome: 'ERROR',
+                reason: d.secret.stateValid ? 'NOT_SENT: call refused DATA_LOSS' : 'INTEGRITY',
+              },
+              d,
+            ),
+      ),
+      precondition,
+    );
+    throw new DomainError(
+      'DATA_LOSS',
+      `The stored state of ${tampered.join(', ')} failed its integrity check; nothing was sent.`,
+      { details: { tamperedNames: tampered } },
+    );
+  }
+
   /** Denied names win over missing ones; either way every name is audited and nothing is returned. */
   async function refuseUnlessAllFound(
-    decisions: NameDecision[],
+    decisions: Array<NameDecision<CheckedCandidate>>,
     perName: RecordFor,
     precondition: CommitPrecondition | undefined,
   ): Promise<void> {

@@ -35,5 +35,7 @@ export function newSecretRow(fields: {
     updatedAt: fields.now,
     updatedBy: fields.actor,
     lastUsedAt: null,
+    // Written by the state sealer in the transaction that inserts the row.
+    stateTag: '',
   };
 }

@@ -5,11 +5,10 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { badInput, DomainError } from '../../protocol/domain-error.js';
 import { parseDotenvStrict } from './dotenv-import.js';
 import { decideImportEntry, planImport } from './secret-import-plan.js';
-import { createSecretValueWriter } from './secret-value-writer.js';
+import type { SecretValueWriter } from './secret-value-writer.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import { newSecretRow } from './new-secret-row.js';
 import { forbidden } from './secret-errors.js';
@@ -43,15 +42,14 @@ export interface ImportSecretsRequest {
  */
 export function createSecretImportService(deps: {
   secretStore: SecretStore;
-  cipher: Pick<EnvelopeCipher, 'seal'>;
+  writer: SecretValueWriter;
   auditLog: Pick<AuditLog, 'append'>;
   refusals: Pick<SecretRefusals, 'refuse' | 'about' | 'auditRefusals'>;
   maxValueBytes: number;
   clock?: () => Date;
 }) {
   const clock = deps.clock ?? (() => new Date());
-  const { secretStore, cipher, auditLog, refusals } = deps;
-  const writer = createSecretValueWriter({ secretStore, cipher });
+  const { secretStore, writer, auditLog, refusals } = deps;
 
   return {
     async importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult> {

@@ -5,6 +5,7 @@ import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { aboutSecret } from './secret-audit-fields.js';
+import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
 import type { SecretChangeRunner } from './secret-change.js';
 import { assertIdentifier } from './secret-input-checks.js';
 import type { SecretView } from './secret-types.js';
@@ -18,9 +19,12 @@ export function createSecretMemberService({
   secretStore,
   auditLog,
   changes,
+  stateSealer,
   clock = () => new Date(),
 }: {
   secretStore: Pick<SecretStore, 'upsertMember' | 'removeMember' | 'countMembers' | 'updateSecret'>;
+  /** Members decide who gets a value: each change re-tags the secret's state in its transaction. */
+  stateSealer: Pick<SecretStateSealer, 'seal'>;
   auditLog: Pick<AuditLog, 'append'>;
   changes: SecretChangeRunner;
   clock?: () => Date;
@@ -49,6 +53,7 @@ export function createSecretMemberService({
           updatedAt: now,
           updatedBy: p.subject,
         });
+        await stateSealer.seal(tx, secret.id);
         await auditLog.append(tx, [
           {
             action: 'secret.member_add',
@@ -72,6 +77,7 @@ export function createSecretMemberService({
         const now = clock();
         const restricted = (await secretStore.countMembers(tx, secret.id)) > 0;
         await secretStore.updateSecret(tx, secret.id, { restricted, updatedAt: now, updatedBy: p.subject });
+        await stateSealer.seal(tx, secret.id);
         await auditLog.append(tx, [
           {
             action: 'secret.member_remove',

@@ -5,7 +5,6 @@ import type { SecretStore } from '../../storage/secret-store.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { decodeCursor, encodeCursor, pageSize } from '../pagination/cursor.js';
 import { assertSecretName } from '../../protocol/secret-names.js';
 import { aboutSecret } from './secret-audit-fields.js';
@@ -21,7 +20,7 @@ import {
 import { newSecretRow } from './new-secret-row.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import type { SecretRefusals } from './secret-refusals.js';
-import { createSecretValueWriter } from './secret-value-writer.js';
+import type { SecretValueWriter } from './secret-value-writer.js';
 import {
   toSecretView,
   type CreateSecretInput,
@@ -33,7 +32,7 @@ import {
 export interface SecretServiceDeps {
   secretStore: SecretStore;
   listingStore: SecretListingStore;
-  cipher: Pick<EnvelopeCipher, 'seal'>;
+  writer: SecretValueWriter;
   auditLog: Pick<AuditLog, 'append'>;
   refusals: Pick<SecretRefusals, 'refuse'>;
   changes: SecretChangeRunner;
@@ -48,9 +47,8 @@ export interface SecretServiceDeps {
  * audited on their own. Values go in, never out.
  */
 export function createSecretService(deps: SecretServiceDeps) {
-  const { secretStore, listingStore, cipher, auditLog, refusals, changes, maxValueBytes } = deps;
+  const { secretStore, listingStore, writer, auditLog, refusals, changes, maxValueBytes } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const writer = createSecretValueWriter({ secretStore, cipher });
 
   return {
     async listSecrets(

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
+import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
 import { maskedPreview } from './masked-preview.js';
 
 // Secrets sealed and inserted per round of a bulk insert.
@@ -10,18 +11,29 @@ const BULK_SLICE = 500;
 /**
  * The two ways a value enters storage — a new secret at version 1, and a rotation to
  * version n+1 — shared by single writes, system registrations and imports so every
- * path seals, versions and previews a value the same way.
+ * path seals, versions and previews a value the same way, binds it to the secret's
+ * scope and owner, and writes the secret's state tag in the same transaction.
  */
 export function createSecretValueWriter({
   secretStore,
   cipher,
+  stateSealer,
 }: {
   secretStore: Pick<
     SecretStore,
     'insertSecret' | 'insertVersion' | 'updateSecret' | 'insertSecretsWithVersions'
   >;
   cipher: Pick<EnvelopeCipher, 'seal'>;
+  stateSealer: Pick<SecretStateSealer, 'tagOfNew' | 'seal'>;
 }) {
+  const sealContextOf = (secret: SecretRow, version: number) => ({
+    workspaceId: secret.workspaceId,
+    secretId: secret.id,
+    version,
+    scope: secret.scope,
+    ownerId: secret.ownerId,
+  });
+
   async function sealVersion(
     tx: EntityManager,
     secret: SecretRow,
@@ -30,11 +42,7 @@ export function createSecretValueWriter({
     actor: string,
     now: Date,
   ) {
-    const sealed = await cipher.seal(value, {
-      workspaceId: secret.workspaceId,
-      secretId: secret.id,
-      version,
-    });
+    const sealed = await cipher.seal(value, sealContextOf(secret, version));
     await secretStore.insertVersion(tx, {
       secretId: secret.id,
       version,
@@ -47,7 +55,7 @@ export function createSecretValueWriter({
   return {
     /** Inserts a new secret row (built by `newSecretRow`, at version 1) and its sealed first value. */
     async insertNew(tx: EntityManager, row: SecretRow, value: string): Promise<void> {
-      await secretStore.insertSecret(tx, row);
+      await secretStore.insertSecret(tx, { ...row, stateTag: await stateSealer.tagOfNew(row) });
       await sealVersion(tx, row, 1, value, row.createdBy, row.createdAt);
     },
 
@@ -60,8 +68,7 @@ export function createSecretValueWriter({
         const slice = items.slice(i, i + BULK_SLICE);
         const versions = [];
         for (const { row, value } of slice) {
-          const context = { workspaceId: row.workspaceId, secretId: row.id, version: 1 };
-          const sealed = await cipher.seal(value, context);
+          const sealed = await cipher.seal(value, sealContextOf(row, 1));
           versions.push({
             secretId: row.id,
             version: 1,
@@ -70,11 +77,9 @@ export function createSecretValueWriter({
             createdBy: row.createdBy,
           });
         }
-        await secretStore.insertSecretsWithVersions(
-          tx,
-          slice.map((item) => item.row),
-          versions,
-        );
+        const tagged = [];
+        for (const { row } of slice) tagged.push({ ...row, stateTag: await stateSealer.tagOfNew(row) });
+        await secretStore.insertSecretsWithVersions(tx, tagged, versions);
       }
     },
 
@@ -101,7 +106,10 @@ export function createSecretValueWriter({
         updatedBy: actor,
       };
       await secretStore.updateSecret(tx, locked.id, patch);
+      await stateSealer.seal(tx, locked.id);
       return { ...locked, ...patch };
     },
   };
 }
+
+export type SecretValueWriter = ReturnType<typeof createSecretValueWriter>;

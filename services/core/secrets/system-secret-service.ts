@@ -5,7 +5,6 @@ import type { SecretStore } from '../../storage/secret-store.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
-import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import { newSecretRow } from './new-secret-row.js';
 import { aboutSecret } from './secret-audit-fields.js';
 import type { SecretChangeRunner } from './secret-change.js';
@@ -14,7 +13,7 @@ import { assertIdentifier, assertText, assertValue, MAX_DESCRIPTION } from './se
 import { secretPermissions as can } from './secret-permissions.js';
 import type { SecretRefusals } from './secret-refusals.js';
 import { toSecretView, type SecretView } from './secret-types.js';
-import { createSecretValueWriter } from './secret-value-writer.js';
+import type { SecretValueWriter } from './secret-value-writer.js';
 
 /**
  * System-managed secrets (SPEC §3): registered, refreshed and revoked only by
@@ -23,7 +22,7 @@ import { createSecretValueWriter } from './secret-value-writer.js';
  */
 export function createSystemSecretService({
   secretStore,
-  cipher,
+  writer,
   auditLog,
   refusals,
   changes,
@@ -31,15 +30,13 @@ export function createSystemSecretService({
   clock = () => new Date(),
 }: {
   secretStore: SecretStore;
-  cipher: Pick<EnvelopeCipher, 'seal'>;
+  writer: SecretValueWriter;
   auditLog: Pick<AuditLog, 'append'>;
   refusals: Pick<SecretRefusals, 'refuse' | 'about'>;
   changes: SecretChangeRunner;
   maxValueBytes: number;
   clock?: () => Date;
 }) {
-  const writer = createSecretValueWriter({ secretStore, cipher });
-
   return {
     async registerSystemSecret(
       p: Principal,

@@ -23,6 +23,12 @@ export interface SecretRow {
   updatedAt: Date;
   updatedBy: string;
   lastUsedAt: Date | null;
+  /**
+   * HMAC of what decides who gets a value (SPEC §8.1), written in the same transaction
+   * as every change to it; '' until tagged. Computed in core (secret-state.ts): the key
+   * is not in the database.
+   */
+  stateTag: string;
 }
 
 export const SecretEntity = new EntitySchema<SecretRow>({
@@ -46,5 +52,9 @@ export const SecretEntity = new EntitySchema<SecretRow>({
     updatedAt: { name: 'updated_at', type: Date, precision: 3 },
     updatedBy: { name: 'updated_by', type: String, length: 128 },
     lastUsedAt: { name: 'last_used_at', type: Date, precision: 3, nullable: true },
+    // No `default:` here (the column has one in SQL): with an entity default, TypeORM
+    // re-reads a multi-row insert on MariaDB and merges the rows back by position,
+    // rewriting the callers' objects with other rows' ids.
+    stateTag: { name: 'state_tag', type: String, length: 64 },
   },
 });

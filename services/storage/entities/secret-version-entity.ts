@@ -12,6 +12,8 @@ export interface SecretVersionRow {
   keyId: string;
   createdAt: Date;
   createdBy: string;
+  /** What the value is bound to: 1 workspace, secret and version; 2 also scope and owner. */
+  binding: number;
 }
 
 export const SecretVersionEntity = new EntitySchema<SecretVersionRow>({
@@ -28,5 +30,6 @@ export const SecretVersionEntity = new EntitySchema<SecretVersionRow>({
     keyId: { name: 'key_id', type: String, length: 255 },
     createdAt: { name: 'created_at', type: Date, precision: 3 },
     createdBy: { name: 'created_by', type: String, length: 128 },
+    binding: { type: Number },
   },
 });

@@ -52,6 +52,8 @@ export async function inspectAfterCrash(dataSource: DataSource, keyring: Keyring
         workspaceId: secret.workspaceId,
         secretId: v.secretId,
         version: Number(v.version),
+        scope: secret.scope,
+        ownerId: secret.ownerId,
       });
     } catch {
       undecryptable += 1;

@@ -15,9 +15,15 @@ import { captureLogger } from '../../support/capture-logger.js';
  * The API and the resolver (with its ops port) wired exactly as `strongroom start`
  * and `strongroom resolver` wire them — `openRuntime`, `createApiServerFor`,
  * `startResolver`, `createOpsHttpServer` — on the database `databaseUrl` names.
+ * A second set on the same database passes the first one's `dataDir`: one keyring
+ * opens the database's integrity root (see docs/audit.md), and only the first removes it.
  */
-export async function startOutageServices(databaseUrl: string, env: Record<string, string> = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-outage-'));
+export async function startOutageServices(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  shared?: { dataDir: string },
+) {
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'strongroom-outage-'));
   const { logger, logLines } = captureLogger('outage');
   const config = {
     ...loadConfig({ ...env, STRONGROOM_DATA_DIR: dataDir, DATABASE_URL: databaseUrl }),
@@ -57,6 +63,7 @@ export async function startOutageServices(databaseUrl: string, env: Record<strin
 
   return {
     runtime,
+    dataDir,
     logLines,
     runner,
     token: (sub: string, workspaceId: string) =>
@@ -80,7 +87,7 @@ export async function startOutageServices(databaseUrl: string, env: Record<strin
       await ops.close();
       await api.stop();
       await runtime.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!shared) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

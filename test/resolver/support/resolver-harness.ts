@@ -23,6 +23,8 @@ import {
 import { createResolutionStore, type ResolutionStore } from '../../../services/storage/resolution-store.js';
 import { createSecretStore } from '../../../services/storage/secret-store.js';
 import { openMigratedDataSource, type DatabaseKind } from '../../support/databases.js';
+import { openTestIntegrity } from '../../support/integrity.js';
+import type { SecretStateTags } from '../../../services/core/integrity/secret-state.js';
 import { createTestKeyring } from '../../support/test-keyring.js';
 import { createResolverClient, type ClientTls } from './resolver-client.js';
 import type { SeedDeps } from '../../support/seed-secret.js';
@@ -31,6 +33,7 @@ import type { TestPki } from './test-pki.js';
 /** One database, its stores, and a way to start resolvers on it with different wiring. */
 export interface ResolverHarness extends SeedDeps {
   dataSource: DataSource;
+  stateTags: SecretStateTags;
   store: ResolutionStore;
   auditLog: AuditLog;
   /**
@@ -59,8 +62,10 @@ export interface ResolverHarness extends SeedDeps {
 
 export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): Promise<ResolverHarness> {
   const { dataSource, close: closeDatabase } = await openMigratedDataSource(kind);
-  const cipher = createEnvelopeCipher({ keyring: createTestKeyring() });
+  const keyring = createTestKeyring();
+  const cipher = createEnvelopeCipher({ keyring });
   const secretStore = createSecretStore({ dataSource });
+  const { stateTags, stateSealer } = await openTestIntegrity(dataSource, keyring);
   const auditLog = await openAuditLog({ auditStore: createAuditStore({ dataSource }) });
   const store = createResolutionStore({ dataSource });
   const closers: Array<() => Promise<void> | void> = [];
@@ -70,6 +75,8 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
     dataSource,
     secretStore,
     cipher,
+    stateSealer,
+    stateTags,
     store,
     auditLog,
     async startServer(options = {}) {
@@ -77,6 +84,7 @@ export async function createResolverHarness(kind: DatabaseKind, pki: TestPki): P
       const { resolutionService, lastUsed } = createResolutionWiring({
         dataSource,
         cipher,
+        stateTags,
         auditLog: options.auditLog ?? auditLog,
         policy: options.policy ?? createPermissiveRunnerPolicy(),
         candidateStore: options.store,
