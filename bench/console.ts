@@ -40,7 +40,12 @@ export async function benchConsole({ db, keys }: { db: BenchDatabase; keys: Benc
   raw: { coldMs: number; warmMs: number[] };
 }> {
   await ensureConsoleBuilt();
-  await seedSecrets(db.pool, keys.cipher(), { workspaceId: WORKSPACE, count: SECRETS, prefix: 'CONSOLE' });
+  await seedSecrets(db.pool, keys.cipher(), {
+    workspaceId: WORKSPACE,
+    count: SECRETS,
+    prefix: 'CONSOLE',
+    tagState: await keys.stateTagger(db.pool),
+  });
   const base = strongroomEnv(db, keys);
   const token = await adminToken(base.dataDir, WORKSPACE);
   const api = await startApi(base);

@@ -61,6 +61,7 @@ export async function benchImport({
     }
     const f0 = performance.now();
     await seedSecrets(db.pool, keys.cipher(), {
+      tagState: await keys.stateTagger(db.pool),
       workspaceId: `ws-import-floor-${lines}`,
       count: lines,
       prefix: 'IMPORT',

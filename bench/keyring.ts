@@ -76,6 +76,8 @@ export async function benchKeyring({
     const calls: Record<string, () => Promise<void>> = {};
     for (const [provider, setup] of Object.entries(setups)) {
       const secrets = await seedSecrets(db.pool, setup.cipher, {
+        // The root is sealed by the file keys (the first setup's); the HSM resolver unwraps it through them.
+        tagState: await keys.stateTagger(db.pool),
         workspaceId: setup.workspaceId,
         count: SECRETS,
         prefix: 'KEYRING',
@@ -158,6 +160,7 @@ async function benchRewrapToHsm(db: BenchDatabase, hsmEnv: Record<string, string
   await db.truncate();
   const fileKeys = createBenchKeys();
   await seedSecrets(db.pool, fileKeys.cipher(), {
+    tagState: await fileKeys.stateTagger(db.pool),
     workspaceId: 'ws-rewrap-hsm',
     count: REWRAP_VERSIONS / VERSIONS_PER_SECRET,
     prefix: 'REWRAP_HSM',

@@ -51,7 +51,12 @@ export async function benchListing({
   db: BenchDatabase;
   keys: BenchKeys;
 }): Promise<{ figures: Figure[]; raw: Record<string, { pages: number; p50Ms: number; p99Ms: number }> }> {
-  await seedSecrets(db.pool, keys.cipher(), { workspaceId: WORKSPACE, count: SECRETS, prefix: 'LIST' });
+  await seedSecrets(db.pool, keys.cipher(), {
+    workspaceId: WORKSPACE,
+    count: SECRETS,
+    prefix: 'LIST',
+    tagState: await keys.stateTagger(db.pool),
+  });
   const base = strongroomEnv(db, keys);
   const token = await adminToken(base.dataDir, WORKSPACE);
   const api = await startApi(base);

@@ -67,6 +67,7 @@ export async function benchResolve({
   };
 }> {
   const secrets = await seedSecrets(db.pool, keys.cipher(), {
+    tagState: await keys.stateTagger(db.pool),
     workspaceId: WORKSPACE,
     count: SECRETS,
     prefix: 'RESOLVE',

@@ -33,6 +33,7 @@ export async function benchRewrap({
     const keys = createBenchKeys();
     const f0 = performance.now();
     await seedSecrets(db.pool, keys.cipher(), {
+      tagState: await keys.stateTagger(db.pool),
       workspaceId: 'ws-rewrap',
       count: versions / VERSIONS_PER_SECRET,
       prefix: 'REWRAP',

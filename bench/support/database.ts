@@ -35,7 +35,16 @@ export async function createBenchDatabase(name = 'strongroom_bench'): Promise<Be
     pool,
     async truncate() {
       await pool.query('SET FOREIGN_KEY_CHECKS = 0');
-      for (const table of ['secret_members', 'secret_versions', 'secrets', 'audit_events', 'audit_chains']) {
+      // The integrity root goes too: each step may seal with keys of its own, and seeds a new one.
+      for (const table of [
+        'secret_members',
+        'secret_versions',
+        'secrets',
+        'audit_events',
+        'audit_chains',
+        'audit_checkpoints',
+        'integrity_roots',
+      ]) {
         await pool.query(`TRUNCATE TABLE ${table}`);
       }
       await pool.query('SET FOREIGN_KEY_CHECKS = 1');

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createEnvelopeCipher, type EnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
 import { createLocalKeyring, type MasterKey } from '../../services/core/crypto/keyring.js';
+import type { SecretState } from '../../services/core/integrity/secret-state.js';
+import type { Pool } from 'mysql2/promise';
+import { benchStateTagger } from './integrity.js';
 
 /** Master keys of one bench run: the seeding process and the servers it starts share them. */
 export interface BenchKeys {
@@ -10,6 +13,8 @@ export interface BenchKeys {
   cipher(): EnvelopeCipher;
   /** Adds a key and makes it active (for the rewrap benchmark). */
   rotate(): MasterKey;
+  /** State tags under the database's integrity root, created with these keys if it has none. */
+  stateTagger(pool: Pool): Promise<(state: SecretState) => Promise<string>>;
 }
 
 export function createBenchKeys(): BenchKeys {
@@ -18,6 +23,7 @@ export function createBenchKeys(): BenchKeys {
   return {
     env: () => keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
     cipher: () => createEnvelopeCipher({ keyring }),
+    stateTagger: (pool) => benchStateTagger(pool, keyring),
     rotate() {
       const key = { id: `bench-k${keys.length + 1}`, key: randomBytes(32) };
       keys.push(key);

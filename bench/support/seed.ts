@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'mysql2/promise';
 import type { EnvelopeCipher } from '../../services/core/crypto/envelope-cipher.js';
+import type { SecretState } from '../../services/core/integrity/secret-state.js';
 
 /** What was seeded: every secret's id and name, in name order. */
 export interface SeededSecret {
@@ -17,7 +18,8 @@ export const secretName = (prefix: string, i: number): string => `${prefix}_${St
  * Writes `count` workspace secrets with `versions` sealed versions each straight into
  * the tables with multi-row INSERTs: the API would take minutes to create what the
  * benchmarks need in seconds. Values are sealed by the real envelope cipher, bound
- * to their row, so the resolver and `keys rewrap` treat them as their own.
+ * to their row, scope and owner, and each state is tagged, so the resolver and
+ * `keys rewrap` treat them as their own.
  */
 export async function seedSecrets(
   pool: Pool,
@@ -27,7 +29,15 @@ export async function seedSecrets(
     count,
     prefix,
     versions = 1,
-  }: { workspaceId: string; count: number; prefix: string; versions?: number },
+    tagState,
+  }: {
+    workspaceId: string;
+    count: number;
+    prefix: string;
+    versions?: number;
+    /** The state tag the services would write (SPEC §8.1): the resolver refuses a secret without one. */
+    tagState: (state: SecretState) => Promise<string>;
+  },
 ): Promise<SeededSecret[]> {
   const seeded: SeededSecret[] = [];
   const now = new Date();
@@ -36,11 +46,27 @@ export async function seedSecrets(
       id: randomUUID(),
       name: secretName(prefix, start + i),
     }));
+    const tags = await Promise.all(
+      chunk.map((s) =>
+        tagState({
+          id: s.id,
+          workspaceId,
+          scope: 'WORKSPACE',
+          ownerId: '',
+          name: s.name,
+          currentVersion: versions,
+          systemManaged: false,
+          integration: '',
+          restricted: false,
+          members: [],
+        }),
+      ),
+    );
     await pool.query(
       `INSERT INTO secrets (id, workspace_id, scope, owner_id, name, masked_preview, current_version,
-         restricted, created_at, created_by, updated_at, updated_by) VALUES ?`,
+         restricted, created_at, created_by, updated_at, updated_by, state_tag) VALUES ?`,
       [
-        chunk.map((s) => [
+        chunk.map((s, i) => [
           s.id,
           workspaceId,
           'WORKSPACE',
@@ -53,6 +79,7 @@ export async function seedSecrets(
           'bench',
           now,
           'bench',
+          tags[i],
         ]),
       ],
     );
@@ -63,6 +90,8 @@ export async function seedSecrets(
           workspaceId,
           secretId: secret.id,
           version,
+          scope: 'WORKSPACE',
+          ownerId: '',
         });
         versionRows.push([
           secret.id,
@@ -72,6 +101,7 @@ export async function seedSecrets(
           sealed.tag,
           sealed.wrappedKey,
           sealed.keyId,
+          sealed.binding,
           now,
           'bench',
         ]);
@@ -80,7 +110,7 @@ export async function seedSecrets(
     for (let i = 0; i < versionRows.length; i += ROWS_PER_STATEMENT) {
       await pool.query(
         `INSERT INTO secret_versions (secret_id, version, ciphertext, iv, tag, wrapped_key, key_id,
-           created_at, created_by) VALUES ?`,
+           binding, created_at, created_by) VALUES ?`,
         [versionRows.slice(i, i + ROWS_PER_STATEMENT)],
       );
     }

@@ -4,6 +4,7 @@ import { createApiServer, type ApiServer } from '../api/api-server.js';
 import type { ApiServices } from '../api/graphql-context.js';
 import type { GraphQLResponseInfo, HttpLimits } from '../api/graphql-http-route.js';
 import { createAuditQueryService } from '../core/audit/audit-query-service.js';
+import { createIncrementalAuditVerifier } from '../core/audit/incremental-audit-verifier.js';
 import type { Config } from '../core/config/config.js';
 import { keyringMembers } from '../core/crypto/keyring-routing.js';
 import type { HttpRoute } from '../core/http/route-server.js';
@@ -28,7 +29,16 @@ import type { Runtime } from './runtime.js';
 export function createApiServices(
   runtime: Pick<
     Runtime,
-    'dataSource' | 'secretStore' | 'auditStore' | 'auditLog' | 'cipher' | 'config' | 'metrics' | 'stateSealer'
+    | 'dataSource'
+    | 'secretStore'
+    | 'auditStore'
+    | 'auditLog'
+    | 'cipher'
+    | 'config'
+    | 'metrics'
+    | 'stateSealer'
+    | 'checkpointStore'
+    | 'integrity'
   >,
 ): ApiServices {
   const { dataSource, secretStore, auditStore, cipher, config, stateSealer } = runtime;
@@ -49,7 +59,12 @@ export function createApiServices(
     }),
     audit: createAuditQueryService({
       auditQueryStore: createAuditQueryStore({ dataSource }),
-      auditStore,
+      verifier: createIncrementalAuditVerifier({
+        auditStore,
+        checkpointStore: runtime.checkpointStore,
+        publicKey: async () => (await runtime.integrity.keys()).publicKey,
+        maxCheckpointAgeMs: runtime.config.auditCheckpoints.maxAgeSeconds * 1000,
+      }),
       auditLog,
     }),
   };

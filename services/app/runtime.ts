@@ -15,6 +15,9 @@ import { createIntegrityKeySource, type IntegrityKeySource } from '../core/integ
 import { createSecretStateTags, type SecretStateTags } from '../core/integrity/secret-state.js';
 import { createSecretStateSealer, type SecretStateSealer } from '../core/integrity/secret-state-sealer.js';
 import { STATE_TAG_MIGRATION, tagUntaggedSecrets } from '../core/integrity/secret-state-backfill.js';
+import { createAuditCheckpointStore, type AuditCheckpointStore } from '../storage/audit-checkpoint-store.js';
+import { createCheckpointWriter } from '../core/audit/checkpoint-writer.js';
+import { createCheckpointSchedule, type CheckpointSchedule } from '../core/audit/checkpoint-schedule.js';
 
 /** The shared parts every Strongroom process builds from its config, in dependency order. */
 export interface Runtime {
@@ -32,9 +35,12 @@ export interface Runtime {
   stateTags: SecretStateTags;
   stateSealer: SecretStateSealer;
   integrityStore: IntegrityStore;
+  checkpointStore: AuditCheckpointStore;
+  /** Signs audit checkpoints: on demand, periodically once started, and at `close`. */
+  checkpoints: CheckpointSchedule;
   /** This process's metrics registry, shared by whatever servers it runs. */
   metrics: Metrics;
-  /** Closes what the runtime opened (the data source, when it opened it). */
+  /** Signs the shutdown checkpoint, then closes what the runtime opened (the data source, when it opened it). */
   close(): Promise<void>;
 }
 
@@ -64,6 +70,34 @@ export async function assembleRuntime({
   const integrityStore = createIntegrityStore({ dataSource });
   const integrity = createIntegrityKeySource({ keyring, integrityStore });
   const stateTags = createSecretStateTags(async () => (await integrity.keys()).stateKey);
+  const auditLog = await openAuditLog({
+    auditStore,
+    onChainConflict: ({ chainId, foundSeq, newChainId }) => {
+      metrics.auditChainConflictsTotal.inc();
+      logger.error(
+        { chainId, foundSeq, newChainId },
+        'this process found its audit chain head moved by someone else: continuing on a new chain, never on that head. Run `strongroom audit verify`.',
+      );
+    },
+  });
+  const checkpointStore = createAuditCheckpointStore({ dataSource });
+  const checkpoints = createCheckpointSchedule({
+    writer: createCheckpointWriter({
+      auditStore,
+      checkpointStore,
+      integrity,
+      writerId: auditLog.chainId,
+      checkpointDir: config.auditCheckpoints.dir,
+      onCopyFailed: (error) =>
+        logger.error(
+          { err: error, dir: config.auditCheckpoints.dir },
+          'could not append the checkpoint copy',
+        ),
+    }),
+    intervalMs: config.auditCheckpoints.intervalSeconds * 1000,
+    logger,
+    metrics,
+  });
   return {
     config,
     logger,
@@ -72,13 +106,18 @@ export async function assembleRuntime({
     cipher: createEnvelopeCipher({ keyring }),
     secretStore,
     auditStore,
-    auditLog: await openAuditLog({ auditStore }),
+    auditLog,
     integrity,
     stateTags,
     stateSealer: createSecretStateSealer({ secretStore, tags: stateTags }),
     integrityStore,
+    checkpointStore,
+    checkpoints,
     metrics,
-    close,
+    async close() {
+      await checkpoints.close();
+      await close();
+    },
   };
 }
 

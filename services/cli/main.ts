@@ -38,7 +38,12 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   },
   audit: {
     load: async () => (await import('./commands/audit.js')).auditCommand,
-    summary: 'audit verify | export [--since T] [--workspace W] | prune [--days N]',
+    summary:
+      'audit verify [--checkpoints DIR] [--public-key K] | checkpoint | public-key | export [--since T] [--workspace W] | prune [--days N]',
+  },
+  secrets: {
+    load: async () => (await import('./commands/secrets.js')).secretsCommand,
+    summary: 'secrets verify [--json]: list secrets whose authenticated state fails',
   },
   exec: {
     load: async () => {

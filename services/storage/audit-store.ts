@@ -88,8 +88,8 @@ export function createAuditStore({
       return dataSource.transaction(work);
     },
 
-    async createChain(row: AuditChainRow): Promise<void> {
-      await dataSource.manager.insert(AuditChainEntity, row);
+    async createChain(row: AuditChainRow, tx?: EntityManager): Promise<void> {
+      await (tx ?? dataSource.manager).insert(AuditChainEntity, row);
     },
 
     /**
@@ -217,6 +217,31 @@ export function createAuditStore({
         .orderBy('e.id', 'ASC')
         .limit(limit)
         .getMany();
+    },
+
+    /**
+     * The events at given (chain, seq) positions, in one statement per 200: what an
+     * incremental verification re-reads to see that what it walked before is unchanged.
+     */
+    async findEventsAt(
+      tx: EntityManager,
+      positions: ReadonlyArray<{ chainId: string; seq: number }>,
+    ): Promise<Array<Pick<AuditEventRow, 'chainId' | 'chainSeq' | 'hash' | 'occurredAt'>>> {
+      const found: Array<Pick<AuditEventRow, 'chainId' | 'chainSeq' | 'hash' | 'occurredAt'>> = [];
+      for (let i = 0; i < positions.length; i += 200) {
+        const chunk = positions.slice(i, i + 200);
+        const query = tx
+          .createQueryBuilder(AuditEventEntity, 'e')
+          .select(['e.chainId', 'e.chainSeq', 'e.hash', 'e.occurredAt']);
+        chunk.forEach((p, n) => {
+          const where = `(e.chainId = :c${n} AND e.chainSeq = :s${n})`;
+          const params = { [`c${n}`]: p.chainId, [`s${n}`]: p.seq };
+          if (n === 0) query.where(where, params);
+          else query.orWhere(where, params);
+        });
+        found.push(...(await query.getMany()));
+      }
+      return found.map((e) => ({ ...e, chainSeq: Number(e.chainSeq) }));
     },
 
     /** One chain's events in sequence order after `afterSeq`: pruning walks a chain from its start. */

@@ -37,7 +37,15 @@ describe.each(DATABASE_KINDS)('audit hash chains on %s', (kind) => {
       Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendCommitted([event(i), event(i + 100)])),
     );
     const result = await verifyAuditLog(auditStore);
-    expect(result).toEqual({ ok: true, checked: 80, firstBrokenId: null, problem: null });
+    expect(result).toEqual({
+      ok: true,
+      checked: 80,
+      firstBrokenId: null,
+      problem: null,
+      failedCheck: null,
+      checkpointAt: null,
+      checkpointSeq: null,
+    });
   });
 
   it('a rolled-back append leaves no gap', async () => {

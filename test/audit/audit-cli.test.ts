@@ -118,7 +118,10 @@ describe.concurrent('strongroom audit (end to end, SQLite data dirs)', () => {
     async () => {
       const dir = await seededDataDir(tenEvents);
       const result = await strongroom(dir, ['audit', 'verify']);
-      expect(result).toMatchObject({ code: 0, stdout: 'ok: true\nchecked: 10\nfirstBrokenId: none\n' });
+      expect(result).toMatchObject({
+        code: 0,
+        stdout: 'ok: true\nchecked: 10\ncheckpoint: none\nfirstBrokenId: none\n',
+      });
     },
     SPAWN_TIMEOUT,
   );
@@ -213,10 +216,15 @@ describe.concurrent('strongroom audit (end to end, SQLite data dirs)', () => {
       ]);
       const pruned = await inProcess(dir, ['prune'], { STRONGROOM_AUDIT_RETENTION_DAYS: '30' });
       expect(pruned).toMatchObject({ code: 0 });
-      expect(pruned.out).toMatch(/^pruned 3 audit event\(s\) older than .* from 2 chain\(s\)$/);
+      expect(pruned.out).toMatch(
+        /^pruned 3 audit event\(s\) older than .* from 2 chain\(s\), and 0 checkpoint\(s\) before them$/,
+      );
       const verified = await strongroom(dir, ['audit', 'verify']);
-      // Two kept events plus the record of the prune itself.
-      expect(verified).toMatchObject({ code: 0, stdout: 'ok: true\nchecked: 3\nfirstBrokenId: none\n' });
+      // Two kept events plus the record of the prune itself, under the checkpoint the prune signed.
+      expect(verified).toMatchObject({ code: 0 });
+      expect(verified.stdout).toMatch(
+        /^ok: true\nchecked: 3\ncheckpoint: \d+ at \S+\nfirstBrokenId: none\n$/,
+      );
       expect((await inProcess(dir, ['export'])).out).not.toMatch(/old\d/);
     },
     SPAWN_TIMEOUT,

@@ -195,16 +195,21 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 19 });
   });
 
-  it('notices a chain head moved behind its back: chains after it, or fails closed without writing', async () => {
+  it('never chains onto a head moved behind its back: each such chain is reported and left for a new one', async () => {
     const { dataSource, auditStore, count } = await open(kind);
-    const auditLog = await openAuditLog({ auditStore: slowStore(auditStore), committerChains: 3 });
+    const conflicts: Array<{ chainId: string; foundSeq: number; newChainId: string }> = [];
+    const auditLog = await openAuditLog({
+      auditStore: slowStore(auditStore),
+      committerChains: 3,
+      onChainConflict: (conflict) => conflicts.push(conflict),
+    });
     // Callers in three turns take one lane each, so every chain gets a head the log remembers.
     const round = (label: string) =>
       inTurns([0, 1, 2], (i) => settle(auditLog.appendCommitted([resolveEvent(`${label}-${i}`)])));
     const chains = [...seqsByChain(fulfilled(await round('first')).flat()).keys()];
     expect(chains).toHaveLength(3);
 
-    // Another writer appends a correctly chained record to every chain, under the head lock.
+    // A database writer appends a correctly chained record to every chain, under the head lock.
     for (const chainId of chains) {
       await auditStore.transaction(async (tx) => {
         const head = (await auditStore.lockChainHead(tx, chainId))!;
@@ -221,17 +226,27 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     }
     const second = await round('second');
     expect(second.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
-    expect(fulfilled(second).map((events) => events[0]!.chainSeq)).toEqual([3, 3, 3]);
+    // Nothing went onto the forged heads: every record starts a new chain, each conflict reported.
+    const secondEvents = fulfilled(second).map((events) => events[0]!);
+    expect(secondEvents.map((e) => e.chainSeq)).toEqual([1, 1, 1]);
+    expect(secondEvents.every((e) => !chains.includes(e.chainId))).toBe(true);
+    expect(conflicts.map((c) => c.chainId).sort()).toEqual([...chains].sort());
+    expect(conflicts.every((c) => c.foundSeq === 2)).toBe(true);
+    expect(conflicts.map((c) => c.newChainId).sort()).toEqual(secondEvents.map((e) => e.chainId).sort());
+    for (const chainId of chains) {
+      const head = (await auditStore.listChains()).find((c) => c.chainId === chainId)!;
+      expect(Number(head.lastSeq)).toBe(2);
+    }
     await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 9 });
 
     // A row at the next sequence number written without moving the head: the next batch
     // on that chain collides with it and fails closed, writing nothing, head unmoved.
-    const victim = chains[0]!;
+    const victim = secondEvents[0]!.chainId;
     await dataSource.query(
       `INSERT INTO audit_events (chain_id, chain_seq, prev_hash, hash, occurred_at, action, outcome,
          actor_type, actor_id, workspace_id, secret_id, secret_name, scope, version, workflow_id, run_id,
          \`trigger\`, runner, request_id, source_address, reason)
-       VALUES (?, 4, '', '', ?, 'secret.resolve', 'SUCCESS', 'runner', 'x', '', '', '', '', 0, '', '', '', '',
+       VALUES (?, 2, '', '', ?, 'secret.resolve', 'SUCCESS', 'runner', 'x', '', '', '', '', 0, '', '', '', '',
          'squatter', '', '')`,
       [victim, '2026-01-01 00:00:00'],
     );
@@ -239,12 +254,13 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     expect(third.filter((s) => s === 'rejected')).toHaveLength(1);
     expect(await count(`third-${third.indexOf('rejected')}`)).toBe(0);
     const victimHead = (await auditStore.listChains()).find((c) => c.chainId === victim)!;
-    expect(Number(victimHead.lastSeq)).toBe(3);
+    expect(Number(victimHead.lastSeq)).toBe(1);
 
     // Once the squatter is gone the chain takes appends again, and the whole log verifies.
     await dataSource.query("DELETE FROM audit_events WHERE request_id = 'squatter'");
     const fourth = await round('fourth');
     expect(fourth.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 14 });
+    expect(conflicts).toHaveLength(3);
   });
 });

@@ -1,9 +1,12 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditFilter } from '../../services/core/audit/audit-query-types.js';
 import { openAuditLog, type AuditLog } from '../../services/core/audit/audit-log.js';
 import { createAuditQueryService } from '../../services/core/audit/audit-query-service.js';
 import { createAuditQueryStore } from '../../services/storage/audit-query-store.js';
 import { createAuditStore } from '../../services/storage/audit-store.js';
+import { createAuditCheckpointStore } from '../../services/storage/audit-checkpoint-store.js';
+import { createIncrementalAuditVerifier } from '../../services/core/audit/incremental-audit-verifier.js';
 import { DATABASE_KINDS, openMigratedDataSource } from '../support/databases.js';
 import { principal, resolveEvent } from './support.js';
 
@@ -23,9 +26,15 @@ describe.each(DATABASE_KINDS)('auditEvents and verifyAuditLog on %s', (kind) => 
     const auditStore = createAuditStore(handle);
     auditLog = await openAuditLog({ auditStore });
     const other = await openAuditLog({ auditStore });
+    const { publicKey } = generateKeyPairSync('ed25519');
     service = createAuditQueryService({
       auditQueryStore: createAuditQueryStore(handle),
-      auditStore,
+      verifier: createIncrementalAuditVerifier({
+        auditStore,
+        checkpointStore: createAuditCheckpointStore(handle),
+        publicKey: async () => publicKey,
+        maxCheckpointAgeMs: 3_650 * 86_400_000,
+      }),
       auditLog,
     });
     // Two writers, so the workspace's events interleave two chains like replicas would.
@@ -209,12 +218,20 @@ describe.each(DATABASE_KINDS)('auditEvents and verifyAuditLog on %s', (kind) => 
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `p${24 - i}`));
   });
 
-  it('verifies the whole log for an auditor', async () => {
+  it("verifies the whole log for an auditor, who is told only their own workspace's figures", async () => {
     const result = await service.verify(principal('ws-a'));
-    expect(result).toMatchObject({ ok: true, firstBrokenId: null });
-    const rows = (await handle.dataSource.query('SELECT COUNT(*) AS count FROM audit_events')) as Array<{
-      count: number;
-    }>;
-    expect(result.checked).toBe(Number(rows[0]!.count));
+    expect(result).toMatchObject({ ok: true, firstBrokenId: null, failedCheck: null });
+    const count = async (where: string) =>
+      Number(
+        (
+          (await handle.dataSource.query(`SELECT COUNT(*) AS count FROM audit_events ${where}`)) as Array<{
+            count: number;
+          }>
+        )[0]!.count,
+      );
+    expect(result.checked).toBe(await count("WHERE workspace_id = 'ws-a'"));
+    expect(result.checked).toBeLessThan(await count(''));
+    // An auditor of a workspace with no events learns nothing of the others'.
+    expect(await service.verify(principal('ws-empty'))).toMatchObject({ ok: true, checked: 0 });
   });
 });

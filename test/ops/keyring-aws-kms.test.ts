@@ -200,10 +200,14 @@ describe.each(DATABASE_KINDS)(
           .slice(secondFrom)
           .filter((c) => c.encryptionContext?.purpose === 'integrity-root')
           .map((c) => [c.operation, c.keyId]);
-        expect(root).toEqual([
+        expect(root.slice(0, 2)).toEqual([
           ['Decrypt', first.id],
           ['Encrypt', second.id],
         ]);
+        // Then only the new key opens it (the command's shutdown checkpoint signs with it).
+        expect(
+          root.slice(2).every(([operation, keyId]) => operation === 'Decrypt' && keyId === second.id),
+        ).toBe(true);
         expect(decrypts.every((c) => c.keyId === first.id)).toBe(true);
         const afterSecond = await storedVersions(db);
         expect(afterSecond.counts).toEqual({ [`kms:${second.id}`]: 45 });

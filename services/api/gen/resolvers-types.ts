@@ -85,9 +85,17 @@ export type AuditFilter = {
   workflowOwner?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * The whole log's integrity (SPEC §8, §8.1), told to one workspace's auditor: `checked` counts
+ * their workspace's events, and `firstBrokenId` is set only when the broken event is theirs.
+ */
 export type AuditVerification = {
   __typename?: 'AuditVerification';
   checked: Scalars['Int']['output'];
+  /** When the newest signed checkpoint was written; null when there is none yet. */
+  checkpointAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Which check failed (such as record-rewritten, chain-cut, prune-unsigned, checkpoint-stale); null when ok. */
+  failedCheck?: Maybe<Scalars['String']['output']>;
   firstBrokenId?: Maybe<Scalars['ID']['output']>;
   ok: Scalars['Boolean']['output'];
 };
@@ -535,6 +543,8 @@ export type AuditEventEdgeResolvers<ContextType = GraphQLContext, ParentType ext
 
 export type AuditVerificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditVerification'] = ResolversParentTypes['AuditVerification']> = ResolversObject<{
   checked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  checkpointAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failedCheck?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   firstBrokenId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -24,6 +24,8 @@ export async function apiCommand(context: CommandContext): Promise<number> {
     throw error;
   }
   out(`Strongroom API (${config.mode}) listening on http://localhost:${port}/graphql`);
+  // Signed audit checkpoints while serving (SPEC §8.1); the last one at `runtime.close()`.
+  runtime.checkpoints.start();
   await waitForShutdown();
   logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining requests in flight');
   api.drain();

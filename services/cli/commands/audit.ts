@@ -1,39 +1,49 @@
 import { once } from 'node:events';
-import type { Config } from '../../core/config/config.js';
 import { toAuditExportRecord } from '../../core/audit/audit-event-view.js';
-import { openAuditLog } from '../../core/audit/audit-log.js';
 import { pruneAuditLog } from '../../core/audit/audit-pruner.js';
-import { verifyAuditLog } from '../../core/audit/audit-verifier.js';
 import { DomainError } from '../../protocol/domain-error.js';
-import type { Logger } from '../../core/logging/logger.js';
-import { createAuditQueryStore } from '../../storage/audit-query-store.js';
-import { createAuditStore } from '../../storage/audit-store.js';
-import { createDataSource, runMigrations } from '../../storage/data-source.js';
+import { openRuntime } from '../../app/runtime.js';
+import { checkpointCommand, publicKeyCommand } from './audit-checkpoint.js';
+import { verifyAuditCommand } from './audit-verify.js';
+import { openAuditStorage, type Flags } from './audit-storage.js';
 import type { CommandContext } from '../command.js';
 import { operatorName } from '../operator-name.js';
 
 const USAGE = [
-  'usage: strongroom audit verify [--json]',
+  'usage: strongroom audit verify [--json] [--max-checkpoint-age DURATION] [--checkpoints DIR] [--public-key KEY_OR_FILE]',
+  '       strongroom audit checkpoint   (signs one now)',
+  '       strongroom audit public-key   (prints the key checkpoints verify with)',
   '       strongroom audit export [--since ISO_TIME] [--workspace W]   (JSON lines on stdout, oldest first)',
   '       strongroom audit prune [--days N]   (default STRONGROOM_AUDIT_RETENTION_DAYS)',
+  'DURATION: seconds, or a number with s, m, h or d (10m, 36h)',
 ].join('\n');
 
 /**
- * `strongroom audit verify | export | prune`: operator access to the audit log.
- * None of these needs the master keys, so they open storage alone, not the runtime.
+ * `strongroom audit verify | checkpoint | public-key | export | prune`: operator access
+ * to the audit log. Export opens storage alone; verify also needs the checkpoint key's
+ * public half (from the keyring, or `--public-key` on an auditor's machine); checkpoint,
+ * public-key and prune need the keys, so they open the runtime.
  */
 export async function auditCommand(context: CommandContext): Promise<number> {
   const [action, ...rest] = context.args;
   const flags = parseFlags(rest);
   if (typeof flags === 'string') return usageError(context, flags);
-  if (action === 'verify') return verify(context, flags);
+  if (action === 'verify') return verifyAuditCommand(context, flags, usageError);
+  if (action === 'checkpoint') return checkpointCommand(context);
+  if (action === 'public-key') return publicKeyCommand(context);
   if (action === 'export') return exportEvents(context, flags);
   if (action === 'prune') return prune(context, flags);
   return usageError(context, action ? `unknown audit command "${action}"` : 'missing audit command');
 }
 
-type Flags = Map<string, string | true>;
-const VALUED = new Set(['--since', '--workspace', '--days']);
+const VALUED = new Set([
+  '--since',
+  '--workspace',
+  '--days',
+  '--max-checkpoint-age',
+  '--checkpoints',
+  '--public-key',
+]);
 const SWITCHES = new Set(['--json']);
 
 function parseFlags(args: string[]): Flags | string {
@@ -50,39 +60,6 @@ function parseFlags(args: string[]): Flags | string {
 function usageError({ err }: CommandContext, problem: string): number {
   err(`${problem}\n${USAGE}`);
   return 2;
-}
-
-/** Storage only; development applies pending migrations like every other command does. */
-async function openAuditStorage(config: Config, logger: Logger) {
-  const dataSource = createDataSource(config.database);
-  await dataSource.initialize();
-  if (config.mode === 'development') {
-    const ran = await runMigrations(dataSource);
-    if (ran.length > 0) logger.info({ migrations: ran }, 'applied migrations');
-  }
-  return {
-    auditStore: createAuditStore({ dataSource }),
-    auditQueryStore: createAuditQueryStore({ dataSource }),
-    close: () => dataSource.destroy(),
-  };
-}
-
-async function verify(context: CommandContext, flags: Flags): Promise<number> {
-  const storage = await openAuditStorage(context.config, context.logger);
-  try {
-    const result = await verifyAuditLog(storage.auditStore);
-    if (flags.has('--json')) {
-      context.out(JSON.stringify(result));
-    } else {
-      context.out(`ok: ${result.ok}`);
-      context.out(`checked: ${result.checked}`);
-      context.out(`firstBrokenId: ${result.firstBrokenId ?? 'none'}`);
-      if (result.problem) context.out(`problem: ${result.problem}`);
-    }
-    return result.ok ? 0 : 1;
-  } finally {
-    await storage.close();
-  }
 }
 
 async function exportEvents(context: CommandContext, flags: Flags): Promise<number> {
@@ -125,26 +102,29 @@ async function prune(context: CommandContext, flags: Flags): Promise<number> {
   if (!Number.isInteger(days) || days < 1)
     return usageError(context, '--days must be a whole number of at least 1');
   const before = new Date(Date.now() - days * 86_400_000);
-  const storage = await openAuditStorage(context.config, context.logger);
+  // The runtime: a prune is signed (SPEC §8.1), so it needs the keys.
+  const runtime = await openRuntime(context.config, context.logger);
   try {
-    const auditLog = await openAuditLog({ auditStore: storage.auditStore });
     const result = await pruneAuditLog({
-      auditStore: storage.auditStore,
-      auditLog,
+      auditStore: runtime.auditStore,
+      auditLog: runtime.auditLog,
+      checkpoints: runtime.checkpoints,
+      checkpointStore: runtime.checkpointStore,
       before,
       actorId: operatorName(),
     });
     context.out(
-      `pruned ${result.deleted} audit event(s) older than ${before.toISOString()} from ${result.chainsPruned} chain(s)`,
+      `pruned ${result.deleted} audit event(s) older than ${before.toISOString()} from ${result.chainsPruned} chain(s), ` +
+        `and ${result.checkpointsDeleted} checkpoint(s) before them`,
     );
     return 0;
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'CONFLICT') {
+    if (error instanceof DomainError && (error.code === 'CONFLICT' || error.code === 'DATA_LOSS')) {
       context.err(error.message);
       return 1;
     }
     throw error;
   } finally {
-    await storage.close();
+    await runtime.close();
   }
 }

@@ -1,5 +1,6 @@
 import { isKeyringUnavailable } from '../../core/crypto/keyring-errors.js';
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
+import { resealLegacyVersions } from '../../core/crypto/reseal-versions.js';
 import { integrityRootSource } from '../../core/integrity/integrity-root-source.js';
 import { openRuntime } from '../../app/runtime.js';
 import type { CommandContext } from '../command.js';
@@ -63,7 +64,27 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
         `${result.others > 0 ? ', and the integrity root' : ''}; ` +
         `${result.skipped} changed meanwhile, ${result.failed} could not be unwrapped`,
     );
-    return result.failed > 0 ? 1 : 0;
+    // Values written before they bound scope and owner are sealed again (SPEC §8.1).
+    const resealed = await resealLegacyVersions({
+      secretStore: runtime.secretStore,
+      cipher: runtime.cipher,
+      batchSize,
+      onBatch: (p) => context.logger.info(p, 'reseal batch committed'),
+    }).catch((error: unknown) => {
+      if (!isKeyringUnavailable(error)) throw error;
+      context.err(
+        `keys rewrap: resealing stopped: ${(error as Error).message}; run it again when the provider answers`,
+      );
+      return undefined;
+    });
+    if (!resealed) return 1;
+    if (resealed.resealed + resealed.skipped + resealed.failed > 0) {
+      context.out(
+        `resealed ${resealed.resealed} older value(s) to bind scope and owner; ` +
+          `${resealed.skipped} changed meanwhile, ${resealed.failed} could not be opened`,
+      );
+    }
+    return result.failed > 0 || resealed.failed > 0 ? 1 : 0;
   } finally {
     await runtime.close();
   }

@@ -35,6 +35,8 @@ export async function resolverCommand(context: CommandContext): Promise<number> 
   out(`Strongroom resolver (${config.mode}) data dir ${config.dataDir}`);
   for (const line of resolver.summary) out(line);
   out(`  Ops (HTTP):  http://localhost:${opsPort}/metrics  /healthz  /readyz`);
+  // Signed audit checkpoints while serving (SPEC §8.1); the last one at `runtime.close()`.
+  runtime.checkpoints.start();
   await waitForShutdown();
   logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining calls in flight');
   ops.drain();

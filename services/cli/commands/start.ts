@@ -47,6 +47,8 @@ export async function startCommand(context: CommandContext): Promise<number> {
     throw error;
   }
   for (const line of resolver.summary) out(line);
+  // Signed audit checkpoints while serving (SPEC §8.1); the last one at `runtime.close()`.
+  runtime.checkpoints.start();
   await waitForShutdown();
   logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining requests in flight');
   http.drain();

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../protocol/domain-error.js';
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { CommitPrecondition } from '../../storage/commit-precondition.js';
 import { isStorageError } from '../../storage/storage-errors.js';
@@ -23,6 +22,7 @@ export async function openAuditLog({
   chainId = randomUUID(),
   committerChains = 4,
   clock = () => new Date(),
+  onChainConflict = () => {},
 }: {
   auditStore: Pick<
     AuditStore,
@@ -38,24 +38,49 @@ export async function openAuditLog({
   /** Chains of the group committer (`appendCommitted`): batches on different chains commit in parallel. */
   committerChains?: number;
   clock?: () => Date;
+  /**
+   * Called when one of this instance's chains has a head it never wrote (someone wrote
+   * to the database behind its back): the records go to a new chain instead.
+   */
+  onChainConflict?: (conflict: { chainId: string; foundSeq: number; newChainId: string }) => void;
 }) {
   type Head = { lastSeq: number; lastHash: string };
 
+  /**
+   * The heads this instance wrote, per chain: a head found under lock must be one of
+   * them. Several may be in flight (an in-transaction append whose caller has not yet
+   * committed or rolled back), so the recent ones are kept, not only the last.
+   */
+  const produced = new Map<string, string[]>();
+  const PRODUCED_KEPT = 256;
+  function remember(chain: string, hash: string): void {
+    const hashes = produced.get(chain) ?? [];
+    hashes.push(hash);
+    if (hashes.length > PRODUCED_KEPT) hashes.splice(0, hashes.length - PRODUCED_KEPT);
+    produced.set(chain, hashes);
+  }
+  const wrote = (chain: string, hash: string): boolean => produced.get(chain)?.includes(hash) ?? false;
+
   /** Records a new, empty chain and returns its head (the chain's genesis hash). */
-  async function createChain(id: string): Promise<Head> {
+  async function createChain(id: string, tx?: EntityManager): Promise<Head> {
     const now = clock();
     const head = { lastSeq: 0, lastHash: chainGenesisHash(id) };
-    await auditStore.createChain({
-      chainId: id,
-      ...head,
-      prunedThroughSeq: 0,
-      prunedThroughHash: '',
-      createdAt: now,
-      updatedAt: now,
-    });
+    await auditStore.createChain(
+      {
+        chainId: id,
+        ...head,
+        prunedThroughSeq: 0,
+        prunedThroughHash: '',
+        createdAt: now,
+        updatedAt: now,
+      },
+      tx,
+    );
+    remember(id, head.lastHash);
     return head;
   }
 
+  let mainChainId = chainId;
   const mainHead = await createChain(chainId);
 
   /** `inputs` chained after `head`, and the head they leave. */
@@ -76,30 +101,49 @@ export async function openAuditLog({
     return { events, next: { lastSeq: seq, lastHash: prevHash } };
   }
 
-  /** Appends to `chain` in `tx` after reading its head under lock (and checking `preconditions`). */
+  /**
+   * Appends to `chain` in `tx` after reading its head under lock (and checking
+   * `preconditions`). A head this instance never wrote means someone else moved it: the
+   * records are never chained onto it; a new chain is opened (in `tx`) and they go there.
+   * Returns the events and the chain they went to.
+   */
   async function appendLocked(
     tx: EntityManager,
     chain: string,
     inputs: AuditEventInput[],
     preconditions: readonly CommitPrecondition[] = [],
-  ): Promise<ChainedAuditEvent[]> {
-    const head = await auditStore.lockChainHead(tx, chain);
-    if (!head) throw new DomainError('INTERNAL', 'The audit chain of this process is missing.');
+  ): Promise<{ events: ChainedAuditEvent[]; chain: string }> {
+    const row = await auditStore.lockChainHead(tx, chain);
+    let target = chain;
+    let head: Head;
+    if (row && wrote(chain, row.lastHash)) {
+      head = { lastSeq: Number(row.lastSeq), lastHash: row.lastHash };
+    } else {
+      target = randomUUID();
+      head = await createChain(target, tx);
+      onChainConflict({ chainId: chain, foundSeq: row ? Number(row.lastSeq) : -1, newChainId: target });
+    }
     await auditStore.requirePreconditions(tx, preconditions);
-    const { events, next } = chainAfter(
-      chain,
-      { lastSeq: Number(head.lastSeq), lastHash: head.lastHash },
-      inputs,
-    );
+    const { events, next } = chainAfter(target, head, inputs);
     await auditStore.insertEvents(tx, events);
-    await auditStore.updateChainHead(tx, chain, next);
-    return events;
+    await auditStore.updateChainHead(tx, target, next);
+    remember(target, next.lastHash);
+    return { events, chain: target };
   }
 
   /** Appends events inside the caller's transaction: they commit or roll back with the change they record. */
   async function append(tx: EntityManager, inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
     if (inputs.length === 0) return [];
-    return appendLocked(tx, chainId, inputs);
+    const appended = await appendLocked(tx, mainChainId, inputs);
+    if (appended.chain !== mainChainId) moveMainChain(appended.chain);
+    return appended.events;
+  }
+
+  /** After a conflict on the main chain: it and lane 0 continue on the new one. */
+  function moveMainChain(newChainId: string): void {
+    const lane0 = lanes[0];
+    if (lane0?.chainId === mainChainId) lanes[0] = { chainId: newChainId, head: null };
+    mainChainId = newChainId;
   }
 
   // The group committer writes one chain per lane: lane 0 shares this instance's chain
@@ -131,6 +175,9 @@ export async function openAuditLog({
     if (known) {
       const { events, next } = chainAfter(lane.chainId, known, inputs);
       let appended: boolean;
+      // Remembered before the outcome is known: a batch that committed but whose answer
+      // was lost leaves this head in the database, and it is ours.
+      remember(lane.chainId, next.lastHash);
       try {
         appended = await auditStore.appendToOwnChain(lane.chainId, known, next, events, preconditions);
       } catch (error) {
@@ -143,19 +190,26 @@ export async function openAuditLog({
         return events;
       }
     }
-    const events = await auditStore.transaction((tx) =>
+    const appended = await auditStore.transaction((tx) =>
       appendLocked(tx, lane.chainId, inputs, preconditions),
     );
-    const last = events.at(-1)!;
+    if (appended.chain !== lane.chainId) {
+      if (lane.chainId === mainChainId) mainChainId = appended.chain;
+      lane.chainId = appended.chain;
+    }
+    const last = appended.events.at(-1)!;
     lane.head = { lastSeq: last.chainSeq, lastHash: last.hash };
-    return events;
+    return appended.events;
   }
 
   // Concurrent callers share a transaction; lanes commit in parallel on their own chains.
   const groupCommit = createAuditGroupCommit({ commitBatch: commitOnLane, lanes: committerChains });
 
   return {
-    chainId,
+    /** The chain this instance appends to in callers' transactions (a new one after a conflict). */
+    get chainId() {
+      return mainChainId;
+    },
     append,
     /**
      * Appends in a transaction of its own (shared with callers arriving meanwhile) and

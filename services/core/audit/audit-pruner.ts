@@ -1,14 +1,19 @@
+import type { AuditCheckpointStore } from '../../storage/audit-checkpoint-store.js';
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditEventRow } from '../../storage/entities/audit-event-entity.js';
 import { DomainError } from '../../protocol/domain-error.js';
 import { auditEventHash, chainGenesisHash } from './audit-event.js';
 import type { AuditLog } from './audit-log.js';
+import type { CheckpointReason } from './checkpoint-body.js';
+import type { WriteOptions } from './checkpoint-writer.js';
 
 /** What a retention run removed. */
 export interface AuditPruneResult {
   deleted: number;
   /** Chains that lost at least one event. */
   chainsPruned: number;
+  /** Checkpoints older than the newest full one before the cut-off, removed with the events they covered. */
+  checkpointsDeleted: number;
   before: Date;
 }
 
@@ -24,6 +29,14 @@ export interface PruneAuditLogOptions {
   actorId?: string;
   /** Events examined per transaction, bounding how long a chain's appends wait. */
   batchSize?: number;
+  /**
+   * Signs the prune (SPEC §8.1): a checkpoint naming, per chain, the event through
+   * which it may be cut is written before anything is deleted, and one after. Without
+   * it an anchor moved by retention would look like a database writer's doing.
+   */
+  checkpoints?: { write(reason: CheckpointReason, options?: WriteOptions): Promise<unknown> };
+  /** Where old checkpoints go with the events: the newest full one before `before` stays, and all after it. */
+  checkpointStore?: Pick<AuditCheckpointStore, 'newestFullSeqBefore' | 'deleteBefore'>;
 }
 
 /**
@@ -47,13 +60,17 @@ export async function pruneAuditLog(options: PruneAuditLogOptions): Promise<Audi
       reason: `retention: events before ${before.toISOString()}`,
     },
   ]);
+  const targets = options.checkpoints ? await planPrune(auditStore, before, batchSize) : undefined;
+  if (targets && targets.size > 0) await options.checkpoints!.write('prune-intent', { pruneTo: targets });
   let deleted = 0;
   let chainsPruned = 0;
   for (const chain of await auditStore.listChains()) {
+    const target = targets?.get(chain.chainId);
+    if (targets && !target) continue;
     let chainDeleted = 0;
     for (let more = true; more;) {
       const step = await auditStore.transaction((tx) =>
-        pruneBatch(auditStore, tx, chain.chainId, before, batchSize),
+        pruneBatch(auditStore, tx, chain.chainId, before, batchSize, target?.seq),
       );
       chainDeleted += step.deleted;
       more = step.more;
@@ -61,7 +78,47 @@ export async function pruneAuditLog(options: PruneAuditLogOptions): Promise<Audi
     deleted += chainDeleted;
     if (chainDeleted > 0) chainsPruned += 1;
   }
-  return { deleted, chainsPruned, before };
+  if (targets && targets.size > 0) await options.checkpoints!.write('prune-done');
+  let checkpointsDeleted = 0;
+  const keepFrom = (await options.checkpointStore?.newestFullSeqBefore(before)) ?? 0;
+  if (keepFrom > 0) checkpointsDeleted = await options.checkpointStore!.deleteBefore(keepFrom);
+  return { deleted, chainsPruned, checkpointsDeleted, before };
+}
+
+/**
+ * Where each chain will be cut: its last event older than `before` in the contiguous
+ * old prefix, read (and checked intact) before anything is deleted, so the prune can be
+ * signed first.
+ */
+async function planPrune(
+  auditStore: PruneAuditLogOptions['auditStore'],
+  before: Date,
+  batchSize: number,
+): Promise<Map<string, { seq: number; hash: string }>> {
+  const targets = new Map<string, { seq: number; hash: string }>();
+  for (const chain of await auditStore.listChains()) {
+    let seq = Number(chain.prunedThroughSeq);
+    let prevHash = seq > 0 ? chain.prunedThroughHash : chainGenesisHash(chain.chainId);
+    let last: AuditEventRow | undefined;
+    for (let done = false; !done;) {
+      const rows = await auditStore.transaction((tx) =>
+        auditStore.listChainEvents(tx, chain.chainId, seq, batchSize),
+      );
+      done = rows.length < batchSize;
+      for (const row of rows) {
+        if (row.occurredAt.getTime() >= before.getTime()) {
+          done = true;
+          break;
+        }
+        assertIntact(row, seq + 1, prevHash);
+        seq = Number(row.chainSeq);
+        prevHash = row.hash;
+        last = row;
+      }
+    }
+    if (last) targets.set(chain.chainId, { seq: Number(last.chainSeq), hash: last.hash });
+  }
+  return targets;
 }
 
 type Tx = Parameters<Parameters<AuditStore['transaction']>[0]>[0];
@@ -73,6 +130,8 @@ async function pruneBatch(
   chainId: string,
   before: Date,
   batchSize: number,
+  /** A signed prune cuts no further than this. */
+  throughSeq = Number.MAX_SAFE_INTEGER,
 ): Promise<{ deleted: number; more: boolean }> {
   const head = await auditStore.lockChainHead(tx, chainId);
   if (!head) return { deleted: 0, more: false };
@@ -81,7 +140,7 @@ async function pruneBatch(
   const rows = await auditStore.listChainEvents(tx, chainId, anchorSeq, batchSize);
   let last: AuditEventRow | undefined;
   for (const row of rows) {
-    if (row.occurredAt.getTime() >= before.getTime()) break;
+    if (row.occurredAt.getTime() >= before.getTime() || Number(row.chainSeq) > throughSeq) break;
     assertIntact(row, Number(last?.chainSeq ?? anchorSeq) + 1, prevHash);
     prevHash = row.hash;
     last = row;

@@ -1,4 +1,3 @@
-import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditQueryStore } from '../../storage/audit-query-store.js';
 import { auditActor } from './audit-actor.js';
 import type { Principal } from '../auth/principal.js';
@@ -8,7 +7,8 @@ import { secretPermissions } from '../secrets/secret-permissions.js';
 import { toAuditEventView } from './audit-event-view.js';
 import type { AuditLog } from './audit-log.js';
 import type { AuditEventView, AuditFilter } from './audit-query-types.js';
-import { verifyAuditLog, type AuditVerification } from './audit-verifier.js';
+import type { AuditVerification } from './audit-verifier.js';
+import type { IncrementalAuditVerifier } from './incremental-audit-verifier.js';
 
 /** A page of `auditEvents`: edges newest first, and whether older ones remain. */
 export interface AuditEventPage {
@@ -18,7 +18,7 @@ export interface AuditEventPage {
 
 export interface AuditQueryServiceDeps {
   auditQueryStore: Pick<AuditQueryStore, 'listForWorkspace'>;
-  auditStore: Pick<AuditStore, 'snapshot' | 'listChains' | 'listEventsAfter'>;
+  verifier: Pick<IncrementalAuditVerifier, 'verify'>;
   /** When given, refusals are recorded as `auth.denied` (SPEC §8: every denial). */
   auditLog?: Pick<AuditLog, 'appendCommitted'>;
 }
@@ -32,7 +32,7 @@ const isAuditKey = (key: unknown[]): key is [string, number] =>
  * The auditor's use cases (SPEC §4–5, §8): `auditEvents` and `verifyAuditLog`,
  * both for `audit:read` tokens only. Listing is scoped to the token's workspace.
  */
-export function createAuditQueryService({ auditQueryStore, auditStore, auditLog }: AuditQueryServiceDeps) {
+export function createAuditQueryService({ auditQueryStore, verifier, auditLog }: AuditQueryServiceDeps) {
   async function requireAuditRead(p: Principal, operation: string): Promise<void> {
     if (secretPermissions.canReadAudit(p)) return;
     await auditLog?.appendCommitted([
@@ -93,11 +93,12 @@ export function createAuditQueryService({ auditQueryStore, auditStore, auditLog 
     /**
      * Verifies the whole log, not just the caller's workspace: a writer's chain
      * interleaves every workspace it served, so a workspace's events cannot be
-     * checked without their neighbours. Only counts and an event id come back.
+     * checked without their neighbours. What comes back is the caller's: their
+     * workspace's count, and where the log broke only when it is one of their events.
      */
     async verify(p: Principal): Promise<AuditVerification> {
       await requireAuditRead(p, 'verifyAuditLog');
-      return verifyAuditLog(auditStore);
+      return verifier.verify(p.workspaceId);
     },
   };
 }

@@ -55,6 +55,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxValueBytes: number;
   auditRetentionDays?: number;
+  /** Audit checkpoints (SPEC §8.1): how often each process signs one, and where copies go. */
+  auditCheckpoints: {
+    intervalSeconds: number;
+    dir?: string;
+    /** Events may stay outside every checkpoint this long before `verifyAuditLog` calls it stale. */
+    maxAgeSeconds: number;
+  };
   /** How long a statement the resolve path runs straight on the MySQL pool may take (see runOnPool). */
   dbStatementTimeoutMs: number;
 }
@@ -144,6 +151,18 @@ const environmentSchema = z.object({
     .number({ error: 'must be a number of days' })
     .int('must be a whole number')
     .min(1, 'must be at least 1 day')
+    .optional(),
+  STRONGROOM_AUDIT_CHECKPOINT_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600 (one hour)')
+    .default(60),
+  STRONGROOM_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  STRONGROOM_AUDIT_MAX_CHECKPOINT_AGE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
     .optional(),
   STRONGROOM_DB_STATEMENT_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
@@ -260,6 +279,14 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
+    auditCheckpoints: {
+      intervalSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS,
+      dir: e.STRONGROOM_AUDIT_CHECKPOINT_DIR && inDataDir(e.STRONGROOM_AUDIT_CHECKPOINT_DIR),
+      // Ten intervals (ten minutes by default), so a checkpoint or two failing is not yet stale.
+      maxAgeSeconds:
+        e.STRONGROOM_AUDIT_MAX_CHECKPOINT_AGE_SECONDS ??
+        Math.max(600, 10 * e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS),
+    },
     dbStatementTimeoutMs: e.STRONGROOM_DB_STATEMENT_TIMEOUT_MS,
   };
 }

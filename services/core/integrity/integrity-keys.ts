@@ -7,10 +7,12 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { DomainError } from '../../protocol/domain-error.js';
+import type { IntegrityRootRow } from '../../storage/entities/integrity-root-entity.js';
 import type { IntegrityStore } from '../../storage/integrity-store.js';
-import { isStorageError } from '../../storage/storage-errors.js';
+import { isStorageError, StorageError } from '../../storage/storage-errors.js';
 import { INTEGRITY_ROOT_CONTEXT } from '../crypto/key-context.js';
 import type { Keyring } from '../crypto/keyring.js';
+import { isKeyringUnavailable } from '../crypto/keyring-errors.js';
 
 /**
  * The keys of SPEC §8.1, none of them in the database: an HMAC key that authenticates
@@ -104,6 +106,14 @@ export async function openIntegrityKeys({
     stored = await integrityStore.findRoot();
     if (!stored) throw new DomainError('INTERNAL', 'The integrity root could not be stored.');
   }
+  return unsealIntegrityKeys(keyring, stored);
+}
+
+/** The keys of a stored root, unsealed by the keyring; nothing is created. */
+async function unsealIntegrityKeys(
+  keyring: Pick<Keyring, 'unwrap'>,
+  stored: Pick<IntegrityRootRow, 'keyId' | 'wrappedRoot'>,
+): Promise<IntegrityKeys> {
   const root = await keyring.unwrap(
     { keyId: stored.keyId, wrappedKey: stored.wrappedRoot },
     INTEGRITY_ROOT_CONTEXT,
@@ -113,6 +123,22 @@ export async function openIntegrityKeys({
   } finally {
     root.fill(0);
   }
+}
+
+/**
+ * The integrity keys if the database has a root, else null: what a reader such as
+ * `audit verify` uses, which must never create a root (that would vouch for a history
+ * nobody checked).
+ */
+export async function readIntegrityKeys({
+  keyring,
+  integrityStore,
+}: {
+  keyring: Pick<Keyring, 'unwrap'>;
+  integrityStore: Pick<IntegrityStore, 'findRoot'>;
+}): Promise<IntegrityKeys | null> {
+  const stored = await integrityStore.findRoot();
+  return stored ? unsealIntegrityKeys(keyring, stored) : null;
 }
 
 /** The integrity keys, opened when first asked for (and again after a failure), then kept. */
@@ -132,7 +158,15 @@ export function createIntegrityKeySource(deps: Parameters<typeof openIntegrityKe
     keys() {
       opened ??= openIntegrityKeys(deps).catch((error: unknown) => {
         opened = undefined;
-        throw error;
+        // A provider out of reach stays retryable as it is; anything else is a keyring
+        // that is not the one this database's root was sealed with.
+        if (isKeyringUnavailable(error) || error instanceof StorageError || error instanceof DomainError)
+          throw error;
+        throw new DomainError(
+          'INTERNAL',
+          "The integrity root could not be unsealed: is this the keyring this database's root was sealed with?",
+          { cause: error },
+        );
       });
       return opened;
     },

@@ -19,6 +19,9 @@ export type RequestLabel = 'service' | 'operation' | 'outcome';
  * | `strongroom_candidate_stale_reads_total` | counter | — | resolver, once per cached read refused at commit (the workspace had changed) |
  * | `strongroom_candidate_cache_bytes` | gauge | — | resolver, after each read (see `instrumentCandidateCache`) |
  * | `strongroom_tls_refusals_total` | counter | reason (`no_certificate`, `handshake_timeout`, `not_tls`, `other`) | resolver, once per connection refused at the TLS handshake |
+ * | `strongroom_audit_chain_conflicts_total` | counter | — | any process, when one of its audit chains has a head it never wrote |
+ * | `strongroom_audit_checkpoints_total` | counter | outcome (`written`, `unchanged`, `refused`, `failed`) | any process, per checkpoint attempt |
+ * | `strongroom_audit_checkpoint_duration_seconds` | histogram | — | any process, per checkpoint attempt |
  *
  * plus prom-client's default process and Node.js metrics (`process_*`, `nodejs_*`).
  * `service` is `api` or `resolver`; `operation` the GraphQL operation or gRPC method
@@ -36,6 +39,9 @@ export interface Metrics {
   candidateStaleReadsTotal: Counter<string>;
   candidateCacheBytes: Gauge<string>;
   tlsRefusalsTotal: Counter<'reason'>;
+  auditChainConflictsTotal: Counter<string>;
+  auditCheckpointsTotal: Counter<'outcome'>;
+  auditCheckpointDuration: Histogram<string>;
 }
 
 // Resolves are milliseconds when healthy; the long tail is a slow database or audit commit.
@@ -113,6 +119,23 @@ export function createMetrics({
       name: 'strongroom_tls_refusals_total',
       help: 'Resolver connections refused at the TLS handshake, before any request: no client certificate, handshake timeout, not TLS, other (such as an untrusted certificate).',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    auditChainConflictsTotal: new Counter({
+      name: 'strongroom_audit_chain_conflicts_total',
+      help: 'Audit chains of this process found with a head it never wrote (a database writer moved it); each opens a new chain.',
+      registers,
+    }),
+    auditCheckpointsTotal: new Counter({
+      name: 'strongroom_audit_checkpoints_total',
+      help: 'Audit checkpoint attempts: written, unchanged (nothing moved), refused (the log does not continue the newest checkpoint), failed (an error).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    auditCheckpointDuration: new Histogram({
+      name: 'strongroom_audit_checkpoint_duration_seconds',
+      help: 'Time to check the log against the newest checkpoint and sign the next one.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
   };

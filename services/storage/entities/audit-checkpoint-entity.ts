@@ -12,6 +12,8 @@ export interface AuditCheckpointRow {
   hash: string;
   body: string;
   signature: string;
+  /** 1 when `body` lists every chain (a full checkpoint), 0 for a delta: where folding starts. */
+  fullState: number;
   createdAt: Date;
 }
 
@@ -24,6 +26,7 @@ export const AuditCheckpointEntity = new EntitySchema<AuditCheckpointRow>({
     hash: { type: String, length: 64 },
     body: { type: 'text' },
     signature: { type: String, length: 128 },
+    fullState: { name: 'full_state', type: Number },
     createdAt: { name: 'created_at', type: Date, precision: 3 },
   },
 });

@@ -36,8 +36,10 @@ export class Integrity1765050000000 implements MigrationInterface {
       hash ${text(64)} NOT NULL,
       body ${body} NOT NULL,
       signature ${text(128)} NOT NULL,
+      full_state SMALLINT NOT NULL,
       created_at ${time} NOT NULL
     )${table}`);
+    await queryRunner.query('CREATE INDEX idx_audit_checkpoints_full ON audit_checkpoints (full_state, seq)');
     await queryRunner.query(`ALTER TABLE secrets ADD COLUMN state_tag ${text(64)} NOT NULL DEFAULT ''`);
     await queryRunner.query('ALTER TABLE secret_versions ADD COLUMN binding INTEGER NOT NULL DEFAULT 1');
   }
