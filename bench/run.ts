@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchConsole } from './console.js';
 import { benchImport } from './import.js';
+import { benchIntegrity } from './integrity.js';
 import { benchKeyring } from './keyring.js';
 import { benchListing } from './listing.js';
 import { benchMasker } from './masker.js';
@@ -64,6 +65,7 @@ try {
     ['grants', () => benchRunGrants()],
     ['console', () => benchConsole({ db: db!, keys })],
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
+    ['integrity', () => benchIntegrity({ db: db!, keys })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;
