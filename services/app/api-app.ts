@@ -18,6 +18,7 @@ import { createSecretMemberService } from '../core/secrets/secret-member-service
 import { createSecretRefusals } from '../core/secrets/secret-refusals.js';
 import { createSecretService } from '../core/secrets/secret-service.js';
 import { createSecretValueWriter } from '../core/secrets/secret-value-writer.js';
+import { createSecretVersionService } from '../core/secrets/secret-version-service.js';
 import { createSystemSecretService } from '../core/secrets/system-secret-service.js';
 import { createAuditQueryStore } from '../storage/audit-query-store.js';
 import { createDatabasePing } from '../storage/database-ping.js';
@@ -46,12 +47,18 @@ export function createApiServices(
   const auditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
   const refusals = createSecretRefusals({ auditLog });
   const changes = createSecretChangeRunner({ secretStore, refusals });
-  const writer = createSecretValueWriter({ secretStore, cipher, stateSealer });
+  const writer = createSecretValueWriter({
+    secretStore,
+    cipher,
+    stateSealer,
+    versionsKept: config.versionsKept,
+  });
   const common = { secretStore, writer, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
     members: createSecretMemberService({ secretStore, auditLog, changes, stateSealer }),
     systemSecrets: createSystemSecretService(common),
+    versions: createSecretVersionService({ secretStore, writer, auditLog, changes }),
     imports: createSecretImportService(common),
     references: createReferenceCheckService({
       resolutionStore: createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs }),

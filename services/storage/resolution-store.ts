@@ -24,6 +24,8 @@ export interface CandidateSecret {
   members: Array<{ userId: string; role: string }>;
   /** The HMAC over this state (SPEC §8.1), '' when untagged; checked in core. */
   stateTag: string;
+  /** The version the sealed value's AAD binds when a restore copied it (SPEC §5.1); null for its own. */
+  sealedAs: number | null;
   sealed: SealedValue;
 }
 
@@ -45,6 +47,7 @@ interface CandidateRaw {
   members: string | null;
   stateTag: string;
   binding: number | string;
+  sealedAs: number | string | null;
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -91,7 +94,7 @@ const candidateColumns = (
 ) => `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
       s.name AS name, s.restricted AS restricted, s.system_managed AS systemManaged,
       s.integration AS integration, s.state_tag AS stateTag, ${MEMBERS_COLUMN[dialect]},
-      v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding,
+      v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding, v.sealed_as AS sealedAs,
       v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
       CASE WHEN s.restricted = 1 AND EXISTS (
         SELECT 1 FROM secret_members m WHERE m.secret_id = s.id AND m.user_id = ?
@@ -153,6 +156,7 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   integration: r.integration,
   members: parseMembers(r.members),
   stateTag: r.stateTag,
+  sealedAs: r.sealedAs === null ? null : Number(r.sealedAs),
   sealed: {
     ciphertext: r.ciphertext,
     iv: r.iv,

@@ -54,13 +54,15 @@ export async function startApi(
     production?: boolean;
     /** Trust this JWKS instead of the dev key pair. */
     jwksUrl?: string;
+    /** Further configuration variables (STRONGROOM_VERSIONS_KEPT, …). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
   const handle = await openMigratedDataSource(kind);
   const { logger, logLines } = captureLogger('test-api');
   const config = {
-    ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
+    ...loadConfig({ ...options.env, STRONGROOM_DATA_DIR: dataDir }),
     mode: options.production ? ('production' as const) : ('development' as const),
   };
   const runtime = await assembleRuntime({

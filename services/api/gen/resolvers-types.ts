@@ -108,6 +108,12 @@ export type CreateSecretInput = {
   value: Scalars['String']['input'];
 };
 
+export type DestroySecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** A version other than the current one. */
+  version: Scalars['Int']['input'];
+};
+
 /** What an import does with a name that already exists. */
 export type ImportConflict =
   | 'FAIL'
@@ -136,10 +142,14 @@ export type Mutation = {
   createSecret: Secret;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
+  destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
+  /** Makes a new version whose value is that of an older one (the API never decrypts it). */
+  restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
@@ -162,6 +172,11 @@ export type MutationDeleteSecretArgs = {
 };
 
 
+export type MutationDestroySecretVersionArgs = {
+  input: DestroySecretVersionInput;
+};
+
+
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
 };
@@ -174,6 +189,11 @@ export type MutationRegisterSystemSecretArgs = {
 
 export type MutationRemoveSecretMemberArgs = {
   input: RemoveSecretMemberInput;
+};
+
+
+export type MutationRestoreSecretVersionArgs = {
+  input: RestoreSecretVersionInput;
 };
 
 
@@ -265,6 +285,12 @@ export type ResolvableReference = {
   scope: SecretScope;
 };
 
+export type RestoreSecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** The version whose value becomes a new version. */
+  version: Scalars['Int']['input'];
+};
+
 export type RevokeSystemSecretInput = {
   integration: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -304,6 +330,18 @@ export type Secret = {
   updatedBy: Scalars['String']['output'];
   /** Starts at 1; every value change adds one. */
   version: Scalars['Int']['output'];
+  /** Every version, newest first, destroyed ones included (their value is gone, their metadata stays). */
+  versions: SecretVersionConnection;
+};
+
+
+/**
+ * A secret's metadata. Write-only by design: no field carries the value or anything derived
+ * from it beyond `maskedPreview`.
+ */
+export type SecretVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A Relay connection of secrets, ordered by name then id. */
@@ -343,6 +381,34 @@ export type SecretMemberRole =
 export type SecretScope =
   | 'PERSONAL'
   | 'WORKSPACE';
+
+/** One version of a secret's value. Never the value itself. */
+export type SecretVersion = {
+  __typename?: 'SecretVersion';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** True once its ciphertext was destroyed (destroySecretVersion or retention). */
+  destroyed: Scalars['Boolean']['output'];
+  /** This version's preview, as `Secret.maskedPreview` showed it when it was current. */
+  maskedPreview: Scalars['String']['output'];
+  /** The version whose value a restore copied into this one; null for a written value. */
+  restoredFrom?: Maybe<Scalars['Int']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+/** Newest first. */
+export type SecretVersionConnection = {
+  __typename?: 'SecretVersionConnection';
+  edges: Array<SecretVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SecretVersionEdge = {
+  __typename?: 'SecretVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: SecretVersion;
+};
 
 /** How a workflow run was started; decides whose personal secrets a run may use. */
 export type Trigger =
@@ -443,6 +509,7 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateSecretInput: CreateSecretInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DestroySecretVersionInput: DestroySecretVersionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportConflict: ImportConflict;
   ImportSecretsInput: ImportSecretsInput;
@@ -455,6 +522,7 @@ export type ResolversTypes = ResolversObject<{
   RegisterSystemSecretInput: RegisterSystemSecretInput;
   RemoveSecretMemberInput: RemoveSecretMemberInput;
   ResolvableReference: ResolverTypeWrapper<ResolvableReference>;
+  RestoreSecretVersionInput: RestoreSecretVersionInput;
   RevokeSystemSecretInput: RevokeSystemSecretInput;
   RunAsInput: RunAsInput;
   Secret: ResolverTypeWrapper<SecretView>;
@@ -464,6 +532,9 @@ export type ResolversTypes = ResolversObject<{
   SecretMember: ResolverTypeWrapper<SecretMember>;
   SecretMemberRole: SecretMemberRole;
   SecretScope: SecretScope;
+  SecretVersion: ResolverTypeWrapper<SecretVersion>;
+  SecretVersionConnection: ResolverTypeWrapper<SecretVersionConnection>;
+  SecretVersionEdge: ResolverTypeWrapper<SecretVersionEdge>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Trigger: Trigger;
   UpdateSecretInput: UpdateSecretInput;
@@ -481,6 +552,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   CreateSecretInput: CreateSecretInput;
   DateTime: Scalars['DateTime']['output'];
+  DestroySecretVersionInput: DestroySecretVersionInput;
   ID: Scalars['ID']['output'];
   ImportSecretsInput: ImportSecretsInput;
   ImportSecretsResult: ImportSecretsResult;
@@ -492,6 +564,7 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterSystemSecretInput: RegisterSystemSecretInput;
   RemoveSecretMemberInput: RemoveSecretMemberInput;
   ResolvableReference: ResolvableReference;
+  RestoreSecretVersionInput: RestoreSecretVersionInput;
   RevokeSystemSecretInput: RevokeSystemSecretInput;
   RunAsInput: RunAsInput;
   Secret: SecretView;
@@ -499,6 +572,9 @@ export type ResolversParentTypes = ResolversObject<{
   SecretEdge: Omit<SecretEdge, 'node'> & { node: ResolversParentTypes['Secret'] };
   SecretFilter: SecretFilter;
   SecretMember: SecretMember;
+  SecretVersion: SecretVersion;
+  SecretVersionConnection: SecretVersionConnection;
+  SecretVersionEdge: SecretVersionEdge;
   String: Scalars['String']['output'];
   UpdateSecretInput: UpdateSecretInput;
   UpdateSecretValueInput: UpdateSecretValueInput;
@@ -565,9 +641,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   addSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationAddSecretMemberArgs, 'input'>>;
   createSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationCreateSecretArgs, 'input'>>;
   deleteSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteSecretArgs, 'id'>>;
+  destroySecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationDestroySecretVersionArgs, 'input'>>;
   importSecrets?: Resolver<ResolversTypes['ImportSecretsResult'], ParentType, ContextType, RequireFields<MutationImportSecretsArgs, 'input'>>;
   registerSystemSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRegisterSystemSecretArgs, 'input'>>;
   removeSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRemoveSecretMemberArgs, 'input'>>;
+  restoreSecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRestoreSecretVersionArgs, 'input'>>;
   revokeSystemSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRevokeSystemSecretArgs, 'input'>>;
   updateSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretArgs, 'input'>>;
   updateSecretValue?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretValueArgs, 'input'>>;
@@ -619,6 +697,7 @@ export type SecretResolvers<ContextType = GraphQLContext, ParentType extends Res
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versions?: Resolver<ResolversTypes['SecretVersionConnection'], ParentType, ContextType, RequireFields<SecretVersionsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -641,6 +720,29 @@ export type SecretMemberResolvers<ContextType = GraphQLContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SecretVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersion'] = ResolversParentTypes['SecretVersion']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  destroyed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maskedPreview?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restoredFrom?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SecretVersionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersionConnection'] = ResolversParentTypes['SecretVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SecretVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SecretVersionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersionEdge'] = ResolversParentTypes['SecretVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SecretVersion'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
@@ -657,5 +759,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   SecretConnection?: SecretConnectionResolvers<ContextType>;
   SecretEdge?: SecretEdgeResolvers<ContextType>;
   SecretMember?: SecretMemberResolvers<ContextType>;
+  SecretVersion?: SecretVersionResolvers<ContextType>;
+  SecretVersionConnection?: SecretVersionConnectionResolvers<ContextType>;
+  SecretVersionEdge?: SecretVersionEdgeResolvers<ContextType>;
 }>;
 

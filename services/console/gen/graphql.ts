@@ -100,6 +100,12 @@ export type CreateSecretInput = {
   value: Scalars['String']['input'];
 };
 
+export type DestroySecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** A version other than the current one. */
+  version: Scalars['Int']['input'];
+};
+
 /** What an import does with a name that already exists. */
 export type ImportConflict =
   | 'FAIL'
@@ -126,10 +132,14 @@ export type Mutation = {
   createSecret: Secret;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
+  destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
+  /** Makes a new version whose value is that of an older one (the API never decrypts it). */
+  restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
@@ -152,6 +162,11 @@ export type MutationDeleteSecretArgs = {
 };
 
 
+export type MutationDestroySecretVersionArgs = {
+  input: DestroySecretVersionInput;
+};
+
+
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
 };
@@ -164,6 +179,11 @@ export type MutationRegisterSystemSecretArgs = {
 
 export type MutationRemoveSecretMemberArgs = {
   input: RemoveSecretMemberInput;
+};
+
+
+export type MutationRestoreSecretVersionArgs = {
+  input: RestoreSecretVersionInput;
 };
 
 
@@ -251,6 +271,12 @@ export type ResolvableReference = {
   scope: SecretScope;
 };
 
+export type RestoreSecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** The version whose value becomes a new version. */
+  version: Scalars['Int']['input'];
+};
+
 export type RevokeSystemSecretInput = {
   integration: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -289,6 +315,18 @@ export type Secret = {
   updatedBy: Scalars['String']['output'];
   /** Starts at 1; every value change adds one. */
   version: Scalars['Int']['output'];
+  /** Every version, newest first, destroyed ones included (their value is gone, their metadata stays). */
+  versions: SecretVersionConnection;
+};
+
+
+/**
+ * A secret's metadata. Write-only by design: no field carries the value or anything derived
+ * from it beyond `maskedPreview`.
+ */
+export type SecretVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A Relay connection of secrets, ordered by name then id. */
@@ -325,6 +363,31 @@ export type SecretMemberRole =
 export type SecretScope =
   | 'PERSONAL'
   | 'WORKSPACE';
+
+/** One version of a secret's value. Never the value itself. */
+export type SecretVersion = {
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** True once its ciphertext was destroyed (destroySecretVersion or retention). */
+  destroyed: Scalars['Boolean']['output'];
+  /** This version's preview, as `Secret.maskedPreview` showed it when it was current. */
+  maskedPreview: Scalars['String']['output'];
+  /** The version whose value a restore copied into this one; null for a written value. */
+  restoredFrom?: Maybe<Scalars['Int']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+/** Newest first. */
+export type SecretVersionConnection = {
+  edges: Array<SecretVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SecretVersionEdge = {
+  cursor: Scalars['String']['output'];
+  node: SecretVersion;
+};
 
 /** How a workflow run was started; decides whose personal secrets a run may use. */
 export type Trigger =

@@ -15,6 +15,8 @@ export type AuditAction =
   | 'secret.revoke_system'
   | 'secret.member_add'
   | 'secret.member_remove'
+  | 'secret.restore'
+  | 'secret.destroy_version'
   | 'secret.resolve'
   | 'auth.denied'
   | 'keys.rewrap'

@@ -54,6 +54,8 @@ export interface Config {
   runnerCrlPath?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxValueBytes: number;
+  /** Versions that keep their sealed value (SPEC §5.1); older non-current ones are destroyed. */
+  versionsKept: number;
   auditRetentionDays?: number;
   /** Audit checkpoints (SPEC §8.1): how often each process signs one, and where copies go. */
   auditCheckpoints: {
@@ -147,6 +149,12 @@ const environmentSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1024 * 1024, 'must be at most 1 MiB')
     .default(64 * 1024),
+  STRONGROOM_VERSIONS_KEPT: z.coerce
+    .number({ error: 'must be a number of versions' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1 (the current version)')
+    .max(1000, 'must be at most 1000')
+    .default(10),
   STRONGROOM_AUDIT_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })
     .int('must be a whole number')
@@ -278,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     runnerCrlPath: e.STRONGROOM_RUNNER_CRL && inDataDir(e.STRONGROOM_RUNNER_CRL),
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
+    versionsKept: e.STRONGROOM_VERSIONS_KEPT,
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
     auditCheckpoints: {
       intervalSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS,

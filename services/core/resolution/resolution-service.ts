@@ -36,11 +36,11 @@ const RUNNER_REFUSALS: Record<RunnerRefusalReason, string> = {
 };
 type FoundDecision = NameDecision<CheckedCandidate> & { kind: 'found' };
 
-/** What a candidate's sealed value is bound to. */
+/** What a candidate's sealed value is bound to (a restored copy: the version it was sealed as). */
 const sealContextOf = (secret: CandidateSecret): SealContext => ({
   workspaceId: secret.workspaceId,
   secretId: secret.id,
-  version: secret.version,
+  version: secret.sealedAs ?? secret.version,
   scope: secret.scope,
   ownerId: secret.ownerId,
 });
