@@ -13,6 +13,8 @@ export const GRAPHQL_CODES = {
   UNAVAILABLE: 'INTERNAL_SERVER_ERROR',
   DEADLINE_EXCEEDED: 'INTERNAL_SERVER_ERROR',
   DATA_LOSS: 'INTERNAL_SERVER_ERROR',
+  // The API raises none (only the resolver refuses expired secrets); SPEC §5 has no such GraphQL code.
+  FAILED_PRECONDITION: 'BAD_USER_INPUT',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<DomainErrorCode, string>;
 

@@ -53,7 +53,15 @@ export function createApiServices(
     stateSealer,
     versionsKept: config.versionsKept,
   });
-  const common = { secretStore, writer, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
+  const common = {
+    secretStore,
+    writer,
+    auditLog,
+    refusals,
+    changes,
+    stateSealer,
+    maxValueBytes: config.maxValueBytes,
+  };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
     members: createSecretMemberService({ secretStore, auditLog, changes, stateSealer }),

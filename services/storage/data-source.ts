@@ -20,6 +20,7 @@ import { KeyIdLength1763812400000 } from './migrations/1763812400000-key-id-leng
 import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
 import { Integrity1765050000000 } from './migrations/1765050000000-integrity.js';
 import { SecretVersions1765100000000 } from './migrations/1765100000000-secret-versions.js';
+import { SecretExpiry1765110000000 } from './migrations/1765110000000-secret-expiry.js';
 
 export const entities = [
   SecretEntity,
@@ -39,6 +40,7 @@ export const migrations = [
   AuditRunGrantFields1765000000000,
   Integrity1765050000000,
   SecretVersions1765100000000,
+  SecretExpiry1765110000000,
 ];
 
 /**

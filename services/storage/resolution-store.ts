@@ -26,6 +26,8 @@ export interface CandidateSecret {
   stateTag: string;
   /** The version the sealed value's AAD binds when a restore copied it (SPEC §5.1); null for its own. */
   sealedAs: number | null;
+  /** After this the resolver refuses it (SPEC §5.1); null without expiry. */
+  expiresAt: Date | null;
   sealed: SealedValue;
 }
 
@@ -48,6 +50,7 @@ interface CandidateRaw {
   stateTag: string;
   binding: number | string;
   sealedAs: number | string | null;
+  expiresAt: Date | string | null;
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -93,7 +96,8 @@ const candidateColumns = (
   dialect: SqlDialect,
 ) => `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
       s.name AS name, s.restricted AS restricted, s.system_managed AS systemManaged,
-      s.integration AS integration, s.state_tag AS stateTag, ${MEMBERS_COLUMN[dialect]},
+      s.integration AS integration, s.state_tag AS stateTag, s.expires_at AS expiresAt,
+      ${MEMBERS_COLUMN[dialect]},
       v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding, v.sealed_as AS sealedAs,
       v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
       CASE WHEN s.restricted = 1 AND EXISTS (
@@ -157,6 +161,7 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   members: parseMembers(r.members),
   stateTag: r.stateTag,
   sealedAs: r.sealedAs === null ? null : Number(r.sealedAs),
+  expiresAt: dateOf(r.expiresAt),
   sealed: {
     ciphertext: r.ciphertext,
     iv: r.iv,
@@ -166,6 +171,16 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
     binding: Number(r.binding),
   },
 });
+
+/**
+ * A DATETIME column read raw: a Date from mysql2 (UTC session), TypeORM's UTC text
+ * (`YYYY-MM-DD HH:MM:SS.SSS`) from SQLite.
+ */
+export function dateOf(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
 
 /** `ROLE user,ROLE user` as members. */
 function parseMembers(text: string | null): Array<{ userId: string; role: string }> {

@@ -95,7 +95,11 @@ export type AuditVerification = {
 export type CreateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** In the future; null or left out: never expires. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
+  /** 1 to 3650 days; reminders (rotationDueAt, secret.rotation_due) count from the last rotation. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
   scope?: InputMaybe<SecretScope>;
   value: Scalars['String']['input'];
 };
@@ -245,6 +249,8 @@ export type QuerySecretsArgs = {
 
 /** Which names a run would resolve, and from which scope, and which it would not. */
 export type ReferenceCheck = {
+  /** Names whose secret has expired: a run would be refused them (FAILED_PRECONDITION). Not in `resolvable`. */
+  expired: Array<Scalars['String']['output']>;
   missing: Array<Scalars['String']['output']>;
   /**
    * Checking for another user than the caller never consults that user's personal
@@ -296,6 +302,8 @@ export type Secret = {
   createdBy: Scalars['String']['output'];
   description: Scalars['String']['output'];
   displayName: Scalars['String']['output'];
+  /** After this the resolver refuses the secret (FAILED_PRECONDITION); null: never expires. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   /** The integration that registered a system-managed secret. */
   integration?: Maybe<Scalars['String']['output']>;
@@ -308,6 +316,10 @@ export type Secret = {
   name: Scalars['String']['output'];
   /** The owning user of a PERSONAL secret; null for WORKSPACE secrets. */
   ownerId?: Maybe<Scalars['String']['output']>;
+  /** The last rotation plus rotationIntervalDays; null without a reminder. */
+  rotationDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The rotation reminder's interval in days; null without a reminder. */
+  rotationIntervalDays?: Maybe<Scalars['Int']['output']>;
   scope: SecretScope;
   /** True for secrets registered by an integration service; users cannot change them. */
   systemManaged: Scalars['Boolean']['output'];
@@ -342,8 +354,12 @@ export type SecretEdge = {
 };
 
 export type SecretFilter = {
+  /** Secrets whose expiry falls within this many days from now, those already expired included. */
+  expiringWithinDays?: InputMaybe<Scalars['Int']['input']>;
   includeSystemManaged?: InputMaybe<Scalars['Boolean']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** true: only secrets whose rotation is due; false: only those not due or without a reminder. */
+  rotationOverdue?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<SecretScope>;
 };
 
@@ -399,7 +415,11 @@ export type Trigger =
 export type UpdateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Left out: unchanged; null: never expires; else a future date-time. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   id: Scalars['ID']['input'];
+  /** Left out: unchanged; null: no reminder; else 1 to 3650 days. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateSecretValueInput = {

@@ -20,6 +20,7 @@ export const stateOfRow = (
   restricted: Boolean(row.restricted),
   members,
   sealedAs,
+  expiresAt: row.expiresAt ?? null,
 });
 
 /**

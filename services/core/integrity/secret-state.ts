@@ -23,6 +23,8 @@ export interface SecretState {
    * database writer cannot point the current version at an older ciphertext.
    */
   sealedAs?: number | null;
+  /** After this the resolver refuses the secret (SPEC §5.1); null or absent without expiry. */
+  expiresAt?: Date | null;
 }
 
 /**
@@ -36,7 +38,8 @@ function canonicalState(state: SecretState): string {
     .map((m) => [m.userId, m.role] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const sealedAs = state.sealedAs ?? null;
-  const lifecycle = sealedAs !== null;
+  const expiresAt = state.expiresAt ? state.expiresAt.getTime() : null;
+  const lifecycle = sealedAs !== null || expiresAt !== null;
   return JSON.stringify([
     lifecycle ? 'strongroom-secret-state/v2' : 'strongroom-secret-state/v1',
     state.id,
@@ -49,7 +52,7 @@ function canonicalState(state: SecretState): string {
     state.integration,
     Boolean(state.restricted),
     members,
-    ...(lifecycle ? [sealedAs === null ? null : Number(sealedAs)] : []),
+    ...(lifecycle ? [sealedAs === null ? null : Number(sealedAs), expiresAt] : []),
   ]);
 }
 
@@ -97,4 +100,5 @@ export const stateOfCandidate = (candidate: CandidateSecret): SecretState => ({
   restricted: candidate.restricted,
   members: candidate.members,
   sealedAs: candidate.sealedAs,
+  expiresAt: candidate.expiresAt,
 });

@@ -4,6 +4,7 @@ import type { SecretStore } from '../../storage/secret-store.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
 import { maskedPreview, PREVIEW_MASK } from './masked-preview.js';
+import { rotationDueAt } from './secret-lifecycle.js';
 
 /** Versions that keep their sealed value unless configured (SPEC §5.1, STRONGROOM_VERSIONS_KEPT). */
 export const DEFAULT_VERSIONS_KEPT = 10;
@@ -128,6 +129,8 @@ export function createSecretValueWriter({
         currentVersion: version,
         maskedPreview: maskedPreview(value),
         ...extra,
+        // The reminder counts from the last rotation.
+        rotationDueAt: rotationDueAt(now, locked.rotationIntervalDays),
         updatedAt: now,
         updatedBy: actor,
       };
@@ -174,6 +177,7 @@ export function createSecretValueWriter({
         currentVersion: next,
         // A version older than its preview column shows the mask alone.
         maskedPreview: source.maskedPreview ?? PREVIEW_MASK,
+        rotationDueAt: rotationDueAt(now, locked.rotationIntervalDays),
         updatedAt: now,
         updatedBy: actor,
       };
