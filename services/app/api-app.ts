@@ -61,6 +61,7 @@ export function createApiServices(
     changes,
     stateSealer,
     maxValueBytes: config.maxValueBytes,
+    caps: config.caps,
   };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),

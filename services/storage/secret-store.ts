@@ -137,6 +137,11 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       return rows.map((r) => r.id);
     },
 
+    /** How many personal secrets `ownerId` holds in a workspace (the per-user cap, SPEC §5.1). */
+    countPersonalSecrets(workspaceId: string, ownerId: string, tx?: EntityManager): Promise<number> {
+      return m(tx).count(SecretEntity, { where: { workspaceId, scope: 'PERSONAL', ownerId } });
+    },
+
     findSecretById(id: string, tx?: EntityManager): Promise<SecretRow | null> {
       return m(tx).findOne(SecretEntity, { where: { id } });
     },

@@ -56,6 +56,8 @@ export interface Config {
   maxValueBytes: number;
   /** Versions that keep their sealed value (SPEC §5.1); older non-current ones are destroyed. */
   versionsKept: number;
+  /** Caps (SPEC §5.1): entries in one import, and personal secrets one user may hold in a workspace. */
+  caps: { importEntries: number; personalSecretsPerUser: number };
   auditRetentionDays?: number;
   /** Audit checkpoints (SPEC §8.1): how often each process signs one, and where copies go. */
   auditCheckpoints: {
@@ -155,6 +157,16 @@ const environmentSchema = z.object({
     .min(1, 'must be at least 1 (the current version)')
     .max(1000, 'must be at most 1000')
     .default(10),
+  STRONGROOM_MAX_IMPORT_ENTRIES: z.coerce
+    .number({ error: 'must be a number of entries' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10_000),
+  STRONGROOM_MAX_PERSONAL_SECRETS: z.coerce
+    .number({ error: 'must be a number of secrets' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1_000),
   STRONGROOM_AUDIT_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })
     .int('must be a whole number')
@@ -287,6 +299,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
     versionsKept: e.STRONGROOM_VERSIONS_KEPT,
+    caps: {
+      importEntries: e.STRONGROOM_MAX_IMPORT_ENTRIES,
+      personalSecretsPerUser: e.STRONGROOM_MAX_PERSONAL_SECRETS,
+    },
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
     auditCheckpoints: {
       intervalSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS,

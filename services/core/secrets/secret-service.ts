@@ -22,6 +22,7 @@ import { secretPermissions as can } from './secret-permissions.js';
 import type { SecretRefusals } from './secret-refusals.js';
 import type { SecretValueWriter } from './secret-value-writer.js';
 import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
+import { assertPersonalRoom, DEFAULT_SECRET_CAPS, type SecretCaps } from './secret-caps.js';
 import {
   assertExpiresAt,
   assertRotationInterval,
@@ -47,6 +48,7 @@ export interface SecretServiceDeps {
   /** Re-tags a secret whose expiry changed (SPEC §8.1: expiry decides who gets a value). */
   stateSealer: Pick<SecretStateSealer, 'seal'>;
   maxValueBytes: number;
+  caps?: SecretCaps;
   clock?: () => Date;
 }
 
@@ -151,6 +153,12 @@ export function createSecretService(deps: SecretServiceDeps) {
       });
       try {
         await secretStore.retryingTransaction(async (tx) => {
+          if (scope === 'PERSONAL')
+            assertPersonalRoom(
+              await secretStore.countPersonalSecrets(p.workspaceId, p.subject, tx),
+              1,
+              deps.caps ?? DEFAULT_SECRET_CAPS,
+            );
           await writer.insertNew(tx, row, input.value);
           await auditLog.append(tx, [
             { action: 'secret.create', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
