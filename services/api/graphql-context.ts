@@ -9,6 +9,7 @@ import type { SecretService } from '../core/secrets/secret-service.js';
 import type { SecretMemberService } from '../core/secrets/secret-member-service.js';
 import type { SystemSecretService } from '../core/secrets/system-secret-service.js';
 import type { SecretVersionService } from '../core/secrets/secret-version-service.js';
+import type { WebhookEndpointService } from '../core/webhooks/webhook-endpoint-service.js';
 import type { ImportResult, ImportSecretsRequest } from '../core/secrets/secret-import-service.js';
 import type { Trigger } from '../protocol/vocabulary.js';
 import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
@@ -20,6 +21,7 @@ export interface ApiServices {
   members: SecretMemberService;
   systemSecrets: SystemSecretService;
   versions: SecretVersionService;
+  webhooks: WebhookEndpointService;
   imports: {
     importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult>;
   };

@@ -21,6 +21,7 @@ import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-aud
 import { Integrity1765050000000 } from './migrations/1765050000000-integrity.js';
 import { SecretVersions1765100000000 } from './migrations/1765100000000-secret-versions.js';
 import { SecretExpiry1765110000000 } from './migrations/1765110000000-secret-expiry.js';
+import { Webhooks1765120000000 } from './migrations/1765120000000-webhooks.js';
 
 export const entities = [
   SecretEntity,
@@ -41,6 +42,7 @@ export const migrations = [
   Integrity1765050000000,
   SecretVersions1765100000000,
   SecretExpiry1765110000000,
+  Webhooks1765120000000,
 ];
 
 /**

@@ -112,6 +112,13 @@ export type CreateSecretInput = {
   value: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types to receive (secret.created, secret.rotated, …); empty or left out: every type. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  url: Scalars['String']['input'];
+};
+
 export type DestroySecretVersionInput = {
   id: Scalars['ID']['input'];
   /** A version other than the current one. */
@@ -144,20 +151,29 @@ export type Mutation = {
   __typename?: 'Mutation';
   addSecretMember: Secret;
   createSecret: Secret;
+  createWebhookEndpoint: WebhookEndpointCreated;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  deleteWebhookEndpoint: Scalars['ID']['output'];
   /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
   destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
+  /** Sends the delivery's event again, as a new delivery. */
+  redeliverWebhookEvent: WebhookDelivery;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
   /** Makes a new version whose value is that of an older one (the API never decrypts it). */
   restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  rotateWebhookSigningSecret: WebhookEndpointCreated;
+  /** Queues a webhook.test event for the endpoint. */
+  sendTestWebhookEvent: WebhookDelivery;
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
   updateSecretValue: Secret;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -171,7 +187,17 @@ export type MutationCreateSecretArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -183,6 +209,11 @@ export type MutationDestroySecretVersionArgs = {
 
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
+};
+
+
+export type MutationRedeliverWebhookEventArgs = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 
@@ -206,6 +237,16 @@ export type MutationRevokeSystemSecretArgs = {
 };
 
 
+export type MutationRotateWebhookSigningSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestWebhookEventArgs = {
+  endpointId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateSecretArgs = {
   input: UpdateSecretInput;
 };
@@ -213,6 +254,11 @@ export type MutationUpdateSecretArgs = {
 
 export type MutationUpdateSecretValueArgs = {
   input: UpdateSecretValueInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 export type PageInfo = {
@@ -232,6 +278,10 @@ export type Query = {
   secrets: SecretConnection;
   /** Requires scope audit:read. */
   verifyAuditLog: AuditVerification;
+  /** Workspace admins only. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Workspace admins only. */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -256,6 +306,13 @@ export type QuerySecretArgs = {
 export type QuerySecretsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SecretFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -448,6 +505,72 @@ export type UpdateSecretValueInput = {
   value: Scalars['String']['input'];
 };
 
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true re-enables a disabled endpoint. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One event on its way to one endpoint. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `webhook-id` header: the same for every attempt and redelivery of one event. */
+  eventId: Scalars['String']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The class of the last failure (HTTP_500, TIMEOUT, ADDRESS_NOT_ALLOWED, …). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** PENDING, DELIVERED or FAILED. */
+  status: Scalars['String']['output'];
+};
+
+/** Newest first. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** A workspace's receiver of change events (SPEC §5.2). Its signing secret is never shown again after creation. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** gone (410) or failing (five days of failures). */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False once disabled: by a 410 answer, five days of failures, or never re-enabled after either. */
+  enabled: Scalars['Boolean']['output'];
+  /** Event types it receives; empty: every type. */
+  events: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** An endpoint with its `whsec_` signing secret, shown this once. */
+export type WebhookEndpointCreated = {
+  __typename?: 'WebhookEndpointCreated';
+  endpoint: WebhookEndpoint;
+  signingSecret: Scalars['String']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -528,6 +651,7 @@ export type ResolversTypes = ResolversObject<{
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateSecretInput: CreateSecretInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DestroySecretVersionInput: DestroySecretVersionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -559,6 +683,12 @@ export type ResolversTypes = ResolversObject<{
   Trigger: Trigger;
   UpdateSecretInput: UpdateSecretInput;
   UpdateSecretValueInput: UpdateSecretValueInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<WebhookDeliveryConnection>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<WebhookDeliveryEdge>;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpoint>;
+  WebhookEndpointCreated: ResolverTypeWrapper<WebhookEndpointCreated>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -571,6 +701,7 @@ export type ResolversParentTypes = ResolversObject<{
   AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
   CreateSecretInput: CreateSecretInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: Scalars['DateTime']['output'];
   DestroySecretVersionInput: DestroySecretVersionInput;
   ID: Scalars['ID']['output'];
@@ -598,6 +729,12 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   UpdateSecretInput: UpdateSecretInput;
   UpdateSecretValueInput: UpdateSecretValueInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookDelivery: WebhookDelivery;
+  WebhookDeliveryConnection: WebhookDeliveryConnection;
+  WebhookDeliveryEdge: WebhookDeliveryEdge;
+  WebhookEndpoint: WebhookEndpoint;
+  WebhookEndpointCreated: WebhookEndpointCreated;
 }>;
 
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
@@ -660,15 +797,21 @@ export type ImportSecretsResultResolvers<ContextType = GraphQLContext, ParentTyp
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationAddSecretMemberArgs, 'input'>>;
   createSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationCreateSecretArgs, 'input'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointCreated'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   deleteSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteSecretArgs, 'id'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   destroySecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationDestroySecretVersionArgs, 'input'>>;
   importSecrets?: Resolver<ResolversTypes['ImportSecretsResult'], ParentType, ContextType, RequireFields<MutationImportSecretsArgs, 'input'>>;
+  redeliverWebhookEvent?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationRedeliverWebhookEventArgs, 'deliveryId'>>;
   registerSystemSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRegisterSystemSecretArgs, 'input'>>;
   removeSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRemoveSecretMemberArgs, 'input'>>;
   restoreSecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRestoreSecretVersionArgs, 'input'>>;
   revokeSystemSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRevokeSystemSecretArgs, 'input'>>;
+  rotateWebhookSigningSecret?: Resolver<ResolversTypes['WebhookEndpointCreated'], ParentType, ContextType, RequireFields<MutationRotateWebhookSigningSecretArgs, 'id'>>;
+  sendTestWebhookEvent?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationSendTestWebhookEventArgs, 'endpointId'>>;
   updateSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretArgs, 'input'>>;
   updateSecretValue?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretValueArgs, 'input'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -685,6 +828,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   secret?: Resolver<Maybe<ResolversTypes['Secret']>, ParentType, ContextType, RequireFields<QuerySecretArgs, 'id'>>;
   secrets?: Resolver<ResolversTypes['SecretConnection'], ParentType, ContextType, RequireFields<QuerySecretsArgs, 'first'>>;
   verifyAuditLog?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'endpointId' | 'first'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 }>;
 
 export type ReferenceCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReferenceCheck'] = ResolversParentTypes['ReferenceCheck']> = ResolversObject<{
@@ -767,6 +912,52 @@ export type SecretVersionEdgeResolvers<ContextType = GraphQLContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointCreatedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpointCreated'] = ResolversParentTypes['WebhookEndpointCreated']> = ResolversObject<{
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  signingSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
@@ -786,5 +977,10 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   SecretVersion?: SecretVersionResolvers<ContextType>;
   SecretVersionConnection?: SecretVersionConnectionResolvers<ContextType>;
   SecretVersionEdge?: SecretVersionEdgeResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointCreated?: WebhookEndpointCreatedResolvers<ContextType>;
 }>;
 

@@ -104,6 +104,13 @@ export type CreateSecretInput = {
   value: Scalars['String']['input'];
 };
 
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types to receive (secret.created, secret.rotated, …); empty or left out: every type. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  url: Scalars['String']['input'];
+};
+
 export type DestroySecretVersionInput = {
   id: Scalars['ID']['input'];
   /** A version other than the current one. */
@@ -134,20 +141,29 @@ export type ImportSecretsResult = {
 export type Mutation = {
   addSecretMember: Secret;
   createSecret: Secret;
+  createWebhookEndpoint: WebhookEndpointCreated;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  deleteWebhookEndpoint: Scalars['ID']['output'];
   /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
   destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
+  /** Sends the delivery's event again, as a new delivery. */
+  redeliverWebhookEvent: WebhookDelivery;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
   /** Makes a new version whose value is that of an older one (the API never decrypts it). */
   restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  rotateWebhookSigningSecret: WebhookEndpointCreated;
+  /** Queues a webhook.test event for the endpoint. */
+  sendTestWebhookEvent: WebhookDelivery;
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
   updateSecretValue: Secret;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -161,7 +177,17 @@ export type MutationCreateSecretArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -173,6 +199,11 @@ export type MutationDestroySecretVersionArgs = {
 
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
+};
+
+
+export type MutationRedeliverWebhookEventArgs = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 
@@ -196,6 +227,16 @@ export type MutationRevokeSystemSecretArgs = {
 };
 
 
+export type MutationRotateWebhookSigningSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestWebhookEventArgs = {
+  endpointId: Scalars['ID']['input'];
+};
+
+
 export type MutationUpdateSecretArgs = {
   input: UpdateSecretInput;
 };
@@ -203,6 +244,11 @@ export type MutationUpdateSecretArgs = {
 
 export type MutationUpdateSecretValueArgs = {
   input: UpdateSecretValueInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 export type PageInfo = {
@@ -220,6 +266,10 @@ export type Query = {
   secrets: SecretConnection;
   /** Requires scope audit:read. */
   verifyAuditLog: AuditVerification;
+  /** Workspace admins only. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Workspace admins only. */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -244,6 +294,13 @@ export type QuerySecretArgs = {
 export type QuerySecretsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SecretFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -425,6 +482,67 @@ export type UpdateSecretInput = {
 export type UpdateSecretValueInput = {
   id: Scalars['ID']['input'];
   value: Scalars['String']['input'];
+};
+
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true re-enables a disabled endpoint. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One event on its way to one endpoint. */
+export type WebhookDelivery = {
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `webhook-id` header: the same for every attempt and redelivery of one event. */
+  eventId: Scalars['String']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The class of the last failure (HTTP_500, TIMEOUT, ADDRESS_NOT_ALLOWED, …). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** PENDING, DELIVERED or FAILED. */
+  status: Scalars['String']['output'];
+};
+
+/** Newest first. */
+export type WebhookDeliveryConnection = {
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** A workspace's receiver of change events (SPEC §5.2). Its signing secret is never shown again after creation. */
+export type WebhookEndpoint = {
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** gone (410) or failing (five days of failures). */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False once disabled: by a 410 answer, five days of failures, or never re-enabled after either. */
+  enabled: Scalars['Boolean']['output'];
+  /** Event types it receives; empty: every type. */
+  events: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** An endpoint with its `whsec_` signing secret, shown this once. */
+export type WebhookEndpointCreated = {
+  endpoint: WebhookEndpoint;
+  signingSecret: Scalars['String']['output'];
 };
 
 export type AuditEventsQueryVariables = Exact<{
