@@ -16,6 +16,7 @@ import { benchMutations } from './mutations.js';
 import { benchResolve } from './resolve.js';
 import { benchRunGrants } from './run-grants.js';
 import { benchRewrap } from './rewrap.js';
+import { benchWebhooks } from './webhooks.js';
 import { createBenchDatabase, type BenchDatabase } from './support/database.js';
 import { createBenchKeys } from './support/keys.js';
 import { createBenchPki } from './support/pki.js';
@@ -64,6 +65,7 @@ try {
     ['grants', () => benchRunGrants()],
     ['console', () => benchConsole({ db: db!, keys })],
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
+    ['webhooks', () => benchWebhooks({ db: db!, keys, seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;
