@@ -17,6 +17,7 @@ import { benchMutations } from './mutations.js';
 import { benchResolve } from './resolve.js';
 import { benchRunGrants } from './run-grants.js';
 import { benchRewrap } from './rewrap.js';
+import { benchWebhooks } from './webhooks.js';
 import { createBenchDatabase, type BenchDatabase } from './support/database.js';
 import { createBenchKeys } from './support/keys.js';
 import { createBenchPki } from './support/pki.js';
@@ -66,6 +67,7 @@ try {
     ['console', () => benchConsole({ db: db!, keys })],
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
     ['integrity', () => benchIntegrity({ db: db!, keys })],
+    ['webhooks', () => benchWebhooks({ db: db!, keys, seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;

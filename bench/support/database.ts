@@ -47,6 +47,12 @@ export async function createBenchDatabase(name = 'strongroom_bench'): Promise<Be
       ]) {
         await pool.query(`TRUNCATE TABLE ${table}`);
       }
+      // The outbox of SPEC §5.2, present once an API has migrated this database.
+      for (const table of ['webhook_attempts', 'webhook_deliveries', 'webhook_events', 'webhook_endpoints']) {
+        await pool.query(`TRUNCATE TABLE ${table}`).catch((error: { code?: string }) => {
+          if (error.code !== 'ER_NO_SUCH_TABLE') throw error;
+        });
+      }
       await pool.query('SET FOREIGN_KEY_CHECKS = 1');
     },
     async drop() {

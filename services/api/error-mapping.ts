@@ -14,6 +14,8 @@ export const GRAPHQL_CODES = {
   DEADLINE_EXCEEDED: 'INTERNAL_SERVER_ERROR',
   RATE_LIMITED: 'RATE_LIMITED',
   DATA_LOSS: 'INTERNAL_SERVER_ERROR',
+  // The API raises none (only the resolver refuses expired secrets); SPEC §5 has no such GraphQL code.
+  FAILED_PRECONDITION: 'BAD_USER_INPUT',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<DomainErrorCode, string>;
 

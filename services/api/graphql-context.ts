@@ -8,6 +8,8 @@ import type { ReferenceCheck } from '../core/secrets/reference-check.js';
 import type { SecretService } from '../core/secrets/secret-service.js';
 import type { SecretMemberService } from '../core/secrets/secret-member-service.js';
 import type { SystemSecretService } from '../core/secrets/system-secret-service.js';
+import type { SecretVersionService } from '../core/secrets/secret-version-service.js';
+import type { WebhookEndpointService } from '../core/webhooks/webhook-endpoint-service.js';
 import type { ImportResult, ImportSecretsRequest } from '../core/secrets/secret-import-service.js';
 import type { Trigger } from '../protocol/vocabulary.js';
 import type { AuditEventView, AuditFilter } from '../core/audit/audit-query-types.js';
@@ -18,6 +20,8 @@ export interface ApiServices {
   secrets: SecretService;
   members: SecretMemberService;
   systemSecrets: SystemSecretService;
+  versions: SecretVersionService;
+  webhooks: WebhookEndpointService;
   imports: {
     importSecrets(p: Principal, input: ImportSecretsRequest): Promise<ImportResult>;
   };

@@ -17,6 +17,7 @@ import { knownOperationTypesRule } from './hardening/known-operation-types.js';
 import { auditResolvers } from './resolvers/audit-resolvers.js';
 import { DateTimeScalar } from './resolvers/scalars.js';
 import { secretResolvers } from './resolvers/secret-resolvers.js';
+import { webhookResolvers } from './resolvers/webhook-resolvers.js';
 
 /** The SDL files of schema/, read once at start. */
 export function loadTypeDefs(schemaDir: string): string[] {
@@ -45,7 +46,12 @@ export function createGraphQLServer({
 }): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     typeDefs,
-    resolvers: [{ DateTime: DateTimeScalar }, secretResolvers, auditResolvers] as ApolloResolvers,
+    resolvers: [
+      { DateTime: DateTimeScalar },
+      secretResolvers,
+      auditResolvers,
+      webhookResolvers,
+    ] as ApolloResolvers,
     introspection: !production,
     allowBatchedHttpRequests: false,
     // No automatic persisted queries: the API does not document them, their cache is

@@ -19,12 +19,16 @@ import { createSecretMemberService } from '../core/secrets/secret-member-service
 import { createSecretRefusals } from '../core/secrets/secret-refusals.js';
 import { createSecretService } from '../core/secrets/secret-service.js';
 import { createSecretValueWriter } from '../core/secrets/secret-value-writer.js';
+import { createSecretVersionService } from '../core/secrets/secret-version-service.js';
 import { createSystemSecretService } from '../core/secrets/system-secret-service.js';
 import { createAuditQueryStore } from '../storage/audit-query-store.js';
 import { createDatabasePing } from '../storage/database-ping.js';
 import { createResolutionStore } from '../storage/resolution-store.js';
 import { createSecretListingStore } from '../storage/secret-listing-store.js';
 import type { Runtime } from './runtime.js';
+import { createChangeOutbox, publishingChanges } from '../core/webhooks/change-outbox.js';
+import { createWebhookEndpointService } from '../core/webhooks/webhook-endpoint-service.js';
+import { createWebhookStore } from '../storage/webhook-store.js';
 
 /** The domain services behind the API, built from the shared runtime. */
 export function createApiServices(
@@ -44,15 +48,41 @@ export function createApiServices(
 ): ApiServices {
   const { dataSource, secretStore, auditStore, cipher, config, stateSealer } = runtime;
   // Every audit append of the API is timed, as the resolver's are (strongroom_audit_write_duration_seconds).
-  const auditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
+  const timedAuditLog = timeAuditWrites(runtime.auditLog, runtime.metrics);
+  const webhookStore = createWebhookStore({ dataSource });
+  // Every change's events go to the outbox with its audit records, in its transaction (SPEC §5.2).
+  const auditLog = config.webhooks.events
+    ? publishingChanges(timedAuditLog, createChangeOutbox({ webhookStore }))
+    : timedAuditLog;
   const refusals = createSecretRefusals({ auditLog });
   const changes = createSecretChangeRunner({ secretStore, refusals });
-  const writer = createSecretValueWriter({ secretStore, cipher, stateSealer });
-  const common = { secretStore, writer, auditLog, refusals, changes, maxValueBytes: config.maxValueBytes };
+  const writer = createSecretValueWriter({
+    secretStore,
+    cipher,
+    stateSealer,
+    versionsKept: config.versionsKept,
+  });
+  const common = {
+    secretStore,
+    writer,
+    auditLog,
+    refusals,
+    changes,
+    stateSealer,
+    maxValueBytes: config.maxValueBytes,
+    caps: config.caps,
+  };
   return {
     secrets: createSecretService({ ...common, listingStore: createSecretListingStore({ dataSource }) }),
     members: createSecretMemberService({ secretStore, auditLog, changes, stateSealer }),
     systemSecrets: createSystemSecretService(common),
+    versions: createSecretVersionService({ secretStore, writer, auditLog, changes }),
+    webhooks: createWebhookEndpointService({
+      webhookStore,
+      cipher,
+      auditLog: timedAuditLog,
+      transaction: secretStore.transaction,
+    }),
     imports: createSecretImportService(common),
     references: createReferenceCheckService({
       resolutionStore: createResolutionStore({ dataSource, statementTimeoutMs: config.dbStatementTimeoutMs }),

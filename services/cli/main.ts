@@ -41,6 +41,10 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
     summary:
       'audit verify [--checkpoints DIR] [--public-key K] | checkpoint | public-key | export [--since T] [--workspace W] | prune [--days N]',
   },
+  webhooks: {
+    load: async () => (await import('./commands/webhooks.js')).webhooksCommand,
+    summary: 'run the change-event delivery worker alone (start runs one too)',
+  },
   secrets: {
     load: async () => (await import('./commands/secrets.js')).secretsCommand,
     summary: 'secrets verify [--json]: list secrets whose authenticated state fails',

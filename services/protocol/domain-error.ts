@@ -17,6 +17,8 @@ export type DomainErrorCode =
   | 'RATE_LIMITED'
   /** Stored state failed its integrity check (SPEC §8.1): nothing derived from it is served. */
   | 'DATA_LOSS'
+  /** The request is valid but what it names is in no state to serve it (an expired secret, SPEC §5.1). */
+  | 'FAILED_PRECONDITION'
   | 'INTERNAL';
 
 /** Details that may be shown to the caller: never a secret value. */

@@ -12,6 +12,7 @@ export const GRPC_STATUS_BY_DOMAIN_CODE = {
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
   RATE_LIMITED: status.RESOURCE_EXHAUSTED,
   DATA_LOSS: status.DATA_LOSS,
+  FAILED_PRECONDITION: status.FAILED_PRECONDITION,
   INTERNAL: status.INTERNAL,
 } as const satisfies Record<DomainErrorCode, status>;
 
@@ -26,7 +27,7 @@ export const DOMAIN_CODE_BY_GRPC_STATUS = {
   [status.ALREADY_EXISTS]: 'CONFLICT',
   [status.PERMISSION_DENIED]: 'FORBIDDEN',
   [status.RESOURCE_EXHAUSTED]: 'INTERNAL',
-  [status.FAILED_PRECONDITION]: 'BAD_USER_INPUT',
+  [status.FAILED_PRECONDITION]: 'FAILED_PRECONDITION',
   [status.ABORTED]: 'UNAVAILABLE',
   [status.OUT_OF_RANGE]: 'BAD_USER_INPUT',
   [status.UNIMPLEMENTED]: 'INTERNAL',
@@ -38,6 +39,8 @@ export const DOMAIN_CODE_BY_GRPC_STATUS = {
 
 /** Trailing metadata key listing every missing name of a NOT_FOUND, comma-separated. */
 export const MISSING_NAMES_TRAILER = 'missing-names';
+/** Trailing metadata key listing every expired name of a FAILED_PRECONDITION, comma-separated. */
+export const EXPIRED_NAMES_TRAILER = 'expired-names';
 /** Trailing metadata key naming the request field an INVALID_ARGUMENT is about. */
 export const INVALID_FIELD_TRAILER = 'invalid-field';
 /** Trailing metadata key echoing the request id the audit records carry. */

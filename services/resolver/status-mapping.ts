@@ -1,6 +1,7 @@
 import { Metadata, type ServerErrorResponse, type StatusObject } from '@grpc/grpc-js';
 import type { DomainError } from '../protocol/domain-error.js';
 import {
+  EXPIRED_NAMES_TRAILER,
   GRPC_STATUS_BY_DOMAIN_CODE,
   INVALID_FIELD_TRAILER,
   MISSING_NAMES_TRAILER,
@@ -19,6 +20,8 @@ export function toGrpcStatus(
   metadata.set(REQUEST_ID_TRAILER, requestId);
   if (error.details.missingNames?.length)
     metadata.set(MISSING_NAMES_TRAILER, error.details.missingNames.join(','));
+  const expired = error.details.expiredNames;
+  if (Array.isArray(expired) && expired.length > 0) metadata.set(EXPIRED_NAMES_TRAILER, expired.join(','));
   if (error.details.field) metadata.set(INVALID_FIELD_TRAILER, error.details.field);
   return {
     name: 'StrongroomResolverError',

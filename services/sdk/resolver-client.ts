@@ -8,6 +8,7 @@ import {
 import { secretResolverDefinition } from '../protocol/service-definitions.js';
 import {
   DOMAIN_CODE_BY_GRPC_STATUS,
+  EXPIRED_NAMES_TRAILER,
   INVALID_FIELD_TRAILER,
   MISSING_NAMES_TRAILER,
   REQUEST_ID_TRAILER,
@@ -160,10 +161,12 @@ export function resolverErrorFromStatus(
         ? `the resolver at ${call.address} did not answer within ${call.deadlineMs} ms`
         : serverMessage;
   const field = trailer(INVALID_FIELD_TRAILER);
+  const expiredNames = trailer(EXPIRED_NAMES_TRAILER)?.split(',').filter(Boolean);
   return new DomainError(code, message, {
     details: {
       grpcCode: error.code,
       ...(field ? { field } : {}),
+      ...(expiredNames ? { expiredNames } : {}),
       ...(requestId ? { requestId } : {}),
       ...(code === 'UNAVAILABLE' || code === 'DEADLINE_EXCEEDED' ? { retryable: true } : {}),
     },

@@ -20,6 +20,9 @@ import { KeyIdLength1763812400000 } from './migrations/1763812400000-key-id-leng
 import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
 import { Integrity1765050000000 } from './migrations/1765050000000-integrity.js';
 import { AuditOccurrences1765060000000 } from './migrations/1765060000000-audit-occurrences.js';
+import { SecretVersions1765100000000 } from './migrations/1765100000000-secret-versions.js';
+import { SecretExpiry1765110000000 } from './migrations/1765110000000-secret-expiry.js';
+import { Webhooks1765120000000 } from './migrations/1765120000000-webhooks.js';
 
 export const entities = [
   SecretEntity,
@@ -39,6 +42,9 @@ export const migrations = [
   AuditRunGrantFields1765000000000,
   Integrity1765050000000,
   AuditOccurrences1765060000000,
+  SecretVersions1765100000000,
+  SecretExpiry1765110000000,
+  Webhooks1765120000000,
 ];
 
 /**

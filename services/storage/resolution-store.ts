@@ -24,6 +24,10 @@ export interface CandidateSecret {
   members: Array<{ userId: string; role: string }>;
   /** The HMAC over this state (SPEC §8.1), '' when untagged; checked in core. */
   stateTag: string;
+  /** The version the sealed value's AAD binds when a restore copied it (SPEC §5.1); null for its own. */
+  sealedAs: number | null;
+  /** After this the resolver refuses it (SPEC §5.1); null without expiry. */
+  expiresAt: Date | null;
   sealed: SealedValue;
 }
 
@@ -45,6 +49,8 @@ interface CandidateRaw {
   members: string | null;
   stateTag: string;
   binding: number | string;
+  sealedAs: number | string | null;
+  expiresAt: Date | string | null;
   ciphertext: Buffer;
   iv: Buffer;
   tag: Buffer;
@@ -90,8 +96,9 @@ const candidateColumns = (
   dialect: SqlDialect,
 ) => `s.id AS id, s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId,
       s.name AS name, s.restricted AS restricted, s.system_managed AS systemManaged,
-      s.integration AS integration, s.state_tag AS stateTag, ${MEMBERS_COLUMN[dialect]},
-      v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding,
+      s.integration AS integration, s.state_tag AS stateTag, s.expires_at AS expiresAt,
+      ${MEMBERS_COLUMN[dialect]},
+      v.version AS version, v.ciphertext AS ciphertext, v.binding AS binding, v.sealed_as AS sealedAs,
       v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
       CASE WHEN s.restricted = 1 AND EXISTS (
         SELECT 1 FROM secret_members m WHERE m.secret_id = s.id AND m.user_id = ?
@@ -153,6 +160,8 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
   integration: r.integration,
   members: parseMembers(r.members),
   stateTag: r.stateTag,
+  sealedAs: r.sealedAs === null ? null : Number(r.sealedAs),
+  expiresAt: dateOf(r.expiresAt),
   sealed: {
     ciphertext: r.ciphertext,
     iv: r.iv,
@@ -162,6 +171,16 @@ const toCandidate = (r: CandidateRaw & { id: string }): CandidateSecret => ({
     binding: Number(r.binding),
   },
 });
+
+/**
+ * A DATETIME column read raw: a Date from mysql2 (UTC session), TypeORM's UTC text
+ * (`YYYY-MM-DD HH:MM:SS.SSS`) from SQLite.
+ */
+export function dateOf(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(`${value.replace(' ', 'T')}Z`);
+}
 
 /** `ROLE user,ROLE user` as members. */
 function parseMembers(text: string | null): Array<{ userId: string; role: string }> {

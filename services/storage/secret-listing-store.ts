@@ -11,6 +11,10 @@ export interface SecretListQuery {
   scope?: SecretScope;
   includeSystemManaged: boolean;
   nameContains?: string;
+  /** Only secrets with an expiry at or before this time (SPEC §5.1 `expiringWithinDays`). */
+  expiresBefore?: Date;
+  /** Only secrets whose rotation is (overdue) or is not (not overdue) due at `at`. */
+  rotationDue?: { overdue: boolean; at: Date };
   /** Keyset position: list secrets after (name, id). */
   after?: [string, string];
   limit: number;
@@ -29,6 +33,18 @@ export function createSecretListingStore({ dataSource }: { dataSource: DataSourc
       // '!' as the LIKE escape: a backslash means different things in MySQL and SQLite literals.
       const pattern = `%${q.nameContains.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
       qb.andWhere("LOWER(s.name) LIKE :pattern ESCAPE '!'", { pattern });
+    }
+    if (q.expiresBefore)
+      qb.andWhere('s.expiresAt IS NOT NULL AND s.expiresAt <= :expiresBefore', {
+        expiresBefore: q.expiresBefore,
+      });
+    if (q.rotationDue) {
+      qb.andWhere(
+        q.rotationDue.overdue
+          ? 's.rotationDueAt IS NOT NULL AND s.rotationDueAt <= :dueAt'
+          : '(s.rotationDueAt IS NULL OR s.rotationDueAt > :dueAt)',
+        { dueAt: q.rotationDue.at },
+      );
     }
     return qb;
   };

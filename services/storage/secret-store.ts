@@ -6,7 +6,39 @@ import { SecretVersionEntity, type SecretVersionRow } from './entities/secret-ve
 import { retryingTransaction } from './retrying-transaction.js';
 import { withStorageErrors } from './storage-errors.js';
 
-export type NewSecretVersion = Omit<SecretVersionRow, 'id'>;
+/** A version to insert: the lifecycle columns are optional (a written value, not yet destroyed). */
+export type NewSecretVersion = Omit<
+  SecretVersionRow,
+  'id' | 'maskedPreview' | 'restoredFrom' | 'sealedAs' | 'destroyedAt'
+> &
+  Partial<Pick<SecretVersionRow, 'maskedPreview' | 'restoredFrom' | 'sealedAs'>>;
+
+/** What the API lists of a version: never its sealed value. */
+export type VersionSummary = Pick<
+  SecretVersionRow,
+  'version' | 'createdAt' | 'createdBy' | 'maskedPreview' | 'restoredFrom' | 'destroyedAt'
+>;
+
+/**
+ * A new version with every lifecycle column given: TypeORM writes NULL, not the column's
+ * SQL default, for a property left out on SQLite (and entities carry no defaults).
+ */
+const withLifecycleDefaults = (row: NewSecretVersion): Omit<SecretVersionRow, 'id'> => ({
+  maskedPreview: null,
+  restoredFrom: null,
+  sealedAs: null,
+  destroyedAt: null,
+  ...row,
+});
+
+/** What a destroyed version's sealed columns hold: nothing. */
+const DESTROYED = {
+  ciphertext: Buffer.alloc(0),
+  iv: Buffer.alloc(0),
+  tag: Buffer.alloc(0),
+  wrappedKey: Buffer.alloc(0),
+  keyId: '',
+};
 
 // Rows per multi-row INSERT: one round trip for many rows, well under any statement limit.
 const ROWS_PER_INSERT = 500;
@@ -62,7 +94,7 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
     },
 
     async insertVersion(tx: EntityManager, row: NewSecretVersion): Promise<void> {
-      await tx.insert(SecretVersionEntity, row);
+      await tx.insert(SecretVersionEntity, withLifecycleDefaults(row));
     },
 
     /** Many new secrets with their first versions, a few hundred rows per statement (bulk import). */
@@ -74,7 +106,10 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       for (let i = 0; i < secrets.length; i += ROWS_PER_INSERT)
         await tx.insert(SecretEntity, secrets.slice(i, i + ROWS_PER_INSERT));
       for (let i = 0; i < versions.length; i += ROWS_PER_INSERT)
-        await tx.insert(SecretVersionEntity, versions.slice(i, i + ROWS_PER_INSERT));
+        await tx.insert(
+          SecretVersionEntity,
+          versions.slice(i, i + ROWS_PER_INSERT).map(withLifecycleDefaults),
+        );
     },
 
     /** The secrets of one owner (workspace, scope, owner id) named in `names`: one query per 1,000 names. */
@@ -100,6 +135,11 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
       if (untagged) qb.andWhere("s.state_tag = ''");
       const rows = await qb.orderBy('s.id', 'ASC').limit(limit).getRawMany<{ id: string }>();
       return rows.map((r) => r.id);
+    },
+
+    /** How many personal secrets `ownerId` holds in a workspace (the per-user cap, SPEC §5.1). */
+    countPersonalSecrets(workspaceId: string, ownerId: string, tx?: EntityManager): Promise<number> {
+      return m(tx).count(SecretEntity, { where: { workspaceId, scope: 'PERSONAL', ownerId } });
     },
 
     findSecretById(id: string, tx?: EntityManager): Promise<SecretRow | null> {
@@ -137,6 +177,66 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
 
     listVersions(secretId: string, tx?: EntityManager): Promise<SecretVersionRow[]> {
       return m(tx).find(SecretVersionEntity, { where: { secretId }, order: { version: 'ASC' } });
+    },
+
+    /** A page of a secret's versions, newest first, below `beforeVersion` when given; no sealed value is read. */
+    async listVersionSummaries(
+      secretId: string,
+      { beforeVersion, limit }: { beforeVersion?: number; limit: number },
+    ): Promise<VersionSummary[]> {
+      const qb = dataSource.manager
+        .createQueryBuilder(SecretVersionEntity, 'v')
+        .select([
+          'v.version',
+          'v.createdAt',
+          'v.createdBy',
+          'v.maskedPreview',
+          'v.restoredFrom',
+          'v.destroyedAt',
+        ])
+        .where('v.secret_id = :secretId', { secretId });
+      if (beforeVersion !== undefined) qb.andWhere('v.version < :beforeVersion', { beforeVersion });
+      const rows = await qb.orderBy('v.version', 'DESC').limit(limit).getMany();
+      return rows.map((r) => ({ ...r, version: Number(r.version) }));
+    },
+
+    countVersions(secretId: string): Promise<number> {
+      return dataSource.manager.count(SecretVersionEntity, { where: { secretId } });
+    },
+
+    /**
+     * Destroys the sealed value of each listed version for good: ciphertext, nonce, tag and
+     * wrapped key are overwritten with nothing; the row stays as a tombstone. Returns how
+     * many were destroyed now (a version already destroyed is left as it is).
+     */
+    async destroyVersions(
+      tx: EntityManager,
+      secretId: string,
+      versions: number[],
+      now: Date,
+    ): Promise<number> {
+      if (versions.length === 0) return 0;
+      const result = await tx
+        .createQueryBuilder()
+        .update(SecretVersionEntity)
+        .set({ ...DESTROYED, destroyedAt: now })
+        .where('secret_id = :secretId AND version IN (:...versions) AND destroyed_at IS NULL', {
+          secretId,
+          versions,
+        })
+        .execute();
+      return result.affected ?? 0;
+    },
+
+    /** The versions of a secret whose sealed value is still stored, newest first. */
+    async liveVersionNumbers(tx: EntityManager, secretId: string): Promise<number[]> {
+      const rows = await tx
+        .createQueryBuilder(SecretVersionEntity, 'v')
+        .select('v.version', 'version')
+        .where('v.secret_id = :secretId AND v.destroyed_at IS NULL', { secretId })
+        .orderBy('v.version', 'DESC')
+        .getRawMany<{ version: number | string }>();
+      return rows.map((r) => Number(r.version));
     },
 
     /** Removes the secret with every sealed version and member row: its ciphertexts are gone for good. */
@@ -178,11 +278,11 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
     ): Promise<VersionToRewrap[]> {
       // Only the wrapped key and what its AAD binds: a rewrap never touches the ciphertext.
       const rows = (await dataSource.query(
-        `SELECT v.id AS id, v.secret_id AS secretId, v.version AS version, v.key_id AS keyId,
-            v.wrapped_key AS wrappedKey, v.binding AS binding, s.workspace_id AS workspaceId,
-            s.scope AS scope, s.owner_id AS ownerId
+        `SELECT v.id AS id, v.secret_id AS secretId, COALESCE(v.sealed_as, v.version) AS version,
+            v.key_id AS keyId, v.wrapped_key AS wrappedKey, v.binding AS binding,
+            s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId
           FROM secret_versions v INNER JOIN secrets s ON s.id = v.secret_id
-          WHERE v.key_id <> ? AND v.id > ?
+          WHERE v.key_id <> ? AND v.destroyed_at IS NULL AND v.id > ?
           ORDER BY v.id LIMIT ?`,
         [keyId, afterId, limit],
       )) as Array<
@@ -203,12 +303,13 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
     /** Versions sealed with binding 1, after `afterId` in id order, at most `limit`: what `keys rewrap` re-seals. */
     async listVersionsToReseal(afterId: number, limit: number): Promise<VersionToReseal[]> {
       const rows = (await dataSource.query(
-        `SELECT v.id AS id, v.secret_id AS secretId, v.version AS version, v.ciphertext AS ciphertext,
+        `SELECT v.id AS id, v.secret_id AS secretId, COALESCE(v.sealed_as, v.version) AS version,
+            v.ciphertext AS ciphertext,
             v.iv AS iv, v.tag AS tag, v.wrapped_key AS wrappedKey, v.key_id AS keyId,
             v.created_at AS createdAt, v.created_by AS createdBy, v.binding AS binding,
             s.workspace_id AS workspaceId, s.scope AS scope, s.owner_id AS ownerId
           FROM secret_versions v INNER JOIN secrets s ON s.id = v.secret_id
-          WHERE v.binding = 1 AND v.id > ?
+          WHERE v.binding = 1 AND v.destroyed_at IS NULL AND v.id > ?
           ORDER BY v.id LIMIT ?`,
         [afterId, limit],
       )) as Array<VersionToReseal & { id: number | string; version: number | string }>;
@@ -271,6 +372,7 @@ export function createSecretStore({ dataSource }: { dataSource: DataSource }) {
         .createQueryBuilder(SecretVersionEntity, 'v')
         .select('v.keyId', 'keyId')
         .addSelect('COUNT(*)', 'count')
+        .where('v.destroyed_at IS NULL')
         .groupBy('v.keyId')
         .getRawMany<{ keyId: string; count: string | number }>()
         .then((rows) => rows.map((r) => ({ keyId: r.keyId, count: Number(r.count) })));

@@ -59,13 +59,15 @@ export async function startApi(
      * every request from loopback, so the default here is far above production's.
      */
     authFailureLimit?: number;
+    /** Further configuration variables (STRONGROOM_VERSIONS_KEPT, …). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
   const handle = await openMigratedDataSource(kind);
   const { logger, logLines } = captureLogger('test-api');
   const config = {
-    ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
+    ...loadConfig({ ...options.env, STRONGROOM_DATA_DIR: dataDir }),
     mode: options.production ? ('production' as const) : ('development' as const),
   };
   config.authFailureLimits = {

@@ -126,7 +126,16 @@ describe.each(DATABASE_KINDS)('no value leaks from the API (%s)', (kind) => {
         'updatedAt',
         'updatedBy',
         'version',
+        // SPEC §5.1: times and a list of version metadata, none of them derived from a value.
+        'expiresAt',
+        'rotationIntervalDays',
+        'rotationDueAt',
+        'versions',
       ].sort(),
+    );
+    const versions = await api.gql(admin, `{ __type(name: "SecretVersion") { fields { name } } }`);
+    expect(versions.body.data!.__type.fields.map((f: { name: string }) => f.name).sort()).toEqual(
+      ['createdAt', 'createdBy', 'destroyed', 'maskedPreview', 'restoredFrom', 'version'].sort(),
     );
   });
 });

@@ -153,6 +153,7 @@ describe.each(DATABASE_KINDS)('auditEvents and verifyAuditLog on %s', (kind) => 
       workflowOwner: null,
       stepId: null,
       grantId: null,
+      occurrences: 1,
     });
     expect(resolve).toMatchObject({ runId: 'run-1', workflowId: 'wf-1', trigger: 'MANUAL', secretId: null });
     const deniedLogin = (await service.listEvents(principal('ws-a'), { actorId: 'u3' })).items[0]!.node;

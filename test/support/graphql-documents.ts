@@ -26,3 +26,12 @@ export const REVOKE_SYSTEM_SECRET = `mutation RevokeSystemSecret($i: RevokeSyste
 export const ADD_SECRET_MEMBER = `mutation AddSecretMember($i: AddSecretMemberInput!) { addSecretMember(input: $i) { ${SECRET_FIELDS} } }`;
 
 export const REMOVE_SECRET_MEMBER = `mutation RemoveSecretMember($i: RemoveSecretMemberInput!) { removeSecretMember(input: $i) { ${SECRET_FIELDS} } }`;
+
+/** Every field of a SecretVersion (none of them carries a value). */
+export const SECRET_VERSION_FIELDS = 'version createdAt createdBy maskedPreview restoredFrom destroyed';
+
+export const SECRET_VERSIONS = `query SecretVersions($id: ID!, $first: Int, $after: String) { secret(id: $id) { id version versions(first: $first, after: $after) { totalCount edges { cursor node { ${SECRET_VERSION_FIELDS} } } pageInfo { hasNextPage endCursor } } } }`;
+
+export const RESTORE_SECRET_VERSION = `mutation RestoreSecretVersion($i: RestoreSecretVersionInput!) { restoreSecretVersion(input: $i) { ${SECRET_FIELDS} } }`;
+
+export const DESTROY_SECRET_VERSION = `mutation DestroySecretVersion($i: DestroySecretVersionInput!) { destroySecretVersion(input: $i) { ${SECRET_FIELDS} } }`;

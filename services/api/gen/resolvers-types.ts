@@ -108,9 +108,26 @@ export type AuditVerification = {
 export type CreateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** In the future; null or left out: never expires. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
+  /** 1 to 3650 days; reminders (rotationDueAt, secret.rotation_due) count from the last rotation. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
   scope?: InputMaybe<SecretScope>;
   value: Scalars['String']['input'];
+};
+
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types to receive (secret.created, secret.rotated, …); empty or left out: every type. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  url: Scalars['String']['input'];
+};
+
+export type DestroySecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** A version other than the current one. */
+  version: Scalars['Int']['input'];
 };
 
 /** What an import does with a name that already exists. */
@@ -139,16 +156,29 @@ export type Mutation = {
   __typename?: 'Mutation';
   addSecretMember: Secret;
   createSecret: Secret;
+  createWebhookEndpoint: WebhookEndpointCreated;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  deleteWebhookEndpoint: Scalars['ID']['output'];
+  /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
+  destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
+  /** Sends the delivery's event again, as a new delivery. */
+  redeliverWebhookEvent: WebhookDelivery;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
+  /** Makes a new version whose value is that of an older one (the API never decrypts it). */
+  restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  rotateWebhookSigningSecret: WebhookEndpointCreated;
+  /** Queues a webhook.test event for the endpoint. */
+  sendTestWebhookEvent: WebhookDelivery;
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
   updateSecretValue: Secret;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -162,13 +192,33 @@ export type MutationCreateSecretArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDestroySecretVersionArgs = {
+  input: DestroySecretVersionInput;
+};
+
+
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
+};
+
+
+export type MutationRedeliverWebhookEventArgs = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 
@@ -182,8 +232,23 @@ export type MutationRemoveSecretMemberArgs = {
 };
 
 
+export type MutationRestoreSecretVersionArgs = {
+  input: RestoreSecretVersionInput;
+};
+
+
 export type MutationRevokeSystemSecretArgs = {
   input: RevokeSystemSecretInput;
+};
+
+
+export type MutationRotateWebhookSigningSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestWebhookEventArgs = {
+  endpointId: Scalars['ID']['input'];
 };
 
 
@@ -194,6 +259,11 @@ export type MutationUpdateSecretArgs = {
 
 export type MutationUpdateSecretValueArgs = {
   input: UpdateSecretValueInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 export type PageInfo = {
@@ -213,6 +283,10 @@ export type Query = {
   secrets: SecretConnection;
   /** Requires scope audit:read. */
   verifyAuditLog: AuditVerification;
+  /** Workspace admins only. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Workspace admins only. */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -240,9 +314,18 @@ export type QuerySecretsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Which names a run would resolve, and from which scope, and which it would not. */
 export type ReferenceCheck = {
   __typename?: 'ReferenceCheck';
+  /** Names whose secret has expired: a run would be refused them (FAILED_PRECONDITION). Not in `resolvable`. */
+  expired: Array<Scalars['String']['output']>;
   missing: Array<Scalars['String']['output']>;
   /**
    * Checking for another user than the caller never consults that user's personal
@@ -270,6 +353,12 @@ export type ResolvableReference = {
   scope: SecretScope;
 };
 
+export type RestoreSecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** The version whose value becomes a new version. */
+  version: Scalars['Int']['input'];
+};
+
 export type RevokeSystemSecretInput = {
   integration: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -290,6 +379,8 @@ export type Secret = {
   createdBy: Scalars['String']['output'];
   description: Scalars['String']['output'];
   displayName: Scalars['String']['output'];
+  /** After this the resolver refuses the secret (FAILED_PRECONDITION); null: never expires. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   /** The integration that registered a system-managed secret. */
   integration?: Maybe<Scalars['String']['output']>;
@@ -302,6 +393,10 @@ export type Secret = {
   name: Scalars['String']['output'];
   /** The owning user of a PERSONAL secret; null for WORKSPACE secrets. */
   ownerId?: Maybe<Scalars['String']['output']>;
+  /** The last rotation plus rotationIntervalDays; null without a reminder. */
+  rotationDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The rotation reminder's interval in days; null without a reminder. */
+  rotationIntervalDays?: Maybe<Scalars['Int']['output']>;
   scope: SecretScope;
   /** True for secrets registered by an integration service; users cannot change them. */
   systemManaged: Scalars['Boolean']['output'];
@@ -309,6 +404,18 @@ export type Secret = {
   updatedBy: Scalars['String']['output'];
   /** Starts at 1; every value change adds one. */
   version: Scalars['Int']['output'];
+  /** Every version, newest first, destroyed ones included (their value is gone, their metadata stays). */
+  versions: SecretVersionConnection;
+};
+
+
+/**
+ * A secret's metadata. Write-only by design: no field carries the value or anything derived
+ * from it beyond `maskedPreview`.
+ */
+export type SecretVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A Relay connection of secrets, ordered by name then id. */
@@ -326,8 +433,12 @@ export type SecretEdge = {
 };
 
 export type SecretFilter = {
+  /** Secrets whose expiry falls within this many days from now, those already expired included. */
+  expiringWithinDays?: InputMaybe<Scalars['Int']['input']>;
   includeSystemManaged?: InputMaybe<Scalars['Boolean']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** true: only secrets whose rotation is due; false: only those not due or without a reminder. */
+  rotationOverdue?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<SecretScope>;
 };
 
@@ -349,6 +460,34 @@ export type SecretScope =
   | 'PERSONAL'
   | 'WORKSPACE';
 
+/** One version of a secret's value. Never the value itself. */
+export type SecretVersion = {
+  __typename?: 'SecretVersion';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** True once its ciphertext was destroyed (destroySecretVersion or retention). */
+  destroyed: Scalars['Boolean']['output'];
+  /** This version's preview, as `Secret.maskedPreview` showed it when it was current. */
+  maskedPreview: Scalars['String']['output'];
+  /** The version whose value a restore copied into this one; null for a written value. */
+  restoredFrom?: Maybe<Scalars['Int']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+/** Newest first. */
+export type SecretVersionConnection = {
+  __typename?: 'SecretVersionConnection';
+  edges: Array<SecretVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SecretVersionEdge = {
+  __typename?: 'SecretVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: SecretVersion;
+};
+
 /** How a workflow run was started; decides whose personal secrets a run may use. */
 export type Trigger =
   | 'API'
@@ -359,12 +498,82 @@ export type Trigger =
 export type UpdateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Left out: unchanged; null: never expires; else a future date-time. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   id: Scalars['ID']['input'];
+  /** Left out: unchanged; null: no reminder; else 1 to 3650 days. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateSecretValueInput = {
   id: Scalars['ID']['input'];
   value: Scalars['String']['input'];
+};
+
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true re-enables a disabled endpoint. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One event on its way to one endpoint. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `webhook-id` header: the same for every attempt and redelivery of one event. */
+  eventId: Scalars['String']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The class of the last failure (HTTP_500, TIMEOUT, ADDRESS_NOT_ALLOWED, …). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** PENDING, DELIVERED or FAILED. */
+  status: Scalars['String']['output'];
+};
+
+/** Newest first. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** A workspace's receiver of change events (SPEC §5.2). Its signing secret is never shown again after creation. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** gone (410) or failing (five days of failures). */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False once disabled: by a 410 answer, five days of failures, or never re-enabled after either. */
+  enabled: Scalars['Boolean']['output'];
+  /** Event types it receives; empty: every type. */
+  events: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** An endpoint with its `whsec_` signing secret, shown this once. */
+export type WebhookEndpointCreated = {
+  __typename?: 'WebhookEndpointCreated';
+  endpoint: WebhookEndpoint;
+  signingSecret: Scalars['String']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -447,7 +656,9 @@ export type ResolversTypes = ResolversObject<{
   AuditVerification: ResolverTypeWrapper<AuditVerification>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CreateSecretInput: CreateSecretInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DestroySecretVersionInput: DestroySecretVersionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ImportConflict: ImportConflict;
   ImportSecretsInput: ImportSecretsInput;
@@ -460,6 +671,7 @@ export type ResolversTypes = ResolversObject<{
   RegisterSystemSecretInput: RegisterSystemSecretInput;
   RemoveSecretMemberInput: RemoveSecretMemberInput;
   ResolvableReference: ResolverTypeWrapper<ResolvableReference>;
+  RestoreSecretVersionInput: RestoreSecretVersionInput;
   RevokeSystemSecretInput: RevokeSystemSecretInput;
   RunAsInput: RunAsInput;
   Secret: ResolverTypeWrapper<SecretView>;
@@ -469,10 +681,19 @@ export type ResolversTypes = ResolversObject<{
   SecretMember: ResolverTypeWrapper<SecretMember>;
   SecretMemberRole: SecretMemberRole;
   SecretScope: SecretScope;
+  SecretVersion: ResolverTypeWrapper<SecretVersion>;
+  SecretVersionConnection: ResolverTypeWrapper<SecretVersionConnection>;
+  SecretVersionEdge: ResolverTypeWrapper<SecretVersionEdge>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Trigger: Trigger;
   UpdateSecretInput: UpdateSecretInput;
   UpdateSecretValueInput: UpdateSecretValueInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<WebhookDeliveryConnection>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<WebhookDeliveryEdge>;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpoint>;
+  WebhookEndpointCreated: ResolverTypeWrapper<WebhookEndpointCreated>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -485,7 +706,9 @@ export type ResolversParentTypes = ResolversObject<{
   AuditVerification: AuditVerification;
   Boolean: Scalars['Boolean']['output'];
   CreateSecretInput: CreateSecretInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   DateTime: Scalars['DateTime']['output'];
+  DestroySecretVersionInput: DestroySecretVersionInput;
   ID: Scalars['ID']['output'];
   ImportSecretsInput: ImportSecretsInput;
   ImportSecretsResult: ImportSecretsResult;
@@ -497,6 +720,7 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterSystemSecretInput: RegisterSystemSecretInput;
   RemoveSecretMemberInput: RemoveSecretMemberInput;
   ResolvableReference: ResolvableReference;
+  RestoreSecretVersionInput: RestoreSecretVersionInput;
   RevokeSystemSecretInput: RevokeSystemSecretInput;
   RunAsInput: RunAsInput;
   Secret: SecretView;
@@ -504,9 +728,18 @@ export type ResolversParentTypes = ResolversObject<{
   SecretEdge: Omit<SecretEdge, 'node'> & { node: ResolversParentTypes['Secret'] };
   SecretFilter: SecretFilter;
   SecretMember: SecretMember;
+  SecretVersion: SecretVersion;
+  SecretVersionConnection: SecretVersionConnection;
+  SecretVersionEdge: SecretVersionEdge;
   String: Scalars['String']['output'];
   UpdateSecretInput: UpdateSecretInput;
   UpdateSecretValueInput: UpdateSecretValueInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookDelivery: WebhookDelivery;
+  WebhookDeliveryConnection: WebhookDeliveryConnection;
+  WebhookDeliveryEdge: WebhookDeliveryEdge;
+  WebhookEndpoint: WebhookEndpoint;
+  WebhookEndpointCreated: WebhookEndpointCreated;
 }>;
 
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
@@ -570,13 +803,21 @@ export type ImportSecretsResultResolvers<ContextType = GraphQLContext, ParentTyp
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationAddSecretMemberArgs, 'input'>>;
   createSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationCreateSecretArgs, 'input'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointCreated'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
   deleteSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteSecretArgs, 'id'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
+  destroySecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationDestroySecretVersionArgs, 'input'>>;
   importSecrets?: Resolver<ResolversTypes['ImportSecretsResult'], ParentType, ContextType, RequireFields<MutationImportSecretsArgs, 'input'>>;
+  redeliverWebhookEvent?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationRedeliverWebhookEventArgs, 'deliveryId'>>;
   registerSystemSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRegisterSystemSecretArgs, 'input'>>;
   removeSecretMember?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRemoveSecretMemberArgs, 'input'>>;
+  restoreSecretVersion?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationRestoreSecretVersionArgs, 'input'>>;
   revokeSystemSecret?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRevokeSystemSecretArgs, 'input'>>;
+  rotateWebhookSigningSecret?: Resolver<ResolversTypes['WebhookEndpointCreated'], ParentType, ContextType, RequireFields<MutationRotateWebhookSigningSecretArgs, 'id'>>;
+  sendTestWebhookEvent?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationSendTestWebhookEventArgs, 'endpointId'>>;
   updateSecret?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretArgs, 'input'>>;
   updateSecretValue?: Resolver<ResolversTypes['Secret'], ParentType, ContextType, RequireFields<MutationUpdateSecretValueArgs, 'input'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'input'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -593,9 +834,12 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   secret?: Resolver<Maybe<ResolversTypes['Secret']>, ParentType, ContextType, RequireFields<QuerySecretArgs, 'id'>>;
   secrets?: Resolver<ResolversTypes['SecretConnection'], ParentType, ContextType, RequireFields<QuerySecretsArgs, 'first'>>;
   verifyAuditLog?: Resolver<ResolversTypes['AuditVerification'], ParentType, ContextType>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'endpointId' | 'first'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 }>;
 
 export type ReferenceCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ReferenceCheck'] = ResolversParentTypes['ReferenceCheck']> = ResolversObject<{
+  expired?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   missing?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   notCheckedPersonal?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   resolvable?: Resolver<Array<ResolversTypes['ResolvableReference']>, ParentType, ContextType>;
@@ -613,6 +857,7 @@ export type SecretResolvers<ContextType = GraphQLContext, ParentType extends Res
   createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   integration?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -620,11 +865,14 @@ export type SecretResolvers<ContextType = GraphQLContext, ParentType extends Res
   members?: Resolver<Array<ResolversTypes['SecretMember']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   ownerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rotationDueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rotationIntervalDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['SecretScope'], ParentType, ContextType>;
   systemManaged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versions?: Resolver<ResolversTypes['SecretVersionConnection'], ParentType, ContextType, RequireFields<SecretVersionsArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -647,6 +895,75 @@ export type SecretMemberResolvers<ContextType = GraphQLContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SecretVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersion'] = ResolversParentTypes['SecretVersion']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  destroyed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  maskedPreview?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restoredFrom?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SecretVersionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersionConnection'] = ResolversParentTypes['SecretVersionConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SecretVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SecretVersionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SecretVersionEdge'] = ResolversParentTypes['SecretVersionEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SecretVersion'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointCreatedResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookEndpointCreated'] = ResolversParentTypes['WebhookEndpointCreated']> = ResolversObject<{
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  signingSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
@@ -663,5 +980,13 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   SecretConnection?: SecretConnectionResolvers<ContextType>;
   SecretEdge?: SecretEdgeResolvers<ContextType>;
   SecretMember?: SecretMemberResolvers<ContextType>;
+  SecretVersion?: SecretVersionResolvers<ContextType>;
+  SecretVersionConnection?: SecretVersionConnectionResolvers<ContextType>;
+  SecretVersionEdge?: SecretVersionEdgeResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointCreated?: WebhookEndpointCreatedResolvers<ContextType>;
 }>;
 

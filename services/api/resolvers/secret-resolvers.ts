@@ -51,5 +51,15 @@ export const secretResolvers: Resolvers = {
       ctx.services.members.addSecretMember(await ctx.principal(), input),
     removeSecretMember: async (_root, { input }, ctx) =>
       ctx.services.members.removeSecretMember(await ctx.principal(), input),
+    restoreSecretVersion: async (_root, { input }, ctx) =>
+      ctx.services.versions.restoreSecretVersion(await ctx.principal(), input),
+    destroySecretVersion: async (_root, { input }, ctx) =>
+      ctx.services.versions.destroySecretVersion(await ctx.principal(), input),
+  },
+  Secret: {
+    versions: async (secret, { first, after }, ctx) => {
+      const page = await ctx.services.versions.listVersions(await ctx.principal(), secret.id, first, after);
+      return { ...toConnection(page, after), totalCount: page.totalCount };
+    },
   },
 };

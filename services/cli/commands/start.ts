@@ -1,6 +1,7 @@
 import { isConsoleBuilt } from '../../api/console-route.js';
 import { createApiServerFor, createVerifierFor } from '../../app/api-app.js';
 import { startResolver } from '../../app/resolver-app.js';
+import { createWebhookWorkerFor } from '../../app/webhook-app.js';
 import { openRuntime } from '../../app/runtime.js';
 import { ensureConsoleBuilt } from '../console-build.js';
 import { devConsoleSignInLink } from '../console-sign-in.js';
@@ -49,7 +50,12 @@ export async function startCommand(context: CommandContext): Promise<number> {
   for (const line of resolver.summary) out(line);
   // Signed audit checkpoints while serving (SPEC §8.1); the last one at `runtime.close()`.
   runtime.checkpoints.start();
+  // Change events to webhook endpoints (SPEC §5.2).
+  const webhooks = createWebhookWorkerFor(runtime);
+  webhooks.start();
+  out(`  Webhook delivery worker ${webhooks.workerId}`);
   await waitForShutdown();
+  await webhooks.stop();
   logger.info({ graceMs: SHUTDOWN_GRACE_MS }, 'shutting down: draining requests in flight');
   http.drain();
   await Promise.all([resolver.close(SHUTDOWN_GRACE_MS), http.stop(SHUTDOWN_GRACE_MS)]);

@@ -100,9 +100,26 @@ export type AuditVerification = {
 export type CreateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** In the future; null or left out: never expires. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   name: Scalars['String']['input'];
+  /** 1 to 3650 days; reminders (rotationDueAt, secret.rotation_due) count from the last rotation. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
   scope?: InputMaybe<SecretScope>;
   value: Scalars['String']['input'];
+};
+
+export type CreateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types to receive (secret.created, secret.rotated, …); empty or left out: every type. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  url: Scalars['String']['input'];
+};
+
+export type DestroySecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** A version other than the current one. */
+  version: Scalars['Int']['input'];
 };
 
 /** What an import does with a name that already exists. */
@@ -129,16 +146,29 @@ export type ImportSecretsResult = {
 export type Mutation = {
   addSecretMember: Secret;
   createSecret: Secret;
+  createWebhookEndpoint: WebhookEndpointCreated;
   /** Deletes the secret and destroys its ciphertexts; its audit trail stays. */
   deleteSecret: Scalars['ID']['output'];
+  deleteWebhookEndpoint: Scalars['ID']['output'];
+  /** Deletes a non-current version's ciphertext for good; its metadata stays, marked destroyed. */
+  destroySecretVersion: Secret;
   /** All or nothing, in one transaction. */
   importSecrets: ImportSecretsResult;
+  /** Sends the delivery's event again, as a new delivery. */
+  redeliverWebhookEvent: WebhookDelivery;
   registerSystemSecret: Secret;
   removeSecretMember: Secret;
+  /** Makes a new version whose value is that of an older one (the API never decrypts it). */
+  restoreSecretVersion: Secret;
   revokeSystemSecret: Scalars['ID']['output'];
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  rotateWebhookSigningSecret: WebhookEndpointCreated;
+  /** Queues a webhook.test event for the endpoint. */
+  sendTestWebhookEvent: WebhookDelivery;
   updateSecret: Secret;
   /** Rotation: stores a new value as version + 1. */
   updateSecretValue: Secret;
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -152,13 +182,33 @@ export type MutationCreateSecretArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteSecretArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDestroySecretVersionArgs = {
+  input: DestroySecretVersionInput;
+};
+
+
 export type MutationImportSecretsArgs = {
   input: ImportSecretsInput;
+};
+
+
+export type MutationRedeliverWebhookEventArgs = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 
@@ -172,8 +222,23 @@ export type MutationRemoveSecretMemberArgs = {
 };
 
 
+export type MutationRestoreSecretVersionArgs = {
+  input: RestoreSecretVersionInput;
+};
+
+
 export type MutationRevokeSystemSecretArgs = {
   input: RevokeSystemSecretInput;
+};
+
+
+export type MutationRotateWebhookSigningSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendTestWebhookEventArgs = {
+  endpointId: Scalars['ID']['input'];
 };
 
 
@@ -184,6 +249,11 @@ export type MutationUpdateSecretArgs = {
 
 export type MutationUpdateSecretValueArgs = {
   input: UpdateSecretValueInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 export type PageInfo = {
@@ -201,6 +271,10 @@ export type Query = {
   secrets: SecretConnection;
   /** Requires scope audit:read. */
   verifyAuditLog: AuditVerification;
+  /** Workspace admins only. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Workspace admins only. */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -228,8 +302,17 @@ export type QuerySecretsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** Which names a run would resolve, and from which scope, and which it would not. */
 export type ReferenceCheck = {
+  /** Names whose secret has expired: a run would be refused them (FAILED_PRECONDITION). Not in `resolvable`. */
+  expired: Array<Scalars['String']['output']>;
   missing: Array<Scalars['String']['output']>;
   /**
    * Checking for another user than the caller never consults that user's personal
@@ -256,6 +339,12 @@ export type ResolvableReference = {
   scope: SecretScope;
 };
 
+export type RestoreSecretVersionInput = {
+  id: Scalars['ID']['input'];
+  /** The version whose value becomes a new version. */
+  version: Scalars['Int']['input'];
+};
+
 export type RevokeSystemSecretInput = {
   integration: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -275,6 +364,8 @@ export type Secret = {
   createdBy: Scalars['String']['output'];
   description: Scalars['String']['output'];
   displayName: Scalars['String']['output'];
+  /** After this the resolver refuses the secret (FAILED_PRECONDITION); null: never expires. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   /** The integration that registered a system-managed secret. */
   integration?: Maybe<Scalars['String']['output']>;
@@ -287,6 +378,10 @@ export type Secret = {
   name: Scalars['String']['output'];
   /** The owning user of a PERSONAL secret; null for WORKSPACE secrets. */
   ownerId?: Maybe<Scalars['String']['output']>;
+  /** The last rotation plus rotationIntervalDays; null without a reminder. */
+  rotationDueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The rotation reminder's interval in days; null without a reminder. */
+  rotationIntervalDays?: Maybe<Scalars['Int']['output']>;
   scope: SecretScope;
   /** True for secrets registered by an integration service; users cannot change them. */
   systemManaged: Scalars['Boolean']['output'];
@@ -294,6 +389,18 @@ export type Secret = {
   updatedBy: Scalars['String']['output'];
   /** Starts at 1; every value change adds one. */
   version: Scalars['Int']['output'];
+  /** Every version, newest first, destroyed ones included (their value is gone, their metadata stays). */
+  versions: SecretVersionConnection;
+};
+
+
+/**
+ * A secret's metadata. Write-only by design: no field carries the value or anything derived
+ * from it beyond `maskedPreview`.
+ */
+export type SecretVersionsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A Relay connection of secrets, ordered by name then id. */
@@ -309,8 +416,12 @@ export type SecretEdge = {
 };
 
 export type SecretFilter = {
+  /** Secrets whose expiry falls within this many days from now, those already expired included. */
+  expiringWithinDays?: InputMaybe<Scalars['Int']['input']>;
   includeSystemManaged?: InputMaybe<Scalars['Boolean']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
+  /** true: only secrets whose rotation is due; false: only those not due or without a reminder. */
+  rotationOverdue?: InputMaybe<Scalars['Boolean']['input']>;
   scope?: InputMaybe<SecretScope>;
 };
 
@@ -331,6 +442,31 @@ export type SecretScope =
   | 'PERSONAL'
   | 'WORKSPACE';
 
+/** One version of a secret's value. Never the value itself. */
+export type SecretVersion = {
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** True once its ciphertext was destroyed (destroySecretVersion or retention). */
+  destroyed: Scalars['Boolean']['output'];
+  /** This version's preview, as `Secret.maskedPreview` showed it when it was current. */
+  maskedPreview: Scalars['String']['output'];
+  /** The version whose value a restore copied into this one; null for a written value. */
+  restoredFrom?: Maybe<Scalars['Int']['output']>;
+  version: Scalars['Int']['output'];
+};
+
+/** Newest first. */
+export type SecretVersionConnection = {
+  edges: Array<SecretVersionEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SecretVersionEdge = {
+  cursor: Scalars['String']['output'];
+  node: SecretVersion;
+};
+
 /** How a workflow run was started; decides whose personal secrets a run may use. */
 export type Trigger =
   | 'API'
@@ -341,12 +477,77 @@ export type Trigger =
 export type UpdateSecretInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Left out: unchanged; null: never expires; else a future date-time. */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
   id: Scalars['ID']['input'];
+  /** Left out: unchanged; null: no reminder; else 1 to 3650 days. */
+  rotationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type UpdateSecretValueInput = {
   id: Scalars['ID']['input'];
   value: Scalars['String']['input'];
+};
+
+export type UpdateWebhookEndpointInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** true re-enables a disabled endpoint. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One event on its way to one endpoint. */
+export type WebhookDelivery = {
+  attempts: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The `webhook-id` header: the same for every attempt and redelivery of one event. */
+  eventId: Scalars['String']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The class of the last failure (HTTP_500, TIMEOUT, ADDRESS_NOT_ALLOWED, …). */
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due; null unless PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** PENDING, DELIVERED or FAILED. */
+  status: Scalars['String']['output'];
+};
+
+/** Newest first. */
+export type WebhookDeliveryConnection = {
+  edges: Array<WebhookDeliveryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** A workspace's receiver of change events (SPEC §5.2). Its signing secret is never shown again after creation. */
+export type WebhookEndpoint = {
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** gone (410) or failing (five days of failures). */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** False once disabled: by a 410 answer, five days of failures, or never re-enabled after either. */
+  enabled: Scalars['Boolean']['output'];
+  /** Event types it receives; empty: every type. */
+  events: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** An endpoint with its `whsec_` signing secret, shown this once. */
+export type WebhookEndpointCreated = {
+  endpoint: WebhookEndpoint;
+  signingSecret: Scalars['String']['output'];
 };
 
 export type AuditEventsQueryVariables = Exact<{

@@ -58,6 +58,21 @@ export interface Config {
   runnerCrlPath?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   maxValueBytes: number;
+  /** Versions that keep their sealed value (SPEC §5.1); older non-current ones are destroyed. */
+  versionsKept: number;
+  /** Change events and their delivery (SPEC §5.2). */
+  webhooks: {
+    /** Whether changes publish events at all (on by default; off only to measure or in an emergency). */
+    events: boolean;
+    /** Host names or addresses a webhook may reach even when private (STRONGROOM_WEBHOOK_ALLOWED_HOSTS). */
+    allowedHosts: string[];
+    /** Loopback destinations allowed: development's default (STRONGROOM_WEBHOOK_ALLOW_LOOPBACK). */
+    allowLoopback: boolean;
+    /** How long an idle delivery worker waits before looking again. */
+    pollMs: number;
+  };
+  /** Caps (SPEC §5.1): entries in one import, and personal secrets one user may hold in a workspace. */
+  caps: { importEntries: number; personalSecretsPerUser: number };
   auditRetentionDays?: number;
   /** Audit checkpoints (SPEC §8.1): how often each process signs one, and where copies go. */
   auditCheckpoints: {
@@ -153,6 +168,31 @@ const environmentSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1024 * 1024, 'must be at most 1 MiB')
     .default(64 * 1024),
+  STRONGROOM_VERSIONS_KEPT: z.coerce
+    .number({ error: 'must be a number of versions' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1 (the current version)')
+    .max(1000, 'must be at most 1000')
+    .default(10),
+  STRONGROOM_CHANGE_EVENTS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  STRONGROOM_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  STRONGROOM_WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  STRONGROOM_WEBHOOK_POLL_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(10, 'must be at least 10')
+    .max(60_000, 'must be at most 60000')
+    .default(500),
+  STRONGROOM_MAX_IMPORT_ENTRIES: z.coerce
+    .number({ error: 'must be a number of entries' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(10_000),
+  STRONGROOM_MAX_PERSONAL_SECRETS: z.coerce
+    .number({ error: 'must be a number of secrets' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1_000),
   STRONGROOM_AUDIT_RETENTION_DAYS: z.coerce
     .number({ error: 'must be a number of days' })
     .int('must be a whole number')
@@ -295,6 +335,22 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     runnerCrlPath: e.STRONGROOM_RUNNER_CRL && inDataDir(e.STRONGROOM_RUNNER_CRL),
     logLevel: e.STRONGROOM_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     maxValueBytes: e.STRONGROOM_MAX_VALUE_BYTES,
+    versionsKept: e.STRONGROOM_VERSIONS_KEPT,
+    webhooks: {
+      events: e.STRONGROOM_CHANGE_EVENTS === 'on',
+      allowedHosts: e.STRONGROOM_WEBHOOK_ALLOWED_HOSTS.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      allowLoopback:
+        e.STRONGROOM_WEBHOOK_ALLOW_LOOPBACK !== undefined
+          ? e.STRONGROOM_WEBHOOK_ALLOW_LOOPBACK === 'true'
+          : mode === 'development',
+      pollMs: e.STRONGROOM_WEBHOOK_POLL_MS,
+    },
+    caps: {
+      importEntries: e.STRONGROOM_MAX_IMPORT_ENTRIES,
+      personalSecretsPerUser: e.STRONGROOM_MAX_PERSONAL_SECRETS,
+    },
     auditRetentionDays: e.STRONGROOM_AUDIT_RETENTION_DAYS,
     auditCheckpoints: {
       intervalSeconds: e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS,

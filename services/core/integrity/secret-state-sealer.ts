@@ -3,8 +3,12 @@ import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { SecretStateTags } from './secret-state.js';
 
-/** A secret row's state, with its members. */
-export const stateOfRow = (row: SecretRow, members: ReadonlyArray<{ userId: string; role: string }>) => ({
+/** A secret row's state, with its members and what its current version's value is sealed as. */
+export const stateOfRow = (
+  row: SecretRow,
+  members: ReadonlyArray<{ userId: string; role: string }>,
+  sealedAs: number | null = null,
+) => ({
   id: row.id,
   workspaceId: row.workspaceId,
   scope: row.scope,
@@ -15,6 +19,8 @@ export const stateOfRow = (row: SecretRow, members: ReadonlyArray<{ userId: stri
   integration: row.integration,
   restricted: Boolean(row.restricted),
   members,
+  sealedAs,
+  expiresAt: row.expiresAt ?? null,
 });
 
 /**
@@ -26,7 +32,7 @@ export function createSecretStateSealer({
   secretStore,
   tags,
 }: {
-  secretStore: Pick<SecretStore, 'findSecretById' | 'listMembers' | 'updateSecret'>;
+  secretStore: Pick<SecretStore, 'findSecretById' | 'listMembers' | 'updateSecret' | 'findVersion'>;
   tags: Pick<SecretStateTags, 'tagOf'>;
 }) {
   return {
@@ -40,7 +46,11 @@ export function createSecretStateSealer({
       const row = await secretStore.findSecretById(secretId, tx);
       if (!row) return;
       const members = await secretStore.listMembers(secretId, tx);
-      await secretStore.updateSecret(tx, secretId, { stateTag: await tags.tagOf(stateOfRow(row, members)) });
+      const current = await secretStore.findVersion(secretId, Number(row.currentVersion), tx);
+      const sealedAs = current?.sealedAs == null ? null : Number(current.sealedAs);
+      await secretStore.updateSecret(tx, secretId, {
+        stateTag: await tags.tagOf(stateOfRow(row, members, sealedAs)),
+      });
     },
   };
 }

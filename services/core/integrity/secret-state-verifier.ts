@@ -23,7 +23,10 @@ export async function findTamperedSecrets({
   tags,
   batchSize = 500,
 }: {
-  secretStore: Pick<SecretStore, 'listSecretIds' | 'findSecretById' | 'listMembers' | 'transaction'>;
+  secretStore: Pick<
+    SecretStore,
+    'listSecretIds' | 'findSecretById' | 'listMembers' | 'findVersion' | 'transaction'
+  >;
   tags: Pick<SecretStateTags, 'checker'>;
   batchSize?: number;
 }): Promise<{ checked: number; tampered: TamperedSecret[] }> {
@@ -39,7 +42,9 @@ export async function findTamperedSecrets({
         if (!row) continue; // deleted meanwhile
         checked += 1;
         const members = await secretStore.listMembers(id, tx);
-        if (row.stateTag !== '' && verifies(stateOfRow(row, members), row.stateTag)) continue;
+        const current = await secretStore.findVersion(id, Number(row.currentVersion), tx);
+        const sealedAs = current?.sealedAs == null ? null : Number(current.sealedAs);
+        if (row.stateTag !== '' && verifies(stateOfRow(row, members, sealedAs), row.stateTag)) continue;
         tampered.push({
           id,
           workspaceId: row.workspaceId,

@@ -17,15 +17,31 @@ export interface SecretState {
   integration: string;
   restricted: boolean;
   members: ReadonlyArray<{ userId: string; role: string }>;
+  /**
+   * The version the current version's sealed value is bound to when a restore copied it
+   * (SPEC §5.1); null or absent when it is the current version itself. Covered so a
+   * database writer cannot point the current version at an older ciphertext.
+   */
+  sealedAs?: number | null;
+  /** After this the resolver refuses the secret (SPEC §5.1); null or absent without expiry. */
+  expiresAt?: Date | null;
 }
 
-/** The canonical, length-unambiguous form of a state: members in user order. */
+/**
+ * The canonical, length-unambiguous form of a state: members in user order. A state
+ * with none of the lifecycle fields set is v1, byte for byte as before they existed,
+ * so every tag written earlier still verifies; one with any set is v2, which appends
+ * them (clearing one in SQL changes the form, and so fails the tag).
+ */
 function canonicalState(state: SecretState): string {
   const members = state.members
     .map((m) => [m.userId, m.role] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sealedAs = state.sealedAs ?? null;
+  const expiresAt = state.expiresAt ? state.expiresAt.getTime() : null;
+  const lifecycle = sealedAs !== null || expiresAt !== null;
   return JSON.stringify([
-    'strongroom-secret-state/v1',
+    lifecycle ? 'strongroom-secret-state/v2' : 'strongroom-secret-state/v1',
     state.id,
     state.workspaceId,
     state.scope,
@@ -36,6 +52,7 @@ function canonicalState(state: SecretState): string {
     state.integration,
     Boolean(state.restricted),
     members,
+    ...(lifecycle ? [sealedAs === null ? null : Number(sealedAs), expiresAt] : []),
   ]);
 }
 
@@ -82,4 +99,6 @@ export const stateOfCandidate = (candidate: CandidateSecret): SecretState => ({
   integration: candidate.integration,
   restricted: candidate.restricted,
   members: candidate.members,
+  sealedAs: candidate.sealedAs,
+  expiresAt: candidate.expiresAt,
 });

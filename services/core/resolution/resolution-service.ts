@@ -36,11 +36,11 @@ const RUNNER_REFUSALS: Record<RunnerRefusalReason, string> = {
 };
 type FoundDecision = NameDecision<CheckedCandidate> & { kind: 'found' };
 
-/** What a candidate's sealed value is bound to. */
+/** What a candidate's sealed value is bound to (a restored copy: the version it was sealed as). */
 const sealContextOf = (secret: CandidateSecret): SealContext => ({
   workspaceId: secret.workspaceId,
   secretId: secret.id,
-  version: secret.version,
+  version: secret.sealedAs ?? secret.version,
   scope: secret.scope,
   ownerId: secret.ownerId,
 });
@@ -70,6 +70,7 @@ export function createResolutionService({
   policy,
   runGrants = { mode: 'optional' },
   lastUsed,
+  clock = () => new Date(),
 }: {
   candidates: Pick<CandidateCache, 'find' | 'invalidate'>;
   dataKeys: Pick<DataKeyCache, 'open' | 'openKept'>;
@@ -81,6 +82,8 @@ export function createResolutionService({
    */
   runGrants?: { mode: 'required' | 'optional'; verifier?: Pick<RunGrantVerifier, 'verify'> };
   lastUsed?: Pick<LastUsedTracker, 'markUsed'>;
+  /** What "now" is for expiry (SPEC §5.1). */
+  clock?: () => Date;
 }) {
   /**
    * Fail closed: a resolve whose records are not committed is not served. With a
@@ -299,6 +302,8 @@ export function createResolutionService({
 
     throwIfAborted(signal);
     const found = decisions.filter((d): d is FoundDecision => d.kind === 'found');
+    const now = clock().getTime();
+    if (found.some((d) => isExpired(d.secret, now))) await refuseExpired(found, now, perName, precondition);
     const values = await openAll(found, perName, precondition);
 
     // The records are committed before the values are returned to the transport.
@@ -341,6 +346,35 @@ export function createResolutionService({
       'DATA_LOSS',
       `The stored state of ${tampered.join(', ')} failed its integrity check; nothing was sent.`,
       { details: { tamperedNames: tampered } },
+    );
+  }
+
+  /**
+   * An expired secret is not served (SPEC §5.1): each expired name is audited DENIED /
+   * EXPIRED, the others as not sent, and the call fails FAILED_PRECONDITION naming every
+   * expired name.
+   */
+  async function refuseExpired(
+    found: FoundDecision[],
+    now: number,
+    perName: RecordFor,
+    precondition: CommitPrecondition | undefined,
+  ): Promise<never> {
+    const expired = found.filter((d) => isExpired(d.secret, now)).map((d) => d.name);
+    await audit(
+      found.map((d) =>
+        isExpired(d.secret, now)
+          ? perName(d.name, { outcome: 'DENIED', reason: 'EXPIRED' }, d)
+          : perName(d.name, { outcome: 'ERROR', reason: 'NOT_SENT: call refused FAILED_PRECONDITION' }, d),
+      ),
+      precondition,
+    );
+    throw new DomainError(
+      'FAILED_PRECONDITION',
+      `${expired.length} secret(s) expired: ${expired.join(', ')}.`,
+      {
+        details: { expiredNames: expired },
+      },
     );
   }
 
@@ -435,6 +469,10 @@ export function createResolutionService({
 }
 
 export type ResolutionService = ReturnType<typeof createResolutionService>;
+
+/** Whether a candidate's expiry has passed at `now` (ms). */
+export const isExpired = (secret: Pick<CandidateSecret, 'expiresAt'>, now: number): boolean =>
+  secret.expiresAt !== null && secret.expiresAt.getTime() <= now;
 
 /** The audit reason of a value that was not sent: its own failure, or another name's. */
 function openFailureReason(result: PromiseSettledResult<string> | undefined): string {

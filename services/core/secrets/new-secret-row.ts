@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretScope } from '../../protocol/vocabulary.js';
 import { maskedPreview } from './masked-preview.js';
+import { rotationDueAt } from './secret-lifecycle.js';
 
 /** A fresh secret row at version 1. */
 export function newSecretRow(fields: {
@@ -14,6 +15,8 @@ export function newSecretRow(fields: {
   description?: string | null;
   systemManaged?: boolean;
   integration?: string;
+  expiresAt?: Date | null;
+  rotationIntervalDays?: number | null;
   actor: string;
   now: Date;
 }): SecretRow {
@@ -37,5 +40,8 @@ export function newSecretRow(fields: {
     lastUsedAt: null,
     // Written by the state sealer in the transaction that inserts the row.
     stateTag: '',
+    expiresAt: fields.expiresAt ?? null,
+    rotationIntervalDays: fields.rotationIntervalDays ?? null,
+    rotationDueAt: rotationDueAt(fields.now, fields.rotationIntervalDays),
   };
 }

@@ -1,4 +1,5 @@
 import { decideNames } from '../resolution/resolution-decisions.js';
+import { isExpired } from '../resolution/resolution-service.js';
 import type { ResolutionStore } from '../../storage/resolution-store.js';
 import { auditActor } from '../audit/audit-actor.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -16,6 +17,8 @@ export interface ReferenceCheck {
   missing: string[];
   /** For another user than the caller: names only that user's personal secrets could satisfy, not looked at. */
   notCheckedPersonal: string[];
+  /** Names that resolve to a secret whose expiry has passed: a run would be refused them (SPEC §5.1). */
+  expired: string[];
 }
 
 /**
@@ -32,10 +35,12 @@ export interface ReferenceCheck {
 export function createReferenceCheckService({
   resolutionStore,
   auditLog,
+  clock = () => new Date(),
 }: {
   resolutionStore: Pick<ResolutionStore, 'findCandidates'>;
   /** Refusals are recorded as `auth.denied` (SPEC §8: every denial); checks for others as themselves. */
   auditLog: Pick<AuditLog, 'appendCommitted'>;
+  clock?: () => Date;
 }) {
   return {
     async checkSecretReferences(
@@ -68,9 +73,12 @@ export function createReferenceCheckService({
         personalSecrets: !forSomeoneElse,
       });
       const decisions = decideNames(unique, runAs.userId, candidates);
-      const check: ReferenceCheck = { resolvable: [], missing: [], notCheckedPersonal: [] };
+      const check: ReferenceCheck = { resolvable: [], missing: [], notCheckedPersonal: [], expired: [] };
+      const now = clock().getTime();
       for (const d of decisions) {
-        if (d.kind === 'found') check.resolvable.push({ name: d.name, scope: d.secret.scope as SecretScope });
+        if (d.kind === 'found' && isExpired(d.secret, now)) check.expired.push(d.name);
+        else if (d.kind === 'found')
+          check.resolvable.push({ name: d.name, scope: d.secret.scope as SecretScope });
         else if (d.kind === 'missing' && forSomeoneElse) check.notCheckedPersonal.push(d.name);
         else check.missing.push(d.name);
       }

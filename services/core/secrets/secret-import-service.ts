@@ -16,6 +16,7 @@ import { assertScope, assertValue } from './secret-input-checks.js';
 import type { SecretRefusals } from './secret-refusals.js';
 import type { SecretScope } from '../../protocol/vocabulary.js';
 import type { ImportConflict } from './secret-types.js';
+import { assertImportSize, assertPersonalRoom, DEFAULT_SECRET_CAPS, type SecretCaps } from './secret-caps.js';
 
 /** Largest .env text accepted in one import (before parsing). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
@@ -46,9 +47,11 @@ export function createSecretImportService(deps: {
   auditLog: Pick<AuditLog, 'append'>;
   refusals: Pick<SecretRefusals, 'refuse' | 'about' | 'auditRefusals'>;
   maxValueBytes: number;
+  caps?: SecretCaps;
   clock?: () => Date;
 }) {
   const clock = deps.clock ?? (() => new Date());
+  const caps = deps.caps ?? DEFAULT_SECRET_CAPS;
   const { secretStore, writer, auditLog, refusals } = deps;
 
   return {
@@ -75,6 +78,8 @@ export function createSecretImportService(deps: {
         );
       }
       const entries = parseDotenvStrict(input.dotenv);
+      // Before any value is checked, read or sealed.
+      assertImportSize(entries.length, caps);
       for (const entry of entries) {
         try {
           assertValue(entry.value, deps.maxValueBytes);
@@ -93,6 +98,12 @@ export function createSecretImportService(deps: {
           entries.map((e) => e.name),
         );
         const byName = new Map(existing.map((s) => [s.name, s]));
+        if (scope === 'PERSONAL')
+          assertPersonalRoom(
+            await secretStore.countPersonalSecrets(p.workspaceId, ownerId),
+            new Set(entries.map((e) => e.name).filter((n) => !byName.has(n))).size,
+            caps,
+          );
         return planImport(entries, byName, onConflict, (s) => can.canManage(p, s, undefined));
       }
       const result: ImportResult = { created: 0, updated: 0, skipped: 0 };
@@ -111,6 +122,12 @@ export function createSecretImportService(deps: {
             const names = entries.map((e) => e.name);
             const existingRows = await secretStore.findSecretsByNames(owner, names, tx);
             const existingByName = new Map(existingRows.map((s) => [s.name, s]));
+            if (scope === 'PERSONAL')
+              assertPersonalRoom(
+                await secretStore.countPersonalSecrets(p.workspaceId, ownerId, tx),
+                new Set(names.filter((n) => !existingByName.has(n))).size,
+                caps,
+              );
             const created: Array<{ row: SecretRow; value: string }> = [];
             for (const entry of entries) {
               const existing = existingByName.get(entry.name);

@@ -21,6 +21,15 @@ import { newSecretRow } from './new-secret-row.js';
 import { secretPermissions as can } from './secret-permissions.js';
 import type { SecretRefusals } from './secret-refusals.js';
 import type { SecretValueWriter } from './secret-value-writer.js';
+import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
+import { assertPersonalRoom, DEFAULT_SECRET_CAPS, type SecretCaps } from './secret-caps.js';
+import {
+  assertExpiresAt,
+  assertRotationInterval,
+  daysFrom,
+  MAX_EXPIRING_WITHIN_DAYS,
+  rotationDueAt,
+} from './secret-lifecycle.js';
 import {
   toSecretView,
   type CreateSecretInput,
@@ -36,7 +45,10 @@ export interface SecretServiceDeps {
   auditLog: Pick<AuditLog, 'append'>;
   refusals: Pick<SecretRefusals, 'refuse'>;
   changes: SecretChangeRunner;
+  /** Re-tags a secret whose expiry changed (SPEC §8.1: expiry decides who gets a value). */
+  stateSealer: Pick<SecretStateSealer, 'seal'>;
   maxValueBytes: number;
+  caps?: SecretCaps;
   clock?: () => Date;
 }
 
@@ -47,7 +59,7 @@ export interface SecretServiceDeps {
  * audited on their own. Values go in, never out.
  */
 export function createSecretService(deps: SecretServiceDeps) {
-  const { secretStore, listingStore, writer, auditLog, refusals, changes, maxValueBytes } = deps;
+  const { secretStore, listingStore, writer, auditLog, refusals, changes, maxValueBytes, stateSealer } = deps;
   const clock = deps.clock ?? (() => new Date());
 
   return {
@@ -64,12 +76,22 @@ export function createSecretService(deps: SecretServiceDeps) {
       if (filter?.nameContains != null && filter.nameContains.length > 128) {
         throw badInput('nameContains', 'nameContains holds at most 128 characters.');
       }
+      const within = filter?.expiringWithinDays;
+      if (within != null && (!Number.isInteger(within) || within < 0 || within > MAX_EXPIRING_WITHIN_DAYS))
+        throw badInput(
+          'expiringWithinDays',
+          `expiringWithinDays must be a whole number from 0 to ${MAX_EXPIRING_WITHIN_DAYS}.`,
+        );
+      const now = clock();
       const query = {
         workspaceId: p.workspaceId,
         viewerId: p.subject,
         scope: filter?.scope ?? undefined,
         includeSystemManaged: filter?.includeSystemManaged ?? false,
         nameContains: filter?.nameContains ?? undefined,
+        expiresBefore: within != null ? daysFrom(now, within) : undefined,
+        rotationDue:
+          filter?.rotationOverdue != null ? { overdue: filter.rotationOverdue, at: now } : undefined,
       };
       const afterKey = after
         ? decodeCursor(
@@ -106,6 +128,8 @@ export function createSecretService(deps: SecretServiceDeps) {
       assertValue(input.value, maxValueBytes);
       assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
       assertText(input.description, 'description', MAX_DESCRIPTION);
+      assertExpiresAt(input.expiresAt, clock());
+      assertRotationInterval(input.rotationIntervalDays);
       if (!can.canCreate(p, scope)) {
         return refusals.refuse(
           p,
@@ -129,6 +153,12 @@ export function createSecretService(deps: SecretServiceDeps) {
       });
       try {
         await secretStore.retryingTransaction(async (tx) => {
+          if (scope === 'PERSONAL')
+            assertPersonalRoom(
+              await secretStore.countPersonalSecrets(p.workspaceId, p.subject, tx),
+              1,
+              deps.caps ?? DEFAULT_SECRET_CAPS,
+            );
           await writer.insertNew(tx, row, input.value);
           await auditLog.append(tx, [
             { action: 'secret.create', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(row) },
@@ -153,21 +183,46 @@ export function createSecretService(deps: SecretServiceDeps) {
       });
     },
 
+    /**
+     * Edits metadata. `expiresAt` and `rotationIntervalDays` change only when given: an
+     * explicit null clears them, leaving them out keeps them.
+     */
     updateSecret(
       p: Principal,
-      input: { id: string; displayName?: string | null; description?: string | null },
+      input: {
+        id: string;
+        displayName?: string | null;
+        description?: string | null;
+        expiresAt?: Date | null;
+        rotationIntervalDays?: number | null;
+      },
     ): Promise<SecretView> {
       assertText(input.displayName, 'displayName', MAX_DISPLAY_NAME);
       assertText(input.description, 'description', MAX_DESCRIPTION);
+      assertExpiresAt(input.expiresAt, clock());
+      assertRotationInterval(input.rotationIntervalDays);
       return changes.change(p, 'secret.update', async (tx) => {
         const { secret, members } = await changes.lockForChange(tx, p, input.id);
+        const expiryChanged = input.expiresAt !== undefined;
+        const intervalChanged = input.rotationIntervalDays !== undefined;
+        let dueAt = secret.rotationDueAt ?? null;
+        if (intervalChanged) {
+          // The reminder counts from the last rotation: when the current version was written.
+          const current = await secretStore.findVersion(secret.id, Number(secret.currentVersion), tx);
+          dueAt = rotationDueAt(current?.createdAt ?? secret.createdAt, input.rotationIntervalDays);
+        }
         const patch = {
           ...(input.displayName != null ? { displayName: input.displayName } : {}),
           ...(input.description != null ? { description: input.description } : {}),
+          ...(expiryChanged ? { expiresAt: input.expiresAt ?? null } : {}),
+          ...(intervalChanged
+            ? { rotationIntervalDays: input.rotationIntervalDays ?? null, rotationDueAt: dueAt }
+            : {}),
           updatedAt: clock(),
           updatedBy: p.subject,
         };
         await secretStore.updateSecret(tx, secret.id, patch);
+        if (expiryChanged) await stateSealer.seal(tx, secret.id);
         const updated = { ...secret, ...patch };
         await auditLog.append(tx, [
           { action: 'secret.update', outcome: 'SUCCESS', ...auditActor(p), ...aboutSecret(updated) },

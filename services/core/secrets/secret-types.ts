@@ -21,6 +21,9 @@ export interface SecretView {
   updatedBy: string;
   lastUsedAt: Date | null;
   members: Array<{ userId: string; role: SecretMemberRole }>;
+  expiresAt: Date | null;
+  rotationIntervalDays: number | null;
+  rotationDueAt: Date | null;
 }
 
 export function toSecretView(row: SecretRow, members: SecretView['members']): SecretView {
@@ -41,6 +44,9 @@ export function toSecretView(row: SecretRow, members: SecretView['members']): Se
     updatedBy: row.updatedBy,
     lastUsedAt: row.lastUsedAt,
     members,
+    expiresAt: row.expiresAt ?? null,
+    rotationIntervalDays: row.rotationIntervalDays == null ? null : Number(row.rotationIntervalDays),
+    rotationDueAt: row.rotationDueAt ?? null,
   };
 }
 
@@ -50,12 +56,18 @@ export interface CreateSecretInput {
   scope?: SecretScope | null;
   displayName?: string | null;
   description?: string | null;
+  expiresAt?: Date | null;
+  rotationIntervalDays?: number | null;
 }
 
 export interface SecretFilter {
   scope?: SecretScope | null;
   includeSystemManaged?: boolean | null;
   nameContains?: string | null;
+  /** Secrets whose expiry falls within this many days from now (already expired ones included). */
+  expiringWithinDays?: number | null;
+  /** true: only secrets whose rotation is due; false: only those not due (or without a reminder). */
+  rotationOverdue?: boolean | null;
 }
 
 export interface Page<T> {

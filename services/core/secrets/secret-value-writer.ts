@@ -3,7 +3,11 @@ import type { SecretRow } from '../../storage/entities/secret-entity.js';
 import type { SecretStore } from '../../storage/secret-store.js';
 import type { EnvelopeCipher } from '../crypto/envelope-cipher.js';
 import type { SecretStateSealer } from '../integrity/secret-state-sealer.js';
-import { maskedPreview } from './masked-preview.js';
+import { maskedPreview, PREVIEW_MASK } from './masked-preview.js';
+import { rotationDueAt } from './secret-lifecycle.js';
+
+/** Versions that keep their sealed value unless configured (SPEC §5.1, STRONGROOM_VERSIONS_KEPT). */
+export const DEFAULT_VERSIONS_KEPT = 10;
 
 // Secrets sealed and inserted per round of a bulk insert.
 const BULK_SLICE = 500;
@@ -18,13 +22,22 @@ export function createSecretValueWriter({
   secretStore,
   cipher,
   stateSealer,
+  versionsKept = DEFAULT_VERSIONS_KEPT,
 }: {
   secretStore: Pick<
     SecretStore,
-    'insertSecret' | 'insertVersion' | 'updateSecret' | 'insertSecretsWithVersions'
+    | 'insertSecret'
+    | 'insertVersion'
+    | 'updateSecret'
+    | 'insertSecretsWithVersions'
+    | 'findVersion'
+    | 'liveVersionNumbers'
+    | 'destroyVersions'
   >;
   cipher: Pick<EnvelopeCipher, 'seal'>;
   stateSealer: Pick<SecretStateSealer, 'tagOfNew' | 'seal'>;
+  /** How many versions keep their sealed value (STRONGROOM_VERSIONS_KEPT); older ones are destroyed. */
+  versionsKept?: number;
 }) {
   const sealContextOf = (secret: SecretRow, version: number) => ({
     workspaceId: secret.workspaceId,
@@ -47,9 +60,22 @@ export function createSecretValueWriter({
       secretId: secret.id,
       version,
       ...sealed,
+      maskedPreview: maskedPreview(value),
       createdAt: now,
       createdBy: actor,
     });
+  }
+
+  /**
+   * Retention (SPEC §5.1): destroys the sealed value of every version but the newest
+   * `versionsKept` that still have one. The current version is the newest, so it is
+   * always kept. Returns the versions destroyed.
+   */
+  async function applyRetention(tx: EntityManager, secretId: string, now: Date): Promise<number[]> {
+    const live = await secretStore.liveVersionNumbers(tx, secretId);
+    const beyond = live.slice(versionsKept);
+    await secretStore.destroyVersions(tx, secretId, beyond, now);
+    return beyond;
   }
 
   return {
@@ -73,6 +99,7 @@ export function createSecretValueWriter({
             secretId: row.id,
             version: 1,
             ...sealed,
+            maskedPreview: row.maskedPreview,
             createdAt: row.createdAt,
             createdBy: row.createdBy,
           });
@@ -102,10 +129,60 @@ export function createSecretValueWriter({
         currentVersion: version,
         maskedPreview: maskedPreview(value),
         ...extra,
+        // The reminder counts from the last rotation.
+        rotationDueAt: rotationDueAt(now, locked.rotationIntervalDays),
         updatedAt: now,
         updatedBy: actor,
       };
       await secretStore.updateSecret(tx, locked.id, patch);
+      await applyRetention(tx, locked.id, now);
+      await stateSealer.seal(tx, locked.id);
+      return { ...locked, ...patch };
+    },
+
+    /**
+     * Makes a new version of a secret the caller holds locked whose value is that of
+     * `version` (SPEC §5.1), without opening it: the sealed value is copied as it is,
+     * with `sealed_as` naming the version its AAD binds, and the state tag (which covers
+     * `sealed_as`) is written in the same transaction. The scope and owner a binding-2
+     * value binds are the secret's own, which no change moves. Returns the secret as it
+     * now is, or null when `version` has no sealed value (never existed, or destroyed).
+     */
+    async restore(
+      tx: EntityManager,
+      locked: SecretRow,
+      version: number,
+      actor: string,
+      now: Date,
+    ): Promise<SecretRow | null> {
+      const source = await secretStore.findVersion(locked.id, version, tx);
+      if (!source || source.destroyedAt) return null;
+      const next = Number(locked.currentVersion) + 1;
+      await secretStore.insertVersion(tx, {
+        secretId: locked.id,
+        version: next,
+        ciphertext: source.ciphertext,
+        iv: source.iv,
+        tag: source.tag,
+        wrappedKey: source.wrappedKey,
+        keyId: source.keyId,
+        binding: Number(source.binding),
+        maskedPreview: source.maskedPreview ?? null,
+        restoredFrom: version,
+        sealedAs: source.sealedAs == null ? version : Number(source.sealedAs),
+        createdAt: now,
+        createdBy: actor,
+      });
+      const patch = {
+        currentVersion: next,
+        // A version older than its preview column shows the mask alone.
+        maskedPreview: source.maskedPreview ?? PREVIEW_MASK,
+        rotationDueAt: rotationDueAt(now, locked.rotationIntervalDays),
+        updatedAt: now,
+        updatedBy: actor,
+      };
+      await secretStore.updateSecret(tx, locked.id, patch);
+      await applyRetention(tx, locked.id, now);
       await stateSealer.seal(tx, locked.id);
       return { ...locked, ...patch };
     },

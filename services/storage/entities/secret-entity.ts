@@ -29,6 +29,12 @@ export interface SecretRow {
    * is not in the database.
    */
   stateTag: string;
+  /** After this the resolver refuses the secret (SPEC §5.1); covered by the state tag when set. */
+  expiresAt?: Date | null;
+  /** The rotation reminder's interval; null without one. */
+  rotationIntervalDays?: number | null;
+  /** The last rotation plus the interval; null without an interval. */
+  rotationDueAt?: Date | null;
 }
 
 export const SecretEntity = new EntitySchema<SecretRow>({
@@ -56,5 +62,8 @@ export const SecretEntity = new EntitySchema<SecretRow>({
     // re-reads a multi-row insert on MariaDB and merges the rows back by position,
     // rewriting the callers' objects with other rows' ids.
     stateTag: { name: 'state_tag', type: String, length: 64 },
+    expiresAt: { name: 'expires_at', type: Date, precision: 3, nullable: true },
+    rotationIntervalDays: { name: 'rotation_interval_days', type: Number, nullable: true },
+    rotationDueAt: { name: 'rotation_due_at', type: Date, precision: 3, nullable: true },
   },
 });
