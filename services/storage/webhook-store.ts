@@ -34,6 +34,16 @@ export interface WebhookEventRow {
   dedupeKey: string | null;
 }
 
+/** An endpoint's signing-secret data key as `keys rewrap` reads it: no ciphertext. */
+export interface SigningKeyToRewrap {
+  id: string;
+  workspaceId: string;
+  secretVersion: number;
+  wrappedKey: Buffer;
+  keyId: string;
+  binding: number;
+}
+
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface WebhookDeliveryRow {
@@ -220,6 +230,59 @@ export function createWebhookStore({ dataSource }: { dataSource: DataSource }) {
         [workspaceId],
       );
       return rows.map(toEndpoint);
+    },
+
+    /**
+     * Endpoints whose signing secret's data key is not wrapped by `keyId`, after `afterId`
+     * in id order: what `keys rewrap` moves after the secret versions. Never the ciphertext.
+     */
+    async listSigningKeysNotWrappedBy(
+      keyId: string,
+      afterId: string,
+      limit: number,
+    ): Promise<SigningKeyToRewrap[]> {
+      const rows = await q(
+        undefined,
+        `SELECT id, workspace_id, secret_version, secret_wrapped_key, secret_key_id, secret_binding
+           FROM webhook_endpoints WHERE secret_key_id <> ? AND id > ? ORDER BY id LIMIT ?`,
+        [keyId, afterId, limit],
+      );
+      return rows.map((r) => ({
+        id: str(r.id),
+        workspaceId: str(r.workspace_id),
+        secretVersion: num(r.secret_version),
+        wrappedKey: buf(r.secret_wrapped_key),
+        keyId: str(r.secret_key_id),
+        binding: num(r.secret_binding),
+      }));
+    },
+
+    /** How many signing secrets each master key id wraps (for `keys status`). */
+    async countSigningKeysByKey(): Promise<Array<{ keyId: string; count: number }>> {
+      const rows = await q(
+        undefined,
+        'SELECT secret_key_id AS key_id, COUNT(*) AS count FROM webhook_endpoints GROUP BY secret_key_id',
+      );
+      return rows.map((r) => ({ keyId: str(r.key_id), count: num(r.count) }));
+    },
+
+    /** Swaps signing secrets' wrapped keys still wrapped by `expectedKeyId` (compare and swap); returns how many. */
+    async replaceSigningKeys(
+      tx: EntityManager,
+      expectedKeyId: string,
+      keyId: string,
+      rows: Array<{ id: string; wrappedKey: Buffer }>,
+    ): Promise<number> {
+      let swapped = 0;
+      for (const row of rows) {
+        const result = await tx.queryRunner!.query(
+          'UPDATE webhook_endpoints SET secret_wrapped_key = ?, secret_key_id = ? WHERE id = ? AND secret_key_id = ?',
+          [row.wrappedKey, keyId, row.id, expectedKeyId],
+          true,
+        );
+        swapped += (result as { affected?: number }).affected ?? 0;
+      }
+      return swapped;
     },
 
     /** The enabled endpoints of a workspace, with the event types each takes: what an event fans out to. */

@@ -1,3 +1,4 @@
+import { createWebhookStore } from '../../storage/webhook-store.js';
 import { keyringMembers } from '../../core/crypto/keyring-routing.js';
 import type { Keyring } from '../../core/crypto/keyring.js';
 import type { Pkcs11Keyring } from '../../core/crypto/pkcs11/pkcs11-keyring.js';
@@ -22,7 +23,7 @@ function describeProvider(keyring: Keyring, config: Config): string {
 /**
  * `strongroom keys status`: the provider, whether each configured keyring answers (a
  * refused PIN says so), and how many data keys each key id still wraps (one GROUP BY
- * over secret_versions.key_id). Exits 1 when a keyring does not answer or some data
+ * over secret_versions.key_id, one over webhook signing secrets). Exits 1 when a keyring does not answer or some data
  * keys are wrapped by a key no configured keyring can unwrap.
  */
 export async function keysStatus(context: CommandContext): Promise<number> {
@@ -53,7 +54,11 @@ export async function keysStatus(context: CommandContext): Promise<number> {
       }
     }
     out('data keys by master key:');
-    const counts = await runtime.secretStore.countVersionsByKey();
+    // Secret versions and webhook signing secrets: both are sealed under data keys the master keys wrap.
+    const counts = mergeCounts([
+      ...(await runtime.secretStore.countVersionsByKey()),
+      ...(await createWebhookStore({ dataSource: runtime.dataSource }).countSigningKeysByKey()),
+    ]);
     if (counts.length === 0) out('  (none)');
     for (const { keyId, count } of counts.sort((a, b) => b.count - a.count)) {
       const owner = members.find((k) => k.owns(keyId));
@@ -69,4 +74,12 @@ export async function keysStatus(context: CommandContext): Promise<number> {
   } finally {
     await runtime.close();
   }
+}
+
+function mergeCounts(
+  counts: Array<{ keyId: string; count: number }>,
+): Array<{ keyId: string; count: number }> {
+  const byKey = new Map<string, number>();
+  for (const { keyId, count } of counts) byKey.set(keyId, (byKey.get(keyId) ?? 0) + count);
+  return [...byKey].map(([keyId, count]) => ({ keyId, count }));
 }

@@ -1,3 +1,5 @@
+import { signingKeySource } from '../../core/webhooks/signing-key-source.js';
+import { createWebhookStore } from '../../storage/webhook-store.js';
 import { isKeyringUnavailable } from '../../core/crypto/keyring-errors.js';
 import { rewrapDataKeys } from '../../core/crypto/rewrap-data-keys.js';
 import { resealLegacyVersions } from '../../core/crypto/reseal-versions.js';
@@ -43,7 +45,10 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
       secretStore: runtime.secretStore,
       cipher: runtime.cipher,
       keyring: runtime.keyring,
-      moreSources: [integrityRootSource(runtime.integrityStore, runtime.keyring)],
+      moreSources: [
+        integrityRootSource(runtime.integrityStore, runtime.keyring),
+        signingKeySource(createWebhookStore({ dataSource: runtime.dataSource }), runtime.cipher),
+      ],
       batchSize,
       onBatch: (p) => {
         committed = p.rewrapped;
@@ -61,7 +66,11 @@ async function rewrap(context: CommandContext, args: string[]): Promise<number> 
     if (!result) return 1;
     context.out(
       `rewrapped ${result.rewrapped} data key(s) to ${runtime.keyring.activeKeyId()} in ${result.batches} batch(es)` +
-        `${result.others > 0 ? ', and the integrity root' : ''}; ` +
+        Object.entries(result.othersBySource)
+          .filter(([, moved]) => moved > 0)
+          .map(([name, moved]) => (name === 'the integrity root' ? `, and ${name}` : `, ${moved} ${name}`))
+          .join('') +
+        '; ' +
         `${result.skipped} changed meanwhile, ${result.failed} could not be unwrapped`,
     );
     // Values written before they bound scope and owner are sealed again (SPEC §8.1).

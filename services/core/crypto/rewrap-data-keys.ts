@@ -8,16 +8,21 @@ import type { Keyring, WrappedDataKey } from './keyring.js';
 export interface RewrapProgress {
   /** Data keys of secret versions moved to the active key. */
   rewrapped: number;
-  /** Other wrapped keys moved (the `moreSources`: the integrity root). */
+  /** Other wrapped keys moved (the `moreSources`: the integrity root, webhook signing secrets). */
   others: number;
+  /** `others` by the name of the source that held them. */
+  othersBySource: Record<string, number>;
   skipped: number;
   failed: number;
   batches: number;
 }
 
+/** Where a source's rows are ordered: a numeric row id, or a text id such as a UUID. */
+export type RewrapCursor = number | string;
+
 /** One stored wrapped key a rewrap may move, by its row id in its source. */
 export interface RewrapRow extends WrappedDataKey {
-  id: number;
+  id: RewrapCursor;
 }
 
 /**
@@ -26,8 +31,10 @@ export interface RewrapRow extends WrappedDataKey {
  * when it is given as a source too.
  */
 export interface RewrapSource<Row extends RewrapRow = RewrapRow> {
-  /** Rows whose key id is not `keyId`, after `afterId` in id order, at most `limit`. */
-  listNotWrappedBy(keyId: string, afterId: number, limit: number): Promise<Row[]>;
+  /** What its keys are, for the report (`the integrity root`, `webhook signing secrets`). */
+  name: string;
+  /** Rows whose key id is not `keyId`, after `after` in id order (from the first when null), at most `limit`. */
+  listNotWrappedBy(keyId: string, after: Row['id'] | null, limit: number): Promise<Row[]>;
   /** The row's key wrapped by the active key, under the context the row binds. */
   rewrap(row: Row): Promise<WrappedDataKey>;
   /** Swaps rows still wrapped by `expectedKeyId` (compare and swap); returns how many. */
@@ -35,7 +42,7 @@ export interface RewrapSource<Row extends RewrapRow = RewrapRow> {
     tx: EntityManager,
     expectedKeyId: string,
     keyId: string,
-    rows: Array<{ id: number; wrappedKey: Buffer }>,
+    rows: Array<{ id: Row['id']; wrappedKey: Buffer }>,
   ): Promise<number>;
 }
 
@@ -45,7 +52,8 @@ export function secretVersionSource(
   cipher: Pick<EnvelopeCipher, 'rewrap'>,
 ): RewrapSource<VersionToRewrap> {
   return {
-    listNotWrappedBy: (keyId, afterId, limit) => secretStore.listVersionsNotWrappedBy(keyId, afterId, limit),
+    name: 'secret versions',
+    listNotWrappedBy: (keyId, after, limit) => secretStore.listVersionsNotWrappedBy(keyId, after ?? 0, limit),
     rewrap: (row) =>
       cipher.rewrap(row, {
         workspaceId: row.workspaceId,
@@ -120,18 +128,25 @@ export async function rewrapDataKeys({
       reason: `to active key ${activeKeyId}`,
     },
   ]);
-  const progress: RewrapProgress = { rewrapped: 0, others: 0, skipped: 0, failed: 0, batches: 0 };
+  const progress: RewrapProgress = {
+    rewrapped: 0,
+    others: 0,
+    othersBySource: {},
+    skipped: 0,
+    failed: 0,
+    batches: 0,
+  };
   const sources: RewrapSource[] = [secretVersionSource(secretStore, cipher), ...moreSources];
   for (const source of sources) {
-    for (let afterId = 0; ;) {
-      const page = await source.listNotWrappedBy(activeKeyId, afterId, batchSize);
+    for (let after: RewrapCursor | null = null; ;) {
+      const page = await source.listNotWrappedBy(activeKeyId, after, batchSize);
       if (page.length === 0) break;
-      afterId = page.at(-1)!.id;
+      after = page.at(-1)!.id;
       // Grouped by the key each row was read with and the key it now has: one
       // compare-and-swap statement per group (almost always a single group).
       const updates = new Map<
         string,
-        { from: string; to: string; rows: Array<{ id: number; wrappedKey: Buffer }> }
+        { from: string; to: string; rows: Array<{ id: RewrapCursor; wrappedKey: Buffer }> }
       >();
       await forEachConcurrently(page, CONCURRENT_REWRAPS, async (row) => {
         try {
@@ -151,12 +166,15 @@ export async function rewrapDataKeys({
         for (const { from, to, rows } of updates.values()) {
           const swapped = await source.replaceWrappedKeys(tx, from, to, rows);
           if (source === sources[0]) progress.rewrapped += swapped;
-          else progress.others += swapped;
+          else {
+            progress.others += swapped;
+            progress.othersBySource[source.name] = (progress.othersBySource[source.name] ?? 0) + swapped;
+          }
           progress.skipped += rows.length - swapped;
         }
       });
       progress.batches += 1;
-      onBatch({ ...progress });
+      onBatch({ ...progress, othersBySource: { ...progress.othersBySource } });
     }
   }
   return progress;

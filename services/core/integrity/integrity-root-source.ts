@@ -15,8 +15,9 @@ export function integrityRootSource(
   keyring: Pick<Keyring, 'wrap' | 'unwrap'>,
 ): RewrapSource {
   return {
-    listNotWrappedBy: async (keyId, afterId) =>
-      afterId > 0 ? [] : integrityStore.listRootNotWrappedBy(keyId),
+    name: 'the integrity root',
+    listNotWrappedBy: async (keyId, after) =>
+      after !== null ? [] : integrityStore.listRootNotWrappedBy(keyId),
     rewrap: (row) => rewrapKey(keyring, row, INTEGRITY_ROOT_CONTEXT),
     async replaceWrappedKeys(tx, expectedKeyId, keyId, rows) {
       let swapped = 0;
