@@ -99,7 +99,7 @@ export async function rewrapDataKeys({
   auditLog,
   actorId,
 }: {
-  secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys' | 'transaction'>;
+  secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys' | 'retryingTransaction'>;
   cipher: Pick<EnvelopeCipher, 'rewrap'>;
   keyring: Pick<Keyring, 'activeKeyId'>;
   /** Other stores of wrapped keys, moved after the secret versions. */
@@ -147,14 +147,19 @@ export async function rewrapDataKeys({
           progress.failed += 1;
         }
       });
-      await secretStore.transaction(async (tx) => {
+      // Counted only once a try commits: a try rolled back for a concurrent one runs again whole.
+      const counts = await secretStore.retryingTransaction(async (tx) => {
+        const tally = { swapped: 0, skipped: 0 };
         for (const { from, to, rows } of updates.values()) {
           const swapped = await source.replaceWrappedKeys(tx, from, to, rows);
-          if (source === sources[0]) progress.rewrapped += swapped;
-          else progress.others += swapped;
-          progress.skipped += rows.length - swapped;
+          tally.swapped += swapped;
+          tally.skipped += rows.length - swapped;
         }
+        return tally;
       });
+      if (source === sources[0]) progress.rewrapped += counts.swapped;
+      else progress.others += counts.swapped;
+      progress.skipped += counts.skipped;
       progress.batches += 1;
       onBatch({ ...progress });
     }
