@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { format, type SqlValue, type Timezone } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config.js';
-import { createHostChooser, failoverSocket } from './database-hosts.js';
+import { createHostChooser, failoverSocket, reportHostDown } from './database-hosts.js';
 import { dropIdleConnections, mysql2PoolOf, type Mysql2Pool } from './mysql2-pool.js';
 import { isDatabaseUnavailable, StorageError } from './storage-errors.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
@@ -144,12 +144,22 @@ function setSessionSqlModeOnConnect(dataSource: DataSource): void {
     const session =
       `SET SESSION sql_mode = '${SESSION_SQL_MODE}', SESSION group_concat_max_len = 1048576` +
       (galera ? `, SESSION wsrep_sync_wait = ${GALERA_SYNC_WAIT}` : '');
-    pool.on('connection', (connection) =>
+    if (galera) galeraSources.add(dataSource);
+    pool.on('connection', (connection) => {
       connection.query(session, (error) => {
         // A connection that could not be put in the right mode is never used.
         if (error) connection.destroy();
-      }),
-    );
+      });
+      // Nor one to a Galera node outside the primary component, which accepts connections
+      // but serves nothing; with a host list the next connection goes to another node.
+      if (galera) {
+        connection.query(GALERA_READY_SQL, (error, rows) => {
+          if (!error && galeraReady(rows)) return;
+          reportHostDown(connection);
+          connection.destroy();
+        });
+      }
+    });
     dropIdleConnections(pool);
     return dataSource;
   };
@@ -168,6 +178,23 @@ function setSessionSqlModeOnConnect(dataSource: DataSource): void {
  */
 const GALERA_SYNC_WAIT = 1;
 
+const galeraSources = new WeakSet<DataSource>();
+
+/** True when `dataSource` is connected to a Galera cluster (known once it is initialized). */
+export const isGaleraDataSource = (dataSource: DataSource): boolean => galeraSources.has(dataSource);
+
+/**
+ * Whether a Galera node serves: `wsrep_ready` is ON only in the primary component. A node
+ * cut off from the others still answers `SELECT 1` (and a causal read there waits until
+ * `repl.causal_read_timeout`), so readiness asks this instead.
+ */
+export const GALERA_READY_SQL = "SHOW STATUS LIKE 'wsrep_ready'";
+
+/** True when the rows of GALERA_READY_SQL say the node serves. */
+export function galeraReady(rows: unknown): boolean {
+  return Array.isArray(rows) && (rows[0] as { Value?: unknown } | undefined)?.Value === 'ON';
+}
+
 /** True when the server is a Galera node with replication on (`wsrep_on`); false on plain MySQL/MariaDB. */
 async function isGaleraNode(dataSource: DataSource): Promise<boolean> {
   const rows = (await dataSource.query("SHOW VARIABLES LIKE 'wsrep_on'")) as Array<{ Value?: string }>;
@@ -176,8 +203,9 @@ async function isGaleraNode(dataSource: DataSource): Promise<boolean> {
 
 /** A new pooled connection, as far as setting its mode needs. */
 interface SqlModeConnection {
-  query(sql: string, done: (error: Error | null) => void): void;
+  query(sql: string, done: (error: Error | null, rows?: unknown) => void): void;
   destroy(): void;
+  stream?: unknown;
 }
 
 /**

@@ -63,8 +63,9 @@ export type HostChooser = ReturnType<typeof createHostChooser>;
  * connected it only passes bytes through; a later failure is the connection's, as with
  * a plain socket.
  */
-export function failoverSocket(chooser: HostChooser, connectTimeoutMs: number): Duplex {
+export function failoverSocket(chooser: HostChooser, connectTimeoutMs: number): FailoverSocket {
   let socket: Socket | undefined;
+  let reachedIndex: number | undefined;
   const pending: Array<{ chunk: Buffer; done: (error?: Error | null) => void }> = [];
   const duplex = new Duplex({
     read() {
@@ -104,6 +105,7 @@ export function failoverSocket(chooser: HostChooser, connectTimeoutMs: number): 
       clearTimeout(timer);
       attempt.removeAllListeners('error');
       chooser.reached(index);
+      reachedIndex = index;
       socket = attempt;
       attempt.on('data', (data: Buffer) => {
         if (!duplex.push(data)) attempt.pause();
@@ -118,7 +120,23 @@ export function failoverSocket(chooser: HostChooser, connectTimeoutMs: number): 
     });
   };
   tryHost(0);
-  return duplex;
+  return Object.assign(duplex, {
+    hostDown(): void {
+      if (reachedIndex !== undefined) chooser.markDown(reachedIndex);
+    },
+  });
+}
+
+/** The socket of a connection to one of several hosts; `hostDown` reports that its server cannot serve. */
+export type FailoverSocket = Duplex & { hostDown(): void };
+
+/**
+ * Reports the server of a mysql2 connection as unable to serve (a Galera node outside
+ * the primary component), when the connection came through `failoverSocket`: new
+ * connections go to the other hosts first for a while. Does nothing otherwise.
+ */
+export function reportHostDown(connection: { stream?: unknown } | undefined): void {
+  (connection?.stream as Partial<FailoverSocket> | undefined)?.hostDown?.();
 }
 
 function timeoutError(host: string, port: number): Error {

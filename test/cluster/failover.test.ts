@@ -136,4 +136,49 @@ describe('failover on a three-node Galera cluster', () => {
     const exit = await verify.exited;
     expect({ code: exit.code, out: verify.stdout() }).toMatchObject({ code: 0 });
   }, 180_000);
+
+  it('a node cut off from the others (non-Primary, still accepting connections): its resolver moves on, readiness follows', async () => {
+    const bearer = await one.token('alice', WORKSPACE);
+    await createSecret(one, bearer, 'ISOLATED_KEY', 'i0');
+    let stopped = false;
+    const failures = new Map<OutageServices, number>([one, two, three].map((s) => [s, 0]));
+    const successesAfter = new Map<OutageServices, number>([one, two, three].map((s) => [s, 0]));
+    let phase: 'before' | 'isolated' = 'before';
+    const caller = async (s: OutageServices) => {
+      for (let i = 0; !stopped; i++) {
+        const result = await s.runner.resolve(
+          { context: runContext(WORKSPACE, `iso-${i}`), names: ['ISOLATED_KEY'] },
+          { deadlineMs: 20_000 },
+        );
+        if (result.error) failures.set(s, failures.get(s)! + 1);
+        else if (phase === 'isolated') successesAfter.set(s, successesAfter.get(s)! + 1);
+      }
+    };
+    const load = [one, two, three].flatMap((s) => [caller(s), caller(s)]);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await cluster.query(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+      phase = 'isolated';
+      await waitFor(async () => expect((await cluster.status(1)).ready).toBe(false), 15_000);
+      await waitFor(
+        async () => expect(await twoOnly.probes('/readyz')).toEqual({ api: 503, resolverOps: 503 }),
+        10_000,
+      );
+      await waitFor(async () => {
+        expect((await two.probes('/readyz')).resolverOps).toBe(200);
+        expect(successesAfter.get(two)).toBeGreaterThan(20);
+      }, 20_000);
+    } finally {
+      await cluster.query(1, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'").catch(() => {});
+      stopped = true;
+      await Promise.all(load);
+    }
+    await cluster.waitForSize(3, 30_000);
+    await waitFor(
+      async () => expect(await twoOnly.probes('/readyz')).toEqual({ api: 200, resolverOps: 200 }),
+      15_000,
+    );
+    expect(failures.get(one)).toBe(0);
+    expect(failures.get(three)).toBe(0);
+  }, 120_000);
 });
