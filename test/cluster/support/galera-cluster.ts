@@ -77,17 +77,28 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Clusters this process runs: it holds the lock while any does (the bench runs two at once). */
+let heldByThisProcess = 0;
+
 /** Takes the machine-wide cluster lock: a directory holding the owner's pid (a dead owner's is taken over). */
 async function takeLock(): Promise<() => void> {
   const deadline = Date.now() + LOCK_TIMEOUT_MS;
+  const release = () => {
+    heldByThisProcess -= 1;
+    if (heldByThisProcess === 0 && readPid(join(LOCK_DIR, 'pid')) === process.pid) {
+      rmSync(LOCK_DIR, { recursive: true, force: true });
+    }
+  };
   for (;;) {
+    if (heldByThisProcess > 0) {
+      heldByThisProcess += 1;
+      return release;
+    }
     try {
       mkdirSync(LOCK_DIR);
       writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
-      return () => {
-        if (readPid(join(LOCK_DIR, 'pid')) === process.pid)
-          rmSync(LOCK_DIR, { recursive: true, force: true });
-      };
+      heldByThisProcess = 1;
+      return release;
     } catch {
       const owner = readPid(join(LOCK_DIR, 'pid'));
       if (owner !== undefined && !alive(owner)) rmSync(LOCK_DIR, { recursive: true, force: true });
@@ -121,6 +132,7 @@ function nodeOptions(o: {
   sstPort: number;
   cluster: string;
   members: string;
+  replicated: boolean;
 }): string {
   // Galera notices a dead peer after evs.suspect_timeout (5 s by default); commits on the
   // survivors wait for that. Loopback peers can be suspected sooner.
@@ -133,6 +145,18 @@ function nodeOptions(o: {
     'evs.suspect_timeout=PT2S',
     'evs.inactive_timeout=PT4S',
   ].join(';');
+  const galera = `wsrep_on=ON
+wsrep_provider=${PROVIDER}
+wsrep_cluster_name=${o.cluster}
+wsrep_cluster_address=gcomm://${o.members}
+wsrep_node_name=${o.name}
+wsrep_node_address=127.0.0.1:${o.groupPort}
+wsrep_node_incoming_address=127.0.0.1:${o.port}
+wsrep_sst_method=rsync
+wsrep_sst_receive_address=127.0.0.1:${o.sstPort}
+wsrep_provider_options="${provider}"
+wsrep_slave_threads=2
+`;
   return `[mysqld]
 datadir=${o.dir}/data
 port=${o.port}
@@ -149,18 +173,7 @@ binlog_format=ROW
 default_storage_engine=InnoDB
 performance_schema=OFF
 max_connections=300
-wsrep_on=ON
-wsrep_provider=${PROVIDER}
-wsrep_cluster_name=${o.cluster}
-wsrep_cluster_address=gcomm://${o.members}
-wsrep_node_name=${o.name}
-wsrep_node_address=127.0.0.1:${o.groupPort}
-wsrep_node_incoming_address=127.0.0.1:${o.port}
-wsrep_sst_method=rsync
-wsrep_sst_receive_address=127.0.0.1:${o.sstPort}
-wsrep_provider_options="${provider}"
-wsrep_slave_threads=2
-`;
+${o.replicated ? galera : '# Not replicated: the same server with wsrep off, for comparisons.\nwsrep_on=OFF\n'}`;
 }
 
 /** Kills whatever a previous, aborted run of this slot left running, by the pid files it wrote. */
@@ -185,8 +198,15 @@ function tail(path: string, lines = 25): string {
   return readFileSafe(path).split('\n').slice(-lines).join('\n');
 }
 
-/** Starts a three-node cluster in `slot` (0–3); see GaleraCluster. */
-export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number; size?: number } = {}) {
+/**
+ * Starts a three-node cluster in `slot` (0–3); see GaleraCluster. With `replicated:
+ * false`, the same servers with wsrep off (for comparisons: one such node is "one node").
+ */
+export async function startGaleraCluster({
+  slot = 0,
+  size = 3,
+  replicated = true,
+}: { slot?: number; size?: number; replicated?: boolean } = {}) {
   requireGalera();
   const release = await takeLock();
   const base = `/tmp/strongroom-galera-${slot}`;
@@ -216,7 +236,14 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
     chownSync(join(dir, 'data'), uid, gid);
     writeFileSync(
       join(dir, 'my.cnf'),
-      nodeOptions({ dir, name: `node${i + 1}`, ...ports[i]!, cluster: `strongroom-${slot}`, members }),
+      nodeOptions({
+        dir,
+        name: `node${i + 1}`,
+        ...ports[i]!,
+        cluster: `strongroom-${slot}`,
+        members,
+        replicated,
+      }),
     );
   });
 
@@ -224,6 +251,16 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
 
   async function connect(i: number): Promise<Connection> {
     return createConnection({ uri: url(i), connectTimeout: 2_000 });
+  }
+
+  async function queryNode(i: number, sql: string, params?: unknown[]): Promise<unknown> {
+    const conn = await connect(i);
+    try {
+      const [rows] = await conn.query(sql, params);
+      return rows;
+    } finally {
+      await conn.end().catch(() => {});
+    }
   }
 
   async function status(i: number): Promise<NodeStatus> {
@@ -269,6 +306,7 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
       `node${i + 1} Synced`,
       async () => {
         if (exited) throw new Error('exited');
+        if (!replicated) return (await queryNode(i, 'SELECT 1')) !== undefined;
         const s = await status(i);
         return s.state === 'Synced' && s.ready && s.clusterStatus === 'Primary';
       },
@@ -281,6 +319,7 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
   }
 
   async function waitForSize(n: number, timeoutMs = 30_000): Promise<void> {
+    if (!replicated) return;
     await waitUntil(
       `a primary component of ${n}`,
       async () => {
@@ -311,11 +350,22 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
   }
 
   try {
+    // Replicated, the first node's data reaches the others by SST; unreplicated, each needs its own.
+    for (const dir of replicated ? dirs.slice(0, 1) : dirs) installDataDir(dir);
+    // One joiner at a time: rsync SST has one donor serve one joiner.
+    for (let i = 0; i < size; i++) await startNode(i, replicated && i === 0);
+    await waitForSize(size);
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+
+  function installDataDir(dir: string): void {
     const install = spawnSync(
       'mariadb-install-db',
       [
         '--no-defaults',
-        `--datadir=${join(dirs[0]!, 'data')}`,
+        `--datadir=${join(dir, 'data')}`,
         '--user=mysql',
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
@@ -326,12 +376,6 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
     );
     if (install.status !== 0)
       throw new Error(`mariadb-install-db failed: ${install.stderr || install.stdout}`);
-    // One joiner at a time: rsync SST has one donor serve one joiner.
-    for (let i = 0; i < size; i++) await startNode(i, i === 0);
-    await waitForSize(size);
-  } catch (error) {
-    await destroy();
-    throw error;
   }
 
   const cluster: GaleraCluster = {
@@ -343,15 +387,7 @@ export async function startGaleraCluster({ slot = 0, size = 3 }: { slot?: number
       running: () => children[i] !== undefined,
     })),
     hostList: () => ports.map((p) => `127.0.0.1:${p.port}`).join(','),
-    async query(i, sql, params) {
-      const conn = await connect(i);
-      try {
-        const [rows] = await conn.query(sql, params);
-        return rows;
-      } finally {
-        await conn.end().catch(() => {});
-      }
-    },
+    query: queryNode,
     status,
     async kill(i) {
       const child = children[i];
