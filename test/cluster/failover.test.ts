@@ -125,6 +125,14 @@ describe('failover on a three-node Galera cluster', () => {
     );
     const auditedRuns = new Set(audited.map((r) => r.run_id));
     expect(okRuns.filter((run) => !auditedRuns.has(run))).toEqual([]);
+    // And every rotation answered OK, its version and its record.
+    const rotated = await causalQuery<{ version: number }>(
+      cluster,
+      1,
+      `SELECT version FROM ${DATABASE}.audit_events
+        WHERE secret_id = '${id}' AND action = 'secret.update_value' AND outcome = 'SUCCESS' ORDER BY version`,
+    );
+    expect(rotated.map((r) => Number(r.version))).toEqual(rotations.map((_, i) => i + 2));
 
     // The log, signed by a checkpoint written after the kill, verifies with the CLI.
     await one.runtime.checkpoints.write('command');
