@@ -10,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { benchConsole } from './console.js';
 import { benchGalera } from './galera.js';
 import { benchImport } from './import.js';
+import { benchIntegrity } from './integrity.js';
 import { benchKeyring } from './keyring.js';
 import { benchListing } from './listing.js';
 import { benchMasker } from './masker.js';
@@ -67,6 +68,7 @@ try {
     ['grants', () => benchRunGrants()],
     ['console', () => benchConsole({ db: db!, keys })],
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
+    ['integrity', () => benchIntegrity({ db: db!, keys })],
     ['galera', () => benchGalera({ keys, pki: pki!, seconds })],
   ];
   for (const [name, step] of steps) {

@@ -31,6 +31,8 @@ function gcmOpen(key: Buffer, iv: Buffer, tag: Buffer, body: Buffer, aad: Buffer
 interface Row extends RowDataPacket {
   id: string;
   name: string;
+  scope: string;
+  owner_id: string;
   version: number;
   ciphertext: Buffer;
   iv: Buffer;
@@ -47,22 +49,31 @@ await serveFloor(
     const names = call.request.names;
     void (async () => {
       const [rows] = await pool.query<Row[]>(
-        `SELECT s.id, s.name, v.version, v.ciphertext, v.iv, v.tag, v.wrapped_key, v.key_id
+        `SELECT s.id, s.name, s.scope, s.owner_id, v.version, v.ciphertext, v.iv, v.tag, v.wrapped_key, v.key_id
          FROM secrets s JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version
         WHERE s.workspace_id = ? AND s.name IN (?)`,
         [workspaceId, names],
       );
       const secrets = rows.map((r) => {
-        const context = { workspaceId, secretId: r.id, version: r.version };
+        // Binding 2 (SPEC §8.1): values are bound to scope and owner as the services seal them.
+        const context = {
+          workspaceId,
+          secretId: r.id,
+          version: r.version,
+          scope: r.scope,
+          ownerId: r.owner_id,
+        };
         const wrapped = r.wrapped_key;
         const dataKey = gcmOpen(
           masterKeys.get(r.key_id)!,
           wrapped.subarray(0, 12),
           wrapped.subarray(12, 28),
           wrapped.subarray(28),
-          sealAad(context, 'data-key'),
+          sealAad(context, 'data-key', 2),
         );
-        const value = gcmOpen(dataKey, r.iv, r.tag, r.ciphertext, sealAad(context, 'value')).toString('utf8');
+        const value = gcmOpen(dataKey, r.iv, r.tag, r.ciphertext, sealAad(context, 'value', 2)).toString(
+          'utf8',
+        );
         return { name: r.name, value, scope: Scope.WORKSPACE, version: r.version };
       });
       const now = new Date();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AuditLog } from '../core/audit/audit-log.js';
+import type { FailedAuthentications } from '../core/auth/failed-authentications.js';
 import type { Logger } from '../core/logging/logger.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import { createConsoleRoutes } from './console-route.js';
@@ -37,7 +37,7 @@ export interface ApiServer extends RouteServer {
 export async function createApiServer({
   services,
   verifyToken,
-  auditLog,
+  failedAuthentications,
   logger,
   production,
   readiness,
@@ -49,8 +49,8 @@ export async function createApiServer({
 }: {
   services: ApiServices;
   verifyToken: TokenVerifier;
-  /** Where failed authentications are recorded. */
-  auditLog: Pick<AuditLog, 'appendCommitted'>;
+  /** Where failed authentications are limited and recorded; `stop` writes what it still holds. */
+  failedAuthentications: FailedAuthentications;
   logger: Logger;
   /** Production GraphQL: no introspection, no landing page. */
   production: boolean;
@@ -70,7 +70,8 @@ export async function createApiServer({
     production,
   });
   await graphql.start();
-  const buildContext = createContextFactory({ services, verifyToken, auditLog });
+  const buildContext = createContextFactory({ services, verifyToken, failedAuthentications });
+  failedAuthentications.start();
   const health = createHealthRoutes(readiness);
   let draining = false;
   const routes: Record<string, HttpRoute> = {
@@ -104,6 +105,7 @@ export async function createApiServer({
     async stop(graceMs) {
       await http.close(graceMs);
       await graphql.stop();
+      await failedAuthentications.close().catch(() => {});
     },
   };
 }

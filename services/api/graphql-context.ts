@@ -1,4 +1,4 @@
-import type { AuditLog } from '../core/audit/audit-log.js';
+import type { FailedAuthentications } from '../core/auth/failed-authentications.js';
 import type { Principal, RequestFacts } from '../core/auth/principal.js';
 import type { ObservedOperation } from './operation-observer.js';
 import { DomainError } from '../protocol/domain-error.js';
@@ -47,22 +47,27 @@ export interface GraphQLContext {
   log: Logger;
   /** What the request turned out to be, for its log line and metrics (operation-observer.ts). */
   observed: ObservedOperation;
-  /** The verified caller; UNAUTHENTICATED (audited once per request) without a valid token. */
+  /**
+   * The verified caller; UNAUTHENTICATED (recorded once per request) without a valid
+   * token, or RATE_LIMITED once its source has failed too often in the interval.
+   */
   principal(): Promise<Principal>;
 }
 
 /**
  * Builds the context of one request. Verification is lazy and memoised so a request
- * is verified (and a failure audited) once however many fields it resolves.
+ * is verified (and a failure recorded) once however many fields it resolves. A valid
+ * token is always let through, even from a source that is over its limit: the limit
+ * costs a flood its answers, not the users who share its address.
  */
 export function createContextFactory({
   services,
   verifyToken,
-  auditLog,
+  failedAuthentications,
 }: {
   services: ApiServices;
   verifyToken: TokenVerifier;
-  auditLog: Pick<AuditLog, 'appendCommitted'>;
+  failedAuthentications: Pick<FailedAuthentications, 'record'>;
 }) {
   return (
     authorization: string | undefined,
@@ -84,17 +89,20 @@ export function createContextFactory({
         const denied = toDomainError(error);
         const reason = String(denied.details.reason ?? denied.code);
         log.info({ reason }, 'authentication denied');
-        await auditLog.appendCommitted([
+        const verdict = await failedAuthentications.record({
+          sourceAddress: facts.sourceAddress,
+          reason,
+          requestId: facts.requestId,
+        });
+        if (!verdict.limited) throw denied;
+        observed.retryAfterSeconds = verdict.retryAfterSeconds;
+        throw new DomainError(
+          'RATE_LIMITED',
+          'Too many failed authentications from this address; retry later.',
           {
-            action: 'auth.denied',
-            outcome: 'DENIED',
-            actorType: 'anonymous',
-            requestId: facts.requestId,
-            sourceAddress: facts.sourceAddress,
-            reason,
+            details: { retryAfterSeconds: verdict.retryAfterSeconds },
           },
-        ]);
-        throw denied;
+        );
       }
     };
     return {

@@ -140,8 +140,11 @@ export function createGraphQLHttpRoute({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search, body },
       context: async () => buildContext(req.headers.authorization, facts, log, observed),
     });
-    const status = response.status ?? 200;
+    // A refusal for the caller's rate is an HTTP answer too, so clients and proxies back off.
+    const status = observed.retryAfterSeconds === undefined ? (response.status ?? 200) : 429;
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (observed.retryAfterSeconds !== undefined)
+      res.setHeader('retry-after', String(observed.retryAfterSeconds));
     res.statusCode = status;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);

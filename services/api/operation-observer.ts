@@ -11,6 +11,8 @@ export interface ObservedOperation {
   operation?: string;
   /** `ok`, or the `extensions.code` of the first error. */
   outcome?: string;
+  /** Set when the caller was refused for failing authentication too often: answered 429 with Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createTokenVerifier, type TokenVerifier } from '../api/auth/token-verif
 import { createApiServer, type ApiServer } from '../api/api-server.js';
 import type { ApiServices } from '../api/graphql-context.js';
 import type { GraphQLResponseInfo, HttpLimits } from '../api/graphql-http-route.js';
+import { createFailedAuthentications } from '../core/auth/failed-authentications.js';
 import { createAuditQueryService } from '../core/audit/audit-query-service.js';
 import { createIncrementalAuditVerifier } from '../core/audit/incremental-audit-verifier.js';
 import type { Config } from '../core/config/config.js';
@@ -91,7 +92,7 @@ export async function createVerifierFor(
 
 /**
  * The API's HTTP server over a runtime: its services, readiness on the runtime's
- * database and keyring, failed authentications on its audit log. Used by
+ * database and keyring, failed authentications limited and aggregated on its audit log. Used by
  * `strongroom api`, `strongroom start` and every test that needs a real API.
  */
 export function createApiServerFor(
@@ -117,7 +118,12 @@ export function createApiServerFor(
   return createApiServer({
     services,
     verifyToken,
-    auditLog: runtime.auditLog,
+    failedAuthentications: createFailedAuthentications({
+      auditLog: runtime.auditLog,
+      logger: runtime.logger,
+      limits: runtime.config.authFailureLimits,
+      onLimited: () => metrics?.authRateLimitedTotal.inc(),
+    }),
     logger: runtime.logger,
     production: runtime.config.mode === 'production',
     readiness: {

@@ -13,6 +13,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'DEADLINE_EXCEEDED'
+  /** The caller has failed too often and must wait (`details.retryAfterSeconds`). */
+  | 'RATE_LIMITED'
   /** Stored state failed its integrity check (SPEC §8.1): nothing derived from it is served. */
   | 'DATA_LOSS'
   | 'INTERNAL';

@@ -10,6 +10,7 @@ export const GRPC_STATUS_BY_DOMAIN_CODE = {
   CONFLICT: status.ALREADY_EXISTS,
   UNAVAILABLE: status.UNAVAILABLE,
   DEADLINE_EXCEEDED: status.DEADLINE_EXCEEDED,
+  RATE_LIMITED: status.RESOURCE_EXHAUSTED,
   DATA_LOSS: status.DATA_LOSS,
   INTERNAL: status.INTERNAL,
 } as const satisfies Record<DomainErrorCode, status>;

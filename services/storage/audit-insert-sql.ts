@@ -33,6 +33,7 @@ const EVENT_COLUMNS: ReadonlyArray<readonly [EventField, string]> = [
   ['workflowOwner', 'workflow_owner'],
   ['stepId', 'step_id'],
   ['grantId', 'grant_id'],
+  ['occurrences', 'occurrences'],
 ];
 const INSERT_INTO = `INSERT INTO audit_events (${EVENT_COLUMNS.map(([, column]) => column).join(', ')})`;
 const CHAIN_SEQ_COLUMN = EVENT_COLUMNS.findIndex(([field]) => field === 'chainSeq');

@@ -20,6 +20,7 @@ import { SecretGenerations1763800000000 } from './migrations/1763800000000-secre
 import { KeyIdLength1763812400000 } from './migrations/1763812400000-key-id-length.js';
 import { AuditRunGrantFields1765000000000 } from './migrations/1765000000000-audit-run-grant-fields.js';
 import { Integrity1765050000000 } from './migrations/1765050000000-integrity.js';
+import { AuditOccurrences1765060000000 } from './migrations/1765060000000-audit-occurrences.js';
 
 export const entities = [
   SecretEntity,
@@ -38,6 +39,7 @@ export const migrations = [
   KeyIdLength1763812400000,
   AuditRunGrantFields1765000000000,
   Integrity1765050000000,
+  AuditOccurrences1765060000000,
 ];
 
 /**

@@ -54,6 +54,11 @@ export async function startApi(
     production?: boolean;
     /** Trust this JWKS instead of the dev key pair. */
     jwksUrl?: string;
+    /**
+     * Failed authentications one source may have per interval before 429. Suites send
+     * every request from loopback, so the default here is far above production's.
+     */
+    authFailureLimit?: number;
   } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'strongroom-api-'));
@@ -62,6 +67,10 @@ export async function startApi(
   const config = {
     ...loadConfig({ STRONGROOM_DATA_DIR: dataDir }),
     mode: options.production ? ('production' as const) : ('development' as const),
+  };
+  config.authFailureLimits = {
+    ...config.authFailureLimits,
+    limitPerSource: options.authFailureLimit ?? 10_000,
   };
   const runtime = await assembleRuntime({
     config,
@@ -83,6 +92,7 @@ export async function startApi(
   const token = (claims: TokenClaims, expiresIn?: string) =>
     signDevToken(keys, claims, { issuer: config.jwt.issuer, audience: config.jwt.audience, expiresIn });
 
+  let stopped: Promise<void> | undefined;
   const post = (body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult> =>
     postGraphQL(url, typeof body === 'string' ? body : JSON.stringify(body), headers);
 
@@ -98,8 +108,10 @@ export async function startApi(
     gql(bearer: string | undefined, query: string, variables: Record<string, unknown> = {}) {
       return post({ query, variables }, bearer ? { authorization: `Bearer ${bearer}` } : {});
     },
+    /** Stops the HTTP server (writing what it holds, such as counted failed authentications); the database stays open. */
+    stopServer: () => (stopped ??= api.stop()),
     async close() {
-      await api.stop();
+      await (stopped ??= api.stop());
       await handle.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -194,6 +194,7 @@ describe.concurrent('strongroom audit (end to end, SQLite data dirs)', () => {
         workflowOwner: null,
         stepId: null,
         grantId: null,
+        occurrences: 1,
         reason: 'NOT_FOUND',
         chainId: expect.any(String),
         chainSeq: 2,

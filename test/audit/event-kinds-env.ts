@@ -19,7 +19,7 @@ export const WS = 'ws-kinds';
 export const CANARY = 'CANARY-7f3c9e1a-never-in-audit';
 
 export const AUDIT_EVENT_FIELDS =
-  'id occurredAt action outcome actorType actorId workspaceId secretId secretName scope version workflowId runId trigger runner requestId principal triggeredBy workflowOwner stepId grantId';
+  'id occurredAt action outcome actorType actorId workspaceId secretId secretName scope version workflowId runId trigger runner requestId principal triggeredBy workflowOwner stepId grantId occurrences';
 
 /** The callers of the cases: one token per role, plus tokens the API must refuse. */
 export interface Tokens {

@@ -48,6 +48,7 @@ const NOTHING: Fields = {
   workflowOwner: '',
   stepId: '',
   grantId: '',
+  occurrences: 1,
 };
 
 const ALPHA = 'spiffe://strongroom/runner/alpha';
@@ -1018,7 +1019,7 @@ const OPERATOR_CASES: Array<{
 /** The stored fields of a row, without the chain bookkeeping. */
 const fieldsOf = (row: AuditEventRow): Fields => {
   const { id: _id, chainId: _c, chainSeq: _s, prevHash: _p, hash: _h, occurredAt: _o, ...fields } = row;
-  return { ...fields, version: Number(fields.version) };
+  return { ...fields, version: Number(fields.version), occurrences: Number(fields.occurrences) };
 };
 
 /** A stored record as `auditEvents` shows it: '' and 0 become null; reason and source address are not exposed. */

@@ -31,6 +31,7 @@ const resolveRecord = (seq: number, overrides: Partial<ChainedAuditEvent> = {}):
   workflowOwner: 'bob',
   stepId: 'step-1',
   grantId: 'grant-1',
+  occurrences: 1,
   ...overrides,
 });
 

@@ -38,6 +38,11 @@ export type AuditEvent = {
   grantId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['DateTime']['output'];
+  /**
+   * How many occurrences this record stands for: 1, except for failed authentications, where
+   * after the first of an interval the rest from one source and reason are recorded together.
+   */
+  occurrences: Scalars['Int']['output'];
   outcome: Scalars['String']['output'];
   /** Resolves: whose personal secrets and memberships decided the call (from the run grant when there was one). */
   principal?: Maybe<Scalars['String']['output']>;
@@ -511,6 +516,7 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   grantId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  occurrences?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   principal?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -113,6 +113,7 @@ export function AuditPage({ client }: { client: GraphQLClient }) {
                   </td>
                   <td>
                     <code>{e.action}</code>
+                    {e.occurrences > 1 ? <span className="muted"> ×{e.occurrences}</span> : null}
                   </td>
                   <td>
                     <span className={e.outcome === 'SUCCESS' ? 'badge badge-good' : 'badge badge-bad'}>

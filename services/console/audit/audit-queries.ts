@@ -24,6 +24,7 @@ export const AuditEventsQuery = graphql(`
           trigger
           runner
           requestId
+          occurrences
         }
       }
     }

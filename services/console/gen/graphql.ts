@@ -33,6 +33,11 @@ export type AuditEvent = {
   grantId?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['DateTime']['output'];
+  /**
+   * How many occurrences this record stands for: 1, except for failed authentications, where
+   * after the first of an interval the rest from one source and reason are recorded together.
+   */
+  occurrences: Scalars['Int']['output'];
   outcome: Scalars['String']['output'];
   /** Resolves: whose personal secrets and memberships decided the call (from the run grant when there was one). */
   principal?: Maybe<Scalars['String']['output']>;
@@ -351,7 +356,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ node: { id: string, occurredAt: string, action: string, outcome: string, actorType: string, actorId?: string | null, secretName?: string | null, scope?: string | null, version?: number | null, workflowId?: string | null, runId?: string | null, trigger?: string | null, runner?: string | null, requestId?: string | null } }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ node: { id: string, occurredAt: string, action: string, outcome: string, actorType: string, actorId?: string | null, secretName?: string | null, scope?: string | null, version?: number | null, workflowId?: string | null, runId?: string | null, trigger?: string | null, runner?: string | null, requestId?: string | null, occurrences: number } }> } };
 
 export type VerifyAuditLogQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -505,6 +510,7 @@ export const AuditEventsDocument = new TypedDocumentString(`
         trigger
         runner
         requestId
+        occurrences
       }
     }
   }

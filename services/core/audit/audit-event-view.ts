@@ -29,6 +29,7 @@ export function toAuditEventView(row: AuditEventRow): AuditEventView {
     workflowOwner: orNull(row.workflowOwner),
     stepId: orNull(row.stepId),
     grantId: orNull(row.grantId),
+    occurrences: Number(row.occurrences ?? 1),
   };
 }
 

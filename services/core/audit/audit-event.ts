@@ -47,6 +47,8 @@ export interface AuditEventInput {
   stepId?: string;
   /** Resolves under a run grant: its `jti`. */
   grantId?: string;
+  /** How many occurrences the record stands for (aggregated failed authentications); 1 when absent. */
+  occurrences?: number;
   occurredAt?: Date;
 }
 
@@ -132,6 +134,7 @@ function unhashedEvent(
     workflowOwner: clip(input.workflowOwner, 128),
     stepId: clip(input.stepId, 128),
     grantId: clip(input.grantId, 128),
+    occurrences: input.occurrences ?? 1,
   };
 }
 
@@ -140,13 +143,17 @@ function unhashedEvent(
  * previous hash included. An event that records none of the run-grant fields (every
  * event written before they existed, and every event that is not a resolve) hashes as
  * `strongroom-audit/v1`, so older logs still verify; one that records any hashes as
- * `v2` with them appended. Blanking those fields of a v2 event changes its hash.
+ * `v2` with them appended. Blanking those fields of a v2 event changes its hash. A
+ * record that stands for more than one occurrence hashes as `v3`: the run-grant fields
+ * and its count appended, so neither the count nor the version can be edited back.
  */
 export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
+  const occurrences = Number(event.occurrences ?? 1);
+  const counted = occurrences !== 1;
   const runFields =
-    event.principal || event.triggeredBy || event.workflowOwner || event.stepId || event.grantId;
+    counted || event.principal || event.triggeredBy || event.workflowOwner || event.stepId || event.grantId;
   const canonical = JSON.stringify([
-    runFields ? 'strongroom-audit/v2' : 'strongroom-audit/v1',
+    counted ? 'strongroom-audit/v3' : runFields ? 'strongroom-audit/v2' : 'strongroom-audit/v1',
     event.chainId,
     Number(event.chainSeq),
     event.prevHash,
@@ -170,6 +177,7 @@ export function auditEventHash(event: Omit<ChainedAuditEvent, 'hash'>): string {
     ...(runFields
       ? [event.principal, event.triggeredBy, event.workflowOwner, event.stepId, event.grantId]
       : []),
+    ...(counted ? [occurrences] : []),
   ]);
   // One-shot: no Hash object per record.
   return hash('sha256', canonical, 'hex');

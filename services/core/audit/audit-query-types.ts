@@ -22,6 +22,7 @@ export interface AuditEventView {
   workflowOwner: string | null;
   stepId: string | null;
   grantId: string | null;
+  occurrences: number;
 }
 
 /** The filters of `auditEvents` (SPEC §5). */

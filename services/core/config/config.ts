@@ -1,5 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULT_FAILED_AUTHENTICATION_LIMITS,
+  type FailedAuthenticationLimits,
+} from '../auth/failed-authentications.js';
 import { keyringEnvironmentShape, parseKeyringConfig, type KeyringConfig } from './keyring-config.js';
 
 import type { DatabaseConfig } from '../../storage/database-config.js';
@@ -65,6 +69,8 @@ export interface Config {
   };
   /** How long a statement the resolve path runs straight on the MySQL pool may take (see runOnPool). */
   dbStatementTimeoutMs: number;
+  /** Failed authentications at the API: per-source limit and aggregation interval (SPEC §8.1). */
+  authFailureLimits: FailedAuthenticationLimits;
 }
 
 /** The issuer of the development orchestrator's run grants (`strongroom token run`). */
@@ -165,6 +171,17 @@ const environmentSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .optional(),
+  STRONGROOM_AUTH_FAILURE_LIMIT: z.coerce
+    .number({ error: 'must be a number of failures' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_FAILED_AUTHENTICATION_LIMITS.limitPerSource),
+  STRONGROOM_AUTH_FAILURE_INTERVAL_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600 (one hour)')
+    .default(DEFAULT_FAILED_AUTHENTICATION_LIMITS.intervalSeconds),
   STRONGROOM_DB_STATEMENT_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int('must be a whole number')
@@ -289,5 +306,10 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
         Math.max(600, 10 * e.STRONGROOM_AUDIT_CHECKPOINT_SECONDS),
     },
     dbStatementTimeoutMs: e.STRONGROOM_DB_STATEMENT_TIMEOUT_MS,
+    authFailureLimits: {
+      ...DEFAULT_FAILED_AUTHENTICATION_LIMITS,
+      limitPerSource: e.STRONGROOM_AUTH_FAILURE_LIMIT,
+      intervalSeconds: e.STRONGROOM_AUTH_FAILURE_INTERVAL_SECONDS,
+    },
   };
 }

@@ -20,6 +20,7 @@ export type RequestLabel = 'service' | 'operation' | 'outcome';
  * | `strongroom_candidate_cache_bytes` | gauge | — | resolver, after each read (see `instrumentCandidateCache`) |
  * | `strongroom_tls_refusals_total` | counter | reason (`no_certificate`, `handshake_timeout`, `not_tls`, `other`) | resolver, once per connection refused at the TLS handshake |
  * | `strongroom_audit_chain_conflicts_total` | counter | — | any process, when one of its audit chains has a head it never wrote |
+ * | `strongroom_auth_rate_limited_total` | counter | — | API, per failed authentication answered 429 (its source over STRONGROOM_AUTH_FAILURE_LIMIT) |
  * | `strongroom_audit_checkpoints_total` | counter | outcome (`written`, `unchanged`, `refused`, `failed`) | any process, per checkpoint attempt |
  * | `strongroom_audit_checkpoint_duration_seconds` | histogram | — | any process, per checkpoint attempt |
  *
@@ -40,6 +41,7 @@ export interface Metrics {
   candidateCacheBytes: Gauge<string>;
   tlsRefusalsTotal: Counter<'reason'>;
   auditChainConflictsTotal: Counter<string>;
+  authRateLimitedTotal: Counter<string>;
   auditCheckpointsTotal: Counter<'outcome'>;
   auditCheckpointDuration: Histogram<string>;
 }
@@ -119,6 +121,11 @@ export function createMetrics({
       name: 'strongroom_tls_refusals_total',
       help: 'Resolver connections refused at the TLS handshake, before any request: no client certificate, handshake timeout, not TLS, other (such as an untrusted certificate).',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    authRateLimitedTotal: new Counter({
+      name: 'strongroom_auth_rate_limited_total',
+      help: 'Failed authentications answered 429 because their source failed too often in the interval.',
       registers,
     }),
     auditChainConflictsTotal: new Counter({

@@ -37,6 +37,8 @@ export interface AuditEventRow {
   stepId: string;
   /** Resolves under a run grant: its `jti`. */
   grantId: string;
+  /** How many occurrences this record stands for: 1, except for aggregated failed authentications. */
+  occurrences: number;
 }
 
 /** A record as it is written: everything but the id the database assigns. */
@@ -73,5 +75,6 @@ export const AuditEventEntity = new EntitySchema<AuditEventRow>({
     workflowOwner: { name: 'workflow_owner', type: String, length: 128 },
     stepId: { name: 'step_id', type: String, length: 128 },
     grantId: { name: 'grant_id', type: String, length: 128 },
+    occurrences: { type: Number },
   },
 });
