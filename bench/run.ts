@@ -3,11 +3,12 @@
  * beside a floor measured in the same run. Prints the table and writes
  * bench/results/latest.json. BENCH_SECONDS (default 10) sets each closed-loop run's
  * length; BENCH_ONLY=resolve,listing,... runs a subset (BENCH_ONLY=masker needs no database;
- * keyring needs softhsm2 and opensc).
+ * keyring needs softhsm2 and opensc; galera needs galera-4 and rsync, and root).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchConsole } from './console.js';
+import { benchGalera } from './galera.js';
 import { benchImport } from './import.js';
 import { benchIntegrity } from './integrity.js';
 import { benchKeyring } from './keyring.js';
@@ -43,13 +44,15 @@ async function machine(db: BenchDatabase | undefined) {
   };
 }
 
-// The masker runs in this process alone; everything else needs the database and certificates.
-const DATABASE_FREE = ['masker', 'grants'];
+// The masker runs in this process alone; galera brings its own servers (a three-node
+// cluster and a lone node, test/cluster/support/galera-cluster.ts); everything else needs
+// the database and certificates.
+const DATABASE_FREE = ['masker', 'grants', 'galera'];
 const needsDatabase = !only || only.some((name) => !DATABASE_FREE.includes(name));
 // BENCH_DATABASE names the bench's own database (default strongroom_bench), so runs from two checkouts do not collide.
 const db = needsDatabase ? await createBenchDatabase(process.env.BENCH_DATABASE) : undefined;
 const keys = createBenchKeys();
-const pki = needsDatabase ? await createBenchPki() : undefined;
+const pki = needsDatabase || wanted('galera') ? await createBenchPki() : undefined;
 const figures: Figure[] = [];
 const details: Record<string, unknown> = {};
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -68,6 +71,7 @@ try {
     ['keyring', () => benchKeyring({ db: db!, keys, pki: pki!, seconds })],
     ['integrity', () => benchIntegrity({ db: db!, keys })],
     ['webhooks', () => benchWebhooks({ db: db!, keys, seconds })],
+    ['galera', () => benchGalera({ keys, pki: pki!, seconds })],
   ];
   for (const [name, step] of steps) {
     if (!wanted(name)) continue;

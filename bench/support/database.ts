@@ -14,15 +14,19 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-export async function createBenchDatabase(name = 'strongroom_bench'): Promise<BenchDatabase> {
-  const admin = await createConnection(ADMIN_URL);
+/** Creates (afresh) and migrates database `name` on the server of `adminUrl` (the machine's MariaDB by default). */
+export async function createBenchDatabase(
+  name = 'strongroom_bench',
+  adminUrl = ADMIN_URL,
+): Promise<BenchDatabase> {
+  const admin = await createConnection(adminUrl);
   try {
     await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {
     await admin.end();
   }
-  const url = new URL(ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const config: DatabaseConfig = { kind: 'mysql', url: url.toString() };
   const dataSource = createDataSource(config);
@@ -57,7 +61,7 @@ export async function createBenchDatabase(name = 'strongroom_bench'): Promise<Be
     },
     async drop() {
       await pool.end();
-      const conn = await createConnection(ADMIN_URL);
+      const conn = await createConnection(adminUrl);
       try {
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {

@@ -21,10 +21,17 @@ const PRECONDITION_FAILED = 'commit precondition failed';
 const preconditionFailed = () =>
   new StorageError('precondition-failed', 'a condition of the commit no longer held; nothing was written');
 
-/** The compound statement's check: signal (and so roll back) unless every precondition holds. */
+/**
+ * The compound statement's check: signal (and so roll back) unless every precondition
+ * holds. The condition is read by a SELECT of its own, not in the IF: on a Galera node
+ * a SELECT inside a compound statement waits for the node to catch up with the cluster
+ * (`wsrep_sync_wait`, see data-source.ts), an IF's expression is evaluated at once, and
+ * a rotation committed on another node a moment ago would not be seen by it.
+ */
 function preconditionCheckSql(preconditions: readonly CommitPrecondition[]): string {
   const condition = allHold(preconditions);
-  return `IF NOT (${format(condition.sql, condition.params as never[])}) THEN
+  return `SELECT CASE WHEN ${format(condition.sql, condition.params as never[])} THEN 1 ELSE 0 END INTO holds;
+        IF holds <> 1 THEN
           SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${PRECONDITION_FAILED}';
         END IF;`;
 }
@@ -155,6 +162,7 @@ export function createAuditStore({
         inserts.push(`${mariadbInsertEventsSql(events.slice(i, i + ROWS_PER_INSERT))};`);
       }
       const sql = `BEGIN NOT ATOMIC
+        DECLARE holds INT DEFAULT 0;
         DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
         START TRANSACTION;
         ${preconditions.length === 0 ? '' : preconditionCheckSql(preconditions)}

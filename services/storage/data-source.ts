@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { format, type SqlValue, type Timezone } from 'mysql2';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from './database-config.js';
+import { createHostChooser, failoverSocket, reportHostDown } from './database-hosts.js';
 import { dropIdleConnections, mysql2PoolOf, type Mysql2Pool } from './mysql2-pool.js';
 import { isDatabaseUnavailable, StorageError } from './storage-errors.js';
 import { AuditChainEntity } from './entities/audit-chain-entity.js';
@@ -64,6 +65,20 @@ function formatQuery(sql: string, values: unknown, timezone: Timezone): string {
   return format(sql, values as SqlValue[], false, timezone);
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * With several hosts (the nodes of a Galera cluster), every new pooled connection goes
+ * to one that accepts it (see database-hosts.ts); with one, mysql2 connects as usual.
+ */
+function failoverStreamOption(database: Extract<DatabaseConfig, { kind: 'mysql' }>): {
+  stream?: () => unknown;
+} {
+  if (!database.hosts || database.hosts.length < 2) return {};
+  const chooser = createHostChooser(database.hosts);
+  return { stream: () => failoverSocket(chooser, CONNECT_TIMEOUT_MS) };
+}
+
 /**
  * Builds (but does not connect) the one data source of a process. The schema is
  * changed only by migrations; `synchronize` stays off.
@@ -91,9 +106,15 @@ export function createDataSource(database: DatabaseConfig, options: { poolSize?:
       url: database.url,
       timezone: MYSQL_TIMEZONE,
       charset: 'utf8mb4_bin',
-      connectTimeout: 5_000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       poolSize: options.poolSize ?? 10,
-      extra: { enableKeepAlive: true, waitForConnections: true, queueLimit: 1000, queryFormat: formatQuery },
+      extra: {
+        enableKeepAlive: true,
+        waitForConnections: true,
+        queueLimit: 1000,
+        queryFormat: formatQuery,
+        ...failoverStreamOption(database),
+      },
     };
   }
   const dataSource = new DataSource(dataSourceOptions);
@@ -125,26 +146,74 @@ function setSessionSqlModeOnConnect(dataSource: DataSource): void {
     const pool = mysql2PoolOf(dataSource) as
       (Mysql2Pool & { on(event: 'connection', listener: (c: SqlModeConnection) => void): void }) | undefined;
     if (!pool) return dataSource;
+    const galera = await isGaleraNode(dataSource);
     // A candidate lookup gathers a secret's members with GROUP_CONCAT (resolution-store.ts),
     // which MariaDB cuts at 1 KiB unless told otherwise.
-    pool.on('connection', (connection) =>
-      connection.query(
-        `SET SESSION sql_mode = '${SESSION_SQL_MODE}', SESSION group_concat_max_len = 1048576`,
-        (error) => {
-          // A connection that could not be put in the right mode is never used.
-          if (error) connection.destroy();
-        },
-      ),
-    );
+    const session =
+      `SET SESSION sql_mode = '${SESSION_SQL_MODE}', SESSION group_concat_max_len = 1048576` +
+      (galera ? `, SESSION wsrep_sync_wait = ${GALERA_SYNC_WAIT}` : '');
+    if (galera) galeraSources.add(dataSource);
+    pool.on('connection', (connection) => {
+      connection.query(session, (error) => {
+        // A connection that could not be put in the right mode is never used.
+        if (error) connection.destroy();
+      });
+      // Nor one to a Galera node outside the primary component, which accepts connections
+      // but serves nothing; with a host list the next connection goes to another node.
+      if (galera) {
+        connection.query(GALERA_READY_SQL, (error, rows) => {
+          if (!error && galeraReady(rows)) return;
+          reportHostDown(connection);
+          connection.destroy();
+        });
+      }
+    });
     dropIdleConnections(pool);
     return dataSource;
   };
 }
 
+/**
+ * On a Galera cluster a commit returns once the cluster has certified it, and the
+ * other nodes apply it a little later: a read on another node in between sees the row
+ * as it was. Strongroom promises that a rotation committed anywhere is what the next
+ * resolve serves (SPEC, docs/deploy-galera.md), and its resolve cache trusts a kept
+ * candidate only if the workspace generation it reads is unchanged, a read that would
+ * be just as stale. So every connection to a Galera node sets `wsrep_sync_wait = 1`:
+ * each SELECT (and SHOW) first waits until this node has applied every write set the
+ * cluster had committed when it started, a causal read. It costs one round trip among
+ * the nodes per statement, measured in docs/performance.md ("Galera").
+ */
+const GALERA_SYNC_WAIT = 1;
+
+const galeraSources = new WeakSet<DataSource>();
+
+/** True when `dataSource` is connected to a Galera cluster (known once it is initialized). */
+export const isGaleraDataSource = (dataSource: DataSource): boolean => galeraSources.has(dataSource);
+
+/**
+ * Whether a Galera node serves: `wsrep_ready` is ON only in the primary component. A node
+ * cut off from the others still answers `SELECT 1` (and a causal read there waits until
+ * `repl.causal_read_timeout`), so readiness asks this instead.
+ */
+export const GALERA_READY_SQL = "SHOW STATUS LIKE 'wsrep_ready'";
+
+/** True when the rows of GALERA_READY_SQL say the node serves. */
+export function galeraReady(rows: unknown): boolean {
+  return Array.isArray(rows) && (rows[0] as { Value?: unknown } | undefined)?.Value === 'ON';
+}
+
+/** True when the server is a Galera node with replication on (`wsrep_on`); false on plain MySQL/MariaDB. */
+async function isGaleraNode(dataSource: DataSource): Promise<boolean> {
+  const rows = (await dataSource.query("SHOW VARIABLES LIKE 'wsrep_on'")) as Array<{ Value?: string }>;
+  return rows[0]?.Value === 'ON';
+}
+
 /** A new pooled connection, as far as setting its mode needs. */
 interface SqlModeConnection {
-  query(sql: string, done: (error: Error | null) => void): void;
+  query(sql: string, done: (error: Error | null, rows?: unknown) => void): void;
   destroy(): void;
+  stream?: unknown;
 }
 
 /**

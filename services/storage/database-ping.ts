@@ -1,4 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { galeraReady, GALERA_READY_SQL, isGaleraDataSource } from './data-source.js';
+import { reportHostDown } from './database-hosts.js';
 import {
   destroyConnection,
   dropIdleConnections,
@@ -8,7 +10,8 @@ import {
 
 /**
  * A readiness check: resolves true when the database answers `SELECT 1` within
- * `timeoutMs`, false when it fails or is slower. Probes must not hang on a dead pool,
+ * `timeoutMs` (a Galera node: says it is in the primary component, `wsrep_ready`), false
+ * when it fails or is slower. Probes must not hang on a dead pool,
  * nor take it over:
  *
  * - Concurrent probes share one ping, so probes hold at most one pooled connection.
@@ -43,8 +46,17 @@ export function createDatabasePing(
       await runner.connect();
       connected = true;
       if (abandoned) throw new Error('ping abandoned');
-      await runner.query('SELECT 1');
-      return true;
+      if (!isGalera(runner)) {
+        await runner.query('SELECT 1');
+        return true;
+      }
+      if (galeraReady(await runner.query(GALERA_READY_SQL))) return true;
+      // A node outside the primary component: this connection goes, and with a host
+      // list so does the node, for a while (see database-hosts.ts).
+      const connection = (runner as { databaseConnection?: Partial<Mysql2Connection> }).databaseConnection;
+      reportHostDown(connection);
+      destroyConnection(connection);
+      return false;
     })().catch(() => false);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -81,6 +93,7 @@ export function createDatabasePing(
 }
 
 const isMysql = (runner: QueryRunner) => runner.dataSource.driver.options.type === 'mysql';
+const isGalera = (runner: QueryRunner) => isMysql(runner) && isGaleraDataSource(runner.dataSource);
 
 /** Drops the connection a ping holds. SQLite has no connection to drop. */
 function destroyRunnerConnection(runner: QueryRunner): void {

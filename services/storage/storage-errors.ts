@@ -49,7 +49,9 @@ const UNIQUE_VIOLATIONS = new Set([
 /**
  * Aborts that say nothing about the change itself, only that another transaction was
  * in the way and the database gave up on this one at once: an InnoDB deadlock victim
- * (rolled back whole), and SQLite's stale read snapshot (a transaction that read, then
+ * (rolled back whole; on a Galera cluster also a transaction that lost certification to
+ * one committed on another node, reported at COMMIT or on the next statement), and
+ * SQLite's stale read snapshot (a transaction that read, then
  * found another process had written since). Lock-wait timeouts and a plain SQLITE_BUSY
  * are not here: they have already waited their full timeout, and count as unavailable.
  */
@@ -77,6 +79,9 @@ const UNAVAILABLE_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_SESSION_WAS_KILLED',
   'ER_LOCK_WAIT_TIMEOUT',
+  // Galera: "WSREP has not yet prepared node for application use", from a node outside
+  // the primary component (cut off, or still joining) until it is back in it.
+  'ER_UNKNOWN_COM_ERROR',
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
 ]);

@@ -173,6 +173,47 @@ describe.each(DATABASE_KINDS)('%s: appendCommitted group commit', (kind) => {
     await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: written });
   });
 
+  it('writes a batch again, whole, when its commit was refused for a concurrent transaction (Galera certification)', async () => {
+    const { auditStore, count } = await open(kind);
+    // The first two tries (one on each path: the one-writer append, then the lock-read-chain
+    // fallback a batch of unknown outcome takes) write everything and are refused at
+    // COMMIT, as Galera refuses a transaction that lost certification: rolled back whole,
+    // error 1213.
+    let refusals = 0;
+    const deadlock = () =>
+      Object.assign(new Error('Deadlock found when trying to get lock; try restarting transaction'), {
+        code: 'ER_LOCK_DEADLOCK',
+        errno: 1213,
+      });
+    const refusing: AuditStore = {
+      ...auditStore,
+      appendToOwnChain: async (chainId, expected, next, events, preconditions) => {
+        if (refusals === 0) {
+          refusals += 1;
+          throw deadlock();
+        }
+        return auditStore.appendToOwnChain(chainId, expected, next, events, preconditions);
+      },
+      transaction: (work) => {
+        if (refusals !== 1) return auditStore.transaction(work);
+        refusals += 1;
+        return auditStore.transaction(async (tx) => {
+          await work(tx);
+          throw deadlock();
+        });
+      },
+    };
+    const auditLog = await openAuditLog({ auditStore: refusing, committerChains: 1 });
+    const first = await auditLog.appendCommitted([resolveEvent('refused-once')]);
+    const second = await auditLog.appendCommitted([resolveEvent('after-refusal')]);
+    expect(refusals).toBe(2);
+    expect(await count('refused-once')).toBe(1);
+    expect(await count('after-refusal')).toBe(1);
+    expect(second[0]!.chainId).toBe(first[0]!.chainId);
+    expect(second[0]!.chainSeq).toBe(first[0]!.chainSeq + 1);
+    await expect(verifyAuditLog(auditStore)).resolves.toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('chains correctly after appends made inside other transactions on the same chain', async () => {
     const { auditStore } = await open(kind);
     const auditLog = await openAuditLog({ auditStore });

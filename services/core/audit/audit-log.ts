@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { CommitPrecondition } from '../../storage/commit-precondition.js';
+import { retryOnTransientAbort } from '../../storage/retrying-transaction.js';
 import { isStorageError } from '../../storage/storage-errors.js';
 import {
   chainAuditEvent,
@@ -203,7 +204,15 @@ export async function openAuditLog({
   }
 
   // Concurrent callers share a transaction; lanes commit in parallel on their own chains.
-  const groupCommit = createAuditGroupCommit({ commitBatch: commitOnLane, lanes: committerChains });
+  // A batch rolled back whole for a concurrent transaction (on Galera: lost certification,
+  // say to a prune of this chain run on another node) is written again whole: the lane's
+  // head was left unknown, so the retry locks and reads it first, and its records are
+  // chained after whatever is really there. No caller is answered until one try commits.
+  const groupCommit = createAuditGroupCommit({
+    commitBatch: (lane, inputs, preconditions) =>
+      retryOnTransientAbort(() => commitOnLane(lane, inputs, preconditions)),
+    lanes: committerChains,
+  });
 
   return {
     /** The chain this instance appends to in callers' transactions (a new one after a conflict). */

@@ -1,3 +1,4 @@
+import { retryOnTransientAbort } from '../../storage/retrying-transaction.js';
 import type { AuditCheckpointStore } from '../../storage/audit-checkpoint-store.js';
 import type { AuditStore } from '../../storage/audit-store.js';
 import type { AuditEventRow } from '../../storage/entities/audit-event-entity.js';
@@ -69,8 +70,11 @@ export async function pruneAuditLog(options: PruneAuditLogOptions): Promise<Audi
     if (targets && !target) continue;
     let chainDeleted = 0;
     for (let more = true; more;) {
-      const step = await auditStore.transaction((tx) =>
-        pruneBatch(auditStore, tx, chain.chainId, before, batchSize, target?.seq),
+      // Re-run whole if it collided (on Galera: with the chain owner's append on another node).
+      const step = await retryOnTransientAbort(() =>
+        auditStore.transaction((tx) =>
+          pruneBatch(auditStore, tx, chain.chainId, before, batchSize, target?.seq),
+        ),
       );
       chainDeleted += step.deleted;
       more = step.more;

@@ -1,6 +1,7 @@
 import { DomainError } from '../../protocol/domain-error.js';
 import type { AuditCheckpointStore } from '../../storage/audit-checkpoint-store.js';
 import type { AuditStore } from '../../storage/audit-store.js';
+import { transientBackoffMs } from '../../storage/retrying-transaction.js';
 import { isStorageError } from '../../storage/storage-errors.js';
 import type { IntegrityKeySource } from '../integrity/integrity-keys.js';
 import { chainGenesisHash } from './audit-event.js';
@@ -180,9 +181,13 @@ export function createCheckpointWriter(deps: CheckpointWriterDeps) {
       try {
         await deps.checkpointStore.insert({ ...signed, fullState: plan.full ? 1 : 0 });
       } catch (error) {
-        // Another process wrote checkpoint `seq` first: continue from it.
-        if (isStorageError(error, 'unique-violation') && attempt < ATTEMPTS) continue;
-        throw error;
+        // Another process wrote checkpoint `seq` first: continue from it. On a Galera
+        // cluster two nodes can both insert `seq`, and the one certified second learns
+        // it at COMMIT as a transient abort (or, retried by the server, as a duplicate).
+        const lost = isStorageError(error, 'unique-violation') || isStorageError(error, 'transient-abort');
+        if (!lost || attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, transientBackoffMs(attempt)));
+        continue;
       }
       known = { seq: plan.seq, hash: signed.hash, state: plan.state, body: null, at };
       if (deps.checkpointDir) {

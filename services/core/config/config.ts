@@ -7,6 +7,7 @@ import {
 import { keyringEnvironmentShape, parseKeyringConfig, type KeyringConfig } from './keyring-config.js';
 
 import type { DatabaseConfig } from '../../storage/database-config.js';
+import { parseDatabaseHosts } from '../../storage/database-hosts.js';
 import { DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../../storage/statement-timeout.js';
 
 export type { DatabaseConfig };
@@ -134,7 +135,7 @@ const environmentSchema = z.object({
     .optional(),
   STRONGROOM_DATA_DIR: optionalText,
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^(mysql|mariadb):\/\/.+|^sqlite:.+/.test(v), {
-    message: 'must be mysql://user:password@host:port/database or sqlite:PATH',
+    message: 'must be mysql://user:password@host:port[,host:port…]/database or sqlite:PATH',
   }),
   STRONGROOM_API_PORT: port.default(4000),
   STRONGROOM_RESOLVER_PORT: port.default(50051),
@@ -294,7 +295,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ? { kind: 'sqlite', path: join(dataDir, 'strongroom.sqlite') }
       : databaseUrl.startsWith('sqlite:')
         ? { kind: 'sqlite', path: inDataDir(databaseUrl.slice('sqlite:'.length)) }
-        : { kind: 'mysql', url: databaseUrl.replace(/^mariadb:/, 'mysql:') };
+        : { kind: 'mysql', ...parseDatabaseHosts(databaseUrl.replace(/^mariadb:/, 'mysql:')) };
 
   const masterKeys: MasterKeySource = e.STRONGROOM_MASTER_KEYS
     ? { kind: 'env', text: e.STRONGROOM_MASTER_KEYS }

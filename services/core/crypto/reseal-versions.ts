@@ -24,7 +24,7 @@ export async function resealLegacyVersions({
   batchSize = 500,
   onBatch,
 }: {
-  secretStore: Pick<SecretStore, 'listVersionsToReseal' | 'replaceSealedValue' | 'transaction'>;
+  secretStore: Pick<SecretStore, 'listVersionsToReseal' | 'replaceSealedValue' | 'retryingTransaction'>;
   cipher: Pick<EnvelopeCipher, 'reseal'>;
   batchSize?: number;
   onBatch?: (progress: ResealProgress) => void;
@@ -52,12 +52,15 @@ export async function resealLegacyVersions({
         progress.failed += 1;
       }
     }
-    await secretStore.transaction(async (tx) => {
-      for (const { row, sealed } of updates) {
-        if (await secretStore.replaceSealedValue(tx, row, sealed)) progress.resealed += 1;
-        else progress.skipped += 1;
-      }
+    // Counted only once a try commits: a try rolled back for a concurrent one runs again whole.
+    const resealed = await secretStore.retryingTransaction(async (tx) => {
+      let swapped = 0;
+      for (const { row, sealed } of updates)
+        if (await secretStore.replaceSealedValue(tx, row, sealed)) swapped += 1;
+      return swapped;
     });
+    progress.resealed += resealed;
+    progress.skipped += updates.length - resealed;
     onBatch?.(progress);
     afterId = rows.at(-1)!.id;
   }

@@ -107,7 +107,7 @@ export async function rewrapDataKeys({
   auditLog,
   actorId,
 }: {
-  secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys' | 'transaction'>;
+  secretStore: Pick<SecretStore, 'listVersionsNotWrappedBy' | 'replaceWrappedKeys' | 'retryingTransaction'>;
   cipher: Pick<EnvelopeCipher, 'rewrap'>;
   keyring: Pick<Keyring, 'activeKeyId'>;
   /** Other stores of wrapped keys, moved after the secret versions. */
@@ -162,17 +162,22 @@ export async function rewrapDataKeys({
           progress.failed += 1;
         }
       });
-      await secretStore.transaction(async (tx) => {
+      // Counted only once a try commits: a try rolled back for a concurrent one runs again whole.
+      const counts = await secretStore.retryingTransaction(async (tx) => {
+        const tally = { swapped: 0, skipped: 0 };
         for (const { from, to, rows } of updates.values()) {
           const swapped = await source.replaceWrappedKeys(tx, from, to, rows);
-          if (source === sources[0]) progress.rewrapped += swapped;
-          else {
-            progress.others += swapped;
-            progress.othersBySource[source.name] = (progress.othersBySource[source.name] ?? 0) + swapped;
-          }
-          progress.skipped += rows.length - swapped;
+          tally.swapped += swapped;
+          tally.skipped += rows.length - swapped;
         }
+        return tally;
       });
+      if (source === sources[0]) progress.rewrapped += counts.swapped;
+      else {
+        progress.others += counts.swapped;
+        progress.othersBySource[source.name] = (progress.othersBySource[source.name] ?? 0) + counts.swapped;
+      }
+      progress.skipped += counts.skipped;
       progress.batches += 1;
       onBatch({ ...progress, othersBySource: { ...progress.othersBySource } });
     }

@@ -15,7 +15,7 @@ export async function tagUntaggedSecrets({
   stateSealer,
   batchSize = 500,
 }: {
-  secretStore: Pick<SecretStore, 'listSecretIds' | 'transaction'>;
+  secretStore: Pick<SecretStore, 'listSecretIds' | 'retryingTransaction'>;
   stateSealer: Pick<SecretStateSealer, 'seal'>;
   batchSize?: number;
 }): Promise<number> {
@@ -23,7 +23,7 @@ export async function tagUntaggedSecrets({
   for (let afterId = ''; ;) {
     const ids = await secretStore.listSecretIds(afterId, batchSize, { untagged: true });
     if (ids.length === 0) return tagged;
-    await secretStore.transaction(async (tx) => {
+    await secretStore.retryingTransaction(async (tx) => {
       for (const id of ids) await stateSealer.seal(tx, id);
     });
     tagged += ids.length;
