@@ -95,6 +95,9 @@ const date = (v: unknown): Date => dateOf(v as Date | string)!;
 const dateOrNull = (v: unknown): Date | null => dateOf(v as Date | string | null);
 const buf = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array));
 
+/** Events per INSERT statement (6 parameters each). */
+const EVENTS_PER_INSERT = 500;
+
 const ENDPOINT_COLUMNS = `id, workspace_id, url, events, description, secret_version, secret_ciphertext,
   secret_iv, secret_tag, secret_wrapped_key, secret_key_id, secret_binding, disabled_at, disabled_reason,
   failing_since, created_at, created_by, updated_at`;
@@ -308,20 +311,25 @@ export function createWebhookStore({ dataSource }: { dataSource: DataSource }) {
       now: Date,
     ): Promise<void> {
       if (items.length === 0) return;
-      await q(
-        tx,
-        `INSERT INTO webhook_events (id, workspace_id, type, payload, occurred_at, dedupe_key) VALUES ${items
-          .map(() => '(?, ?, ?, ?, ?, ?)')
-          .join(', ')}`,
-        items.flatMap(({ event: e }) => [
-          e.id,
-          e.workspaceId,
-          e.type,
-          e.payload,
-          t(e.occurredAt),
-          e.dedupeKey,
-        ]),
-      );
+      // In slices: an import of 10,000 entries makes 10,000 events, and SQLite takes at
+      // most 32,766 parameters per statement.
+      for (let i = 0; i < items.length; i += EVENTS_PER_INSERT) {
+        const slice = items.slice(i, i + EVENTS_PER_INSERT);
+        await q(
+          tx,
+          `INSERT INTO webhook_events (id, workspace_id, type, payload, occurred_at, dedupe_key) VALUES ${slice
+            .map(() => '(?, ?, ?, ?, ?, ?)')
+            .join(', ')}`,
+          slice.flatMap(({ event: e }) => [
+            e.id,
+            e.workspaceId,
+            e.type,
+            e.payload,
+            t(e.occurredAt),
+            e.dedupeKey,
+          ]),
+        );
+      }
       const deliveries = items.flatMap(({ event, endpointIds }) =>
         endpointIds.map((id) => [event, id] as const),
       );

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { startResolver } from '../../services/app/resolver-app.js';
+import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,3 +129,29 @@ export type ApiHarness = Awaited<ReturnType<typeof startApi>>;
 export const outcomeOf = (result: GraphQLResult): string =>
   (result.body.errors?.[0]?.extensions?.code as string | undefined) ??
   (result.body.data ? 'OK' : `HTTP_${result.status}`);
+
+/**
+ * The resolver beside a harness's API, over its runtime (the same database and keys), and a
+ * runner client with the development certificates `strongroom start` writes: the path a
+ * value written through GraphQL takes to a runner.
+ */
+export async function startResolverBeside(api: ApiHarness) {
+  const { runtime } = api;
+  const resolver = await startResolver({ ...runtime, config: { ...runtime.config, resolverPort: 0 } });
+  const tls = (file: string) => readFileSync(join(runtime.config.dataDir, 'tls', file));
+  const client = createResolverClient({
+    address: `localhost:${resolver.port}`,
+    ca: tls('ca.pem'),
+    cert: tls('runner.pem'),
+    key: tls('runner-key.pem'),
+    deadlineMs: 10_000,
+  });
+  return {
+    resolver,
+    client,
+    async close() {
+      client.close?.();
+      await resolver.close();
+    },
+  };
+}

@@ -1,34 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { startApi, type ApiHarness } from './api-harness.js';
+import { startApi, type ApiHarness, startResolverBeside } from './api-harness.js';
 import { UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
 
 /** SPEC §1 end to end: a value written through GraphQL is what a runner receives over mTLS. */
 describe.each(DATABASE_KINDS)('GraphQL write → gRPC resolve on %s', (kind) => {
   let api: ApiHarness;
-  let resolver: StartedResolver;
+  let beside: Awaited<ReturnType<typeof startResolverBeside>> | undefined;
   let client: ReturnType<typeof createResolverClient>;
 
   beforeAll(async () => {
     api = await startApi(kind);
-    const { runtime } = api;
-    resolver = await startResolver({ ...runtime, config: { ...runtime.config, resolverPort: 0 } });
-    const tls = (file: string) => readFileSync(join(runtime.config.dataDir, 'tls', file));
-    client = createResolverClient({
-      address: `localhost:${resolver.port}`,
-      ca: tls('ca.pem'),
-      cert: tls('runner.pem'),
-      key: tls('runner-key.pem'),
-      deadlineMs: 10_000,
-    });
+    beside = await startResolverBeside(api);
+    client = beside.client;
   });
   afterAll(async () => {
-    client?.close?.();
-    await resolver?.close();
+    await beside?.close();
     await api?.close();
   });
 

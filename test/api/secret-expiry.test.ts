@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { UPDATE_SECRET, UPDATE_SECRET_VALUE } from '../support/graphql-documents.js';
-import { outcomeOf, startApi, type ApiHarness, type GraphQLResult } from './api-harness.js';
+import {
+  outcomeOf,
+  startApi,
+  type ApiHarness,
+  type GraphQLResult,
+  startResolverBeside,
+} from './api-harness.js';
 
 const WS = 'ws-expiry';
 const DAY = 24 * 3600 * 1000;
@@ -20,7 +23,7 @@ const CHECK = `query($names: [String!]!) { checkSecretReferences(names: $names, 
 /** SPEC §5.1: expiry enforced by the resolver and shown by the check; rotation reminders; filters. */
 describe.each(DATABASE_KINDS)('secret expiry and rotation reminders on %s', (kind) => {
   let api: ApiHarness;
-  let resolver: StartedResolver;
+  let beside: Awaited<ReturnType<typeof startResolverBeside>> | undefined;
   let client: ReturnType<typeof createResolverClient>;
   let admin: string;
   let run = 0;
@@ -29,16 +32,8 @@ describe.each(DATABASE_KINDS)('secret expiry and rotation reminders on %s', (kin
 
   beforeAll(async () => {
     api = await startApi(kind);
-    const { runtime } = api;
-    resolver = await startResolver({ ...runtime, config: { ...runtime.config, resolverPort: 0 } });
-    const tls = (file: string) => readFileSync(join(runtime.config.dataDir, 'tls', file));
-    client = createResolverClient({
-      address: `localhost:${resolver.port}`,
-      ca: tls('ca.pem'),
-      cert: tls('runner.pem'),
-      key: tls('runner-key.pem'),
-      deadlineMs: 10_000,
-    });
+    beside = await startResolverBeside(api);
+    client = beside.client;
     admin = await api.token({ sub: 'alice', wid: WS, role: 'admin' });
     expiresSoon = new Date(Date.now() + 1_500);
     const create = async (name: string, extra: Record<string, unknown>) => {
@@ -53,8 +48,7 @@ describe.each(DATABASE_KINDS)('secret expiry and rotation reminders on %s', (kin
     await create('LATER_D', { expiresAt: new Date(Date.now() + 10 * DAY).toISOString() });
   });
   afterAll(async () => {
-    client?.close?.();
-    await resolver?.close();
+    await beside?.close();
     await api?.close();
   });
 

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResolver, type StartedResolver } from '../../services/app/resolver-app.js';
 import { findTamperedSecrets } from '../../services/core/integrity/secret-state-verifier.js';
 import { createResolverClient } from '../../services/sdk/resolver-client.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -12,7 +9,7 @@ import {
   SECRET_VERSIONS,
   UPDATE_SECRET_VALUE,
 } from '../support/graphql-documents.js';
-import { outcomeOf, startApi, type ApiHarness } from './api-harness.js';
+import { outcomeOf, startApi, type ApiHarness, startResolverBeside } from './api-harness.js';
 
 const WS = 'ws-versions';
 const value = (n: number) => `versioned-value-${String(n).padStart(8, '0')}-canary`;
@@ -20,7 +17,7 @@ const value = (n: number) => `versioned-value-${String(n).padStart(8, '0')}-cana
 /** SPEC §5.1 over real HTTP and mTLS: versions listed, restored without decrypting, destroyed for good. */
 describe.each(DATABASE_KINDS)('secret versions on %s', (kind) => {
   let api: ApiHarness;
-  let resolver: StartedResolver;
+  let beside: Awaited<ReturnType<typeof startResolverBeside>> | undefined;
   let client: ReturnType<typeof createResolverClient>;
   let admin: string;
   let member: string;
@@ -28,22 +25,13 @@ describe.each(DATABASE_KINDS)('secret versions on %s', (kind) => {
 
   beforeAll(async () => {
     api = await startApi(kind, { env: { STRONGROOM_VERSIONS_KEPT: '4' } });
-    const { runtime } = api;
-    resolver = await startResolver({ ...runtime, config: { ...runtime.config, resolverPort: 0 } });
-    const tls = (file: string) => readFileSync(join(runtime.config.dataDir, 'tls', file));
-    client = createResolverClient({
-      address: `localhost:${resolver.port}`,
-      ca: tls('ca.pem'),
-      cert: tls('runner.pem'),
-      key: tls('runner-key.pem'),
-      deadlineMs: 10_000,
-    });
+    beside = await startResolverBeside(api);
+    client = beside.client;
     admin = await api.token({ sub: 'alice', wid: WS, role: 'admin' });
     member = await api.token({ sub: 'bob', wid: WS, role: 'member' });
   });
   afterAll(async () => {
-    client?.close?.();
-    await resolver?.close();
+    await beside?.close();
     await api?.close();
   });
 

@@ -20,7 +20,8 @@ describe.each(DATABASE_KINDS)('concurrent writes through the HTTP API on %s', (k
   let member: string;
 
   beforeAll(async () => {
-    api = await startApi(kind);
+    // Every version is kept, so each can be shown to hold what its call wrote (retention: secret-versions.test.ts).
+    api = await startApi(kind, { env: { STRONGROOM_VERSIONS_KEPT: '1000' } });
     admin = await api.token({ sub: 'alice', wid: 'ws-c', role: 'admin' });
     member = await api.token({ sub: 'bob', wid: 'ws-c', role: 'member' });
   });

@@ -70,6 +70,8 @@ describe('two `strongroom api` processes on one SQLite file', () => {
           versions: 41 + 30 * 3,
           brokenVersionRuns: 0,
           undecryptable: 0,
+          // The secret written 41 times keeps the values of its newest 10 (STRONGROOM_VERSIONS_KEPT).
+          destroyed: 31,
           audit: { ok: true },
         });
       } finally {

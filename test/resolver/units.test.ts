@@ -88,11 +88,15 @@ describe('status mapping', () => {
       'CONFLICT',
       'UNAVAILABLE',
       'DEADLINE_EXCEEDED',
+      'RATE_LIMITED',
+      'FAILED_PRECONDITION',
       'DATA_LOSS',
       'INTERNAL',
     ];
     expect(Object.keys(GRPC_STATUS_BY_DOMAIN_CODE).sort()).toEqual([...codes].sort());
     expect(GRPC_STATUS_BY_DOMAIN_CODE.DATA_LOSS).toBe(15);
+    expect(GRPC_STATUS_BY_DOMAIN_CODE.RATE_LIMITED).toBe(8); // RESOURCE_EXHAUSTED
+    expect(GRPC_STATUS_BY_DOMAIN_CODE.FAILED_PRECONDITION).toBe(9);
     const error = new DomainError('NOT_FOUND', '2 secret(s) not found: A, B.', {
       details: { missingNames: ['A', 'B'] },
       cause: new Error('select * from secrets'),

@@ -68,6 +68,8 @@ describe('mariadbInsertEventsSql', () => {
         workflowOwner: `o${seq}`,
         stepId: `st${seq}`,
         grantId: `g${seq}`,
+        // Seven columns shared (chain, action, outcome, actor type, scope, trigger, reason): below the threshold.
+        occurrences: seq,
       });
     const sql = mariadbInsertEventsSql([varied(1), varied(2)]);
     expect(sql).not.toContain('WITH v');

@@ -6,9 +6,9 @@ import { auditEventHash, chainGenesisHash } from './audit-event.js';
 import { openSignedCheckpoint, type SignedCheckpoint } from './checkpoint-body.js';
 import { createCheckpointReader, NO_CHECKPOINT, type CheckpointPosition } from './checkpoint-chain.js';
 import {
+  chainHeadsOf,
   judgeChainHead,
   signedHashes,
-  type ChainHead,
   type ChainProblem,
   type IntegrityCheck,
 } from './checkpoint-state.js';
@@ -247,18 +247,7 @@ export async function advance(
   });
   if (checkpoints.problem) return { raw: raw(checkpoints.problem), next: null };
 
-  const heads = new Map(
-    (await auditStore.listChains(tx)).map((c): [string, ChainHead] => [
-      c.chainId,
-      {
-        chainId: c.chainId,
-        lastSeq: Number(c.lastSeq),
-        lastHash: c.lastHash,
-        prunedThroughSeq: Number(c.prunedThroughSeq),
-        prunedThroughHash: c.prunedThroughHash,
-      },
-    ]),
-  );
+  const heads = chainHeadsOf(await auditStore.listChains(tx));
   if (prior && [...prior.anchors].some(([id, seq]) => (heads.get(id)?.prunedThroughSeq ?? seq) !== seq)) {
     return advance(auditStore, tx, options, null);
   }

@@ -13,6 +13,30 @@ export interface ChainHead {
   prunedThroughHash: string;
 }
 
+/** The chain heads of `audit_chains` rows, by chain id, with their counters as numbers (MariaDB may give strings). */
+export function chainHeadsOf(
+  rows: ReadonlyArray<{
+    chainId: string;
+    lastSeq: number | string;
+    lastHash: string;
+    prunedThroughSeq: number | string;
+    prunedThroughHash: string;
+  }>,
+): Map<string, ChainHead> {
+  return new Map(
+    rows.map((c): [string, ChainHead] => [
+      c.chainId,
+      {
+        chainId: c.chainId,
+        lastSeq: Number(c.lastSeq),
+        lastHash: c.lastHash,
+        prunedThroughSeq: Number(c.prunedThroughSeq),
+        prunedThroughHash: c.prunedThroughHash,
+      },
+    ]),
+  );
+}
+
 /** The SHA-256 of a whole state, in chain id order: what each checkpoint's `state` signs. */
 export function stateDigest(state: CheckpointState): string {
   const entries = [...state.values()]

@@ -15,6 +15,7 @@ import {
 import { createCheckpointReader, NO_CHECKPOINT, type CheckpointPosition } from './checkpoint-chain.js';
 import { appendCheckpointFile } from './checkpoint-files.js';
 import {
+  chainHeadsOf,
   judgeChainHead,
   nextChainEntry,
   sameEntry,
@@ -104,18 +105,7 @@ export function createCheckpointWriter(deps: CheckpointWriterDeps) {
     return deps.auditStore.snapshot(async (tx) => {
       const position = await readNewestState(tx);
       const signedState: CheckpointState = position.state ?? new Map();
-      const heads = new Map(
-        (await deps.auditStore.listChains(tx)).map((c): [string, ChainHead] => [
-          c.chainId,
-          {
-            chainId: c.chainId,
-            lastSeq: Number(c.lastSeq),
-            lastHash: c.lastHash,
-            prunedThroughSeq: Number(c.prunedThroughSeq),
-            prunedThroughHash: c.prunedThroughHash,
-          },
-        ]),
-      );
+      const heads = chainHeadsOf(await deps.auditStore.listChains(tx));
       const dropped: string[] = [];
       for (const signed of signedState.values()) {
         const problem = judgeChainHead(signed, heads.get(signed.chain));

@@ -24,6 +24,8 @@ export interface CrashInspection {
   brokenVersionRuns: number;
   /** Versions (current or not) that the keyring could not open. */
   undecryptable: number;
+  /** Versions whose value retention or destroySecretVersion deleted (nothing to open). */
+  destroyed: number;
   /** Version count per master key id. */
   keyIds: Record<string, number>;
   audit: AuditVerification;
@@ -38,6 +40,7 @@ export async function inspectAfterCrash(dataSource: DataSource, keyring: Keyring
   const bySecret = new Map<string, number[]>();
   let orphanVersions = 0;
   let undecryptable = 0;
+  let destroyed = 0;
   const keyIds: Record<string, number> = {};
   for (const v of versions) {
     keyIds[v.keyId] = (keyIds[v.keyId] ?? 0) + 1;
@@ -47,6 +50,10 @@ export async function inspectAfterCrash(dataSource: DataSource, keyring: Keyring
       continue;
     }
     bySecret.set(v.secretId, [...(bySecret.get(v.secretId) ?? []), Number(v.version)]);
+    if (v.destroyedAt) {
+      destroyed += 1;
+      continue;
+    }
     try {
       await cipher.open(v, {
         workspaceId: secret.workspaceId,
@@ -69,6 +76,7 @@ export async function inspectAfterCrash(dataSource: DataSource, keyring: Keyring
     orphanVersions,
     brokenVersionRuns,
     undecryptable,
+    destroyed,
     keyIds,
     audit: await verifyAuditLog(createAuditStore({ dataSource })),
   };
