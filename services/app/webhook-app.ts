@@ -24,7 +24,8 @@ export function createWebhookWorkerFor(
   const scheduler = createLifecycleScheduler({
     webhookStore,
     outbox: createChangeOutbox({ webhookStore }),
-    transaction: runtime.secretStore.transaction,
+    // A publish that lost certification to the same event on another Galera node runs again and finds it published.
+    transaction: runtime.secretStore.retryingTransaction,
   });
   // Scheduled events are looked for at most once a minute; deliveries every round.
   let lastScan = 0;

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { dateOf } from './resolution-store.js';
 import type { SealedValue } from './sealed-value.js';
 import { sqlDialect } from './sql-dialect.js';
+import { retryingTransaction } from './retrying-transaction.js';
 import { withStorageErrors } from './storage-errors.js';
 
 /** A workspace's webhook receiver (SPEC §5.2); its signing secret stays sealed. */
@@ -154,6 +155,8 @@ export function createWebhookStore({ dataSource }: { dataSource: DataSource }) {
   const q = (tx: EntityManager | undefined, sql: string, params: unknown[] = []): Promise<Raw[]> =>
     (tx ?? dataSource.manager).query(sql, params) as Promise<Raw[]>;
   const placeholders = (n: number) => Array(n).fill('?').join(', ');
+  const inTransaction = <T>(work: (tx: EntityManager) => Promise<T>): Promise<T> =>
+    dataSource.transaction(work);
 
   return withStorageErrors({
     async insertEndpoint(row: WebhookEndpointRow, tx?: EntityManager): Promise<void> {
@@ -368,7 +371,10 @@ export function createWebhookStore({ dataSource }: { dataSource: DataSource }) {
     async claimDue(worker: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
       const due = `d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
         AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = d.endpoint_id AND e.disabled_at IS NULL)`;
-      const claimed = await dataSource.transaction(async (tx) => {
+      // Run again whole after a transient abort: on Galera two workers on different nodes
+      // may lock the same rows (SKIP LOCKED sees only its own node's locks) and one loses
+      // certification at COMMIT; its second try reads the other's claim and skips those rows.
+      const claimed = await retryingTransaction<number[]>(inTransaction, async (tx) => {
         if (mysql) {
           const rows = await q(
             tx,
@@ -449,7 +455,7 @@ export function createWebhookStore({ dataSource }: { dataSource: DataSource }) {
       next: { status: DeliveryStatus; nextAttemptAt: Date },
       endpoint: { id: string; failingSince: Date | null; disable?: string },
     ): Promise<boolean> {
-      return dataSource.transaction(async (tx) => {
+      return retryingTransaction<boolean>(inTransaction, async (tx) => {
         const result = (await tx.queryRunner!.query(
           `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL,
               leased_by = NULL, last_status_code = ?, last_error = ?, delivered_at = ?

@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWebhookWorkerFor } from '../../services/app/webhook-app.js';
 import { verifyAuditLog } from '../../services/core/audit/audit-verifier.js';
 import type { OutageServices } from '../faults/support/outage-services.js';
 import { startGaleraCluster, type GaleraCluster } from './support/galera-cluster.js';
@@ -137,4 +140,50 @@ describe('certification conflicts on a three-node Galera cluster', () => {
     });
     expect(verified).toMatchObject({ ok: true });
   }, 60_000);
+
+  it('two webhook workers on different nodes deliver each event once', async () => {
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const bearerOne = await one.token('alice', 'ws-hooks');
+      const bearerTwo = await two.token('alice', 'ws-hooks');
+      const created = await one.gql(
+        bearerOne,
+        `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } } }`,
+        { i: { url, events: ['secret.rotated'], description: 'cluster' } },
+      );
+      expect(created.body.errors).toBeUndefined();
+      const id = await createSecret(one, bearerOne, 'HOOKED', 'v1');
+      // Rotations committed on both nodes: their events enter the outbox on both.
+      for (let i = 0; i < 10; i++) {
+        expect((await rotate(one, bearerOne, id, `one-${i}`)).outcome).toBe('OK');
+        expect((await rotate(two, bearerTwo, id, `two-${i}`)).outcome).toBe('OK');
+      }
+      const worker = (s: OutageServices) =>
+        createWebhookWorkerFor(s.runtime, { onRound: async () => {}, batchSize: 3 });
+      const drain = async (w: { runOnce(): Promise<number> }) => {
+        for (let i = 0; i < 50 && (await w.runOnce()) > 0; i++);
+      };
+      const [a, b] = [worker(one), worker(two)];
+      await Promise.all([drain(a), drain(b), drain(a), drain(b)]);
+      expect(received).toHaveLength(20);
+      expect(new Set(received).size).toBe(20);
+      const deliveries = await causalQuery<{ status: string; attempts: number }>(
+        cluster,
+        2,
+        'SELECT status, attempts FROM strongroom.webhook_deliveries',
+      );
+      expect(deliveries.map((d) => [d.status, Number(d.attempts)])).toEqual(
+        Array.from({ length: 20 }, () => ['delivered', 1]),
+      );
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  }, 120_000);
 });
