@@ -236,7 +236,9 @@ describe.each(DATABASE_KINDS)('the admin console in Chromium, as a workspace adm
     await waitForMessage(page, /Stored the new value of STRIPE_KEY as version 2\./);
     expect(await page.getByLabel('New value', { exact: true }).inputValue()).toBe('');
     expect((await api.gql(admin, SECRET, { id })).body.data!.secret.version).toBe(2);
-    await page.locator('.masked', { hasText: /ABCD$/ }).waitFor();
+    // The new preview in the facts, and as the current version in the versions table.
+    await page.locator('.facts .masked', { hasText: /ABCD$/ }).waitFor();
+    await page.locator('.versions-table tbody tr').first().locator('.masked', { hasText: /ABCD$/ }).waitFor();
   });
 
   it('deletes only after a confirmation that names the secret and warns about referencing workflows', async () => {

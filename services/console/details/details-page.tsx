@@ -7,14 +7,16 @@ import { formatExact } from '../ui/format-time';
 import { Messages, type Message } from '../ui/messages';
 import { AboutForm } from './about-form';
 import { DeleteSecret } from './delete-secret';
+import { ExpiryForm } from './expiry-form';
 import { SecretDetailsQuery } from './details-queries';
 import { MembersPanel } from './members-panel';
 import { RotateValue } from './rotate-value';
+import { VersionsPanel } from './versions-panel';
 
 /**
  * Details of one secret (SPEC §12): Display Name and Description, Members, Update
- * value and Delete for those who may manage it; the same facts, read-only, for
- * everyone else and for system-managed secrets.
+ * value, versions, expiry and Delete for those who may manage it; the same facts,
+ * read-only, for everyone else and for system-managed secrets.
  */
 export function DetailsPage({
   client,
@@ -133,6 +135,27 @@ export function DetailsPage({
           {manage && (
             <RotateValue client={client} secret={secret} onRotated={setSecret} announce={setMessage} />
           )}
+        </section>
+        <section className="panel" aria-labelledby="versions-heading">
+          <h2 id="versions-heading">Versions</h2>
+          <VersionsPanel
+            client={client}
+            secret={secret}
+            canManage={manage}
+            onChanged={setSecret}
+            announce={setMessage}
+          />
+        </section>
+        <section className="panel" aria-labelledby="expiry-heading">
+          <h2 id="expiry-heading">Expiry and rotation</h2>
+          <ExpiryForm
+            key={`${secret.id}-${secret.updatedAt}`}
+            client={client}
+            secret={secret}
+            canEdit={manage}
+            onSaved={setSecret}
+            announce={setMessage}
+          />
         </section>
         {secret.scope === 'WORKSPACE' && (
           <section className="panel" aria-labelledby="members-heading">

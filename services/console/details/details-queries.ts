@@ -18,6 +18,9 @@ export const SecretDetailsFields = graphql(`
     updatedAt
     updatedBy
     lastUsedAt
+    expiresAt
+    rotationIntervalDays
+    rotationDueAt
     members {
       userId
       role
@@ -67,6 +70,46 @@ export const AddSecretMemberMutation = graphql(`
 export const RemoveSecretMemberMutation = graphql(`
   mutation RemoveSecretMember($input: RemoveSecretMemberInput!) {
     removeSecretMember(input: $input) {
+      ...SecretDetails
+    }
+  }
+`);
+
+/** A secret's versions, newest first: metadata only (the schema holds no value). */
+export const SecretVersionsQuery = graphql(`
+  query SecretVersions($id: ID!, $first: Int!) {
+    secret(id: $id) {
+      id
+      versions(first: $first) {
+        totalCount
+        edges {
+          node {
+            version
+            createdAt
+            createdBy
+            maskedPreview
+            restoredFrom
+            destroyed
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** A new version holding an older version's value; the API never decrypts to do it. */
+export const RestoreSecretVersionMutation = graphql(`
+  mutation RestoreSecretVersion($input: RestoreSecretVersionInput!) {
+    restoreSecretVersion(input: $input) {
+      ...SecretDetails
+    }
+  }
+`);
+
+/** Deletes a non-current version's value for good. */
+export const DestroySecretVersionMutation = graphql(`
+  mutation DestroySecretVersion($input: DestroySecretVersionInput!) {
+    destroySecretVersion(input: $input) {
       ...SecretDetails
     }
   }

@@ -564,28 +564,28 @@ export type VerifyAuditLogQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type VerifyAuditLogQuery = { verifyAuditLog: { ok: boolean, checked: number, firstBrokenId?: string | null } };
 
-export type SecretDetailsFragment = { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> };
+export type SecretDetailsFragment = { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> };
 
 export type SecretDetailsPageQueryVariables = Exact<{
   id: Scalars['ID']['input'];
 }>;
 
 
-export type SecretDetailsPageQuery = { secret?: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } | null };
+export type SecretDetailsPageQuery = { secret?: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } | null };
 
 export type UpdateSecretAboutMutationVariables = Exact<{
   input: UpdateSecretInput;
 }>;
 
 
-export type UpdateSecretAboutMutation = { updateSecret: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+export type UpdateSecretAboutMutation = { updateSecret: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
 
 export type RotateSecretValueMutationVariables = Exact<{
   input: UpdateSecretValueInput;
 }>;
 
 
-export type RotateSecretValueMutation = { updateSecretValue: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+export type RotateSecretValueMutation = { updateSecretValue: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
 
 export type DeleteSecretForGoodMutationVariables = Exact<{
   id: Scalars['ID']['input'];
@@ -599,14 +599,36 @@ export type AddSecretMemberMutationVariables = Exact<{
 }>;
 
 
-export type AddSecretMemberMutation = { addSecretMember: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+export type AddSecretMemberMutation = { addSecretMember: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
 
 export type RemoveSecretMemberMutationVariables = Exact<{
   input: RemoveSecretMemberInput;
 }>;
 
 
-export type RemoveSecretMemberMutation = { removeSecretMember: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+export type RemoveSecretMemberMutation = { removeSecretMember: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+
+export type SecretVersionsQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+  first: Scalars['Int']['input'];
+}>;
+
+
+export type SecretVersionsQuery = { secret?: { id: string, versions: { totalCount: number, edges: Array<{ node: { version: number, createdAt: string, createdBy: string, maskedPreview: string, restoredFrom?: number | null, destroyed: boolean } }> } } | null };
+
+export type RestoreSecretVersionMutationVariables = Exact<{
+  input: RestoreSecretVersionInput;
+}>;
+
+
+export type RestoreSecretVersionMutation = { restoreSecretVersion: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
+
+export type DestroySecretVersionMutationVariables = Exact<{
+  input: DestroySecretVersionInput;
+}>;
+
+
+export type DestroySecretVersionMutation = { destroySecretVersion: { id: string, name: string, displayName: string, description: string, scope: SecretScope, ownerId?: string | null, systemManaged: boolean, integration?: string | null, maskedPreview: string, version: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, lastUsedAt?: string | null, expiresAt?: string | null, rotationIntervalDays?: number | null, rotationDueAt?: string | null, members: Array<{ userId: string, role: SecretMemberRole }> } };
 
 export type ReferencePickerQueryVariables = Exact<{
   nameContains?: InputMaybe<Scalars['String']['input']>;
@@ -682,6 +704,9 @@ export const SecretDetailsFragmentDoc = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
@@ -748,6 +773,9 @@ export const SecretDetailsPageDocument = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
@@ -775,6 +803,9 @@ export const UpdateSecretAboutDocument = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
@@ -802,6 +833,9 @@ export const RotateSecretValueDocument = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
@@ -834,6 +868,9 @@ export const AddSecretMemberDocument = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
@@ -861,11 +898,94 @@ export const RemoveSecretMemberDocument = new TypedDocumentString(`
   updatedAt
   updatedBy
   lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
   members {
     userId
     role
   }
 }`) as unknown as TypedDocumentString<RemoveSecretMemberMutation, RemoveSecretMemberMutationVariables>;
+export const SecretVersionsDocument = new TypedDocumentString(`
+    query SecretVersions($id: ID!, $first: Int!) {
+  secret(id: $id) {
+    id
+    versions(first: $first) {
+      totalCount
+      edges {
+        node {
+          version
+          createdAt
+          createdBy
+          maskedPreview
+          restoredFrom
+          destroyed
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SecretVersionsQuery, SecretVersionsQueryVariables>;
+export const RestoreSecretVersionDocument = new TypedDocumentString(`
+    mutation RestoreSecretVersion($input: RestoreSecretVersionInput!) {
+  restoreSecretVersion(input: $input) {
+    ...SecretDetails
+  }
+}
+    fragment SecretDetails on Secret {
+  id
+  name
+  displayName
+  description
+  scope
+  ownerId
+  systemManaged
+  integration
+  maskedPreview
+  version
+  createdAt
+  createdBy
+  updatedAt
+  updatedBy
+  lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
+  members {
+    userId
+    role
+  }
+}`) as unknown as TypedDocumentString<RestoreSecretVersionMutation, RestoreSecretVersionMutationVariables>;
+export const DestroySecretVersionDocument = new TypedDocumentString(`
+    mutation DestroySecretVersion($input: DestroySecretVersionInput!) {
+  destroySecretVersion(input: $input) {
+    ...SecretDetails
+  }
+}
+    fragment SecretDetails on Secret {
+  id
+  name
+  displayName
+  description
+  scope
+  ownerId
+  systemManaged
+  integration
+  maskedPreview
+  version
+  createdAt
+  createdBy
+  updatedAt
+  updatedBy
+  lastUsedAt
+  expiresAt
+  rotationIntervalDays
+  rotationDueAt
+  members {
+    userId
+    role
+  }
+}`) as unknown as TypedDocumentString<DestroySecretVersionMutation, DestroySecretVersionMutationVariables>;
 export const ReferencePickerDocument = new TypedDocumentString(`
     query ReferencePicker($nameContains: String, $first: Int!) {
   workspace: secrets(
