@@ -22,7 +22,12 @@ export async function createClusterServices(cluster: GaleraCluster) {
   return {
     async on(nodes: number | number[], env: Record<string, string> = {}): Promise<OutageServices> {
       const shared = started[0] ? { dataDir: started[0].dataDir } : undefined;
-      const services = await startOutageServices(urlOf(nodes), env, shared);
+      // Above Galera's evs.suspect_timeout (5 s): a commit waiting out a dead peer is not given up on.
+      const services = await startOutageServices(
+        urlOf(nodes),
+        { STRONGROOM_DB_STATEMENT_TIMEOUT_MS: '15000', ...env },
+        shared,
+      );
       started.push(services);
       return services;
     },
