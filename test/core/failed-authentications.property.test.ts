@@ -53,7 +53,9 @@ describe('failed authentications: limited per source, aggregated past the limit'
     await fc.assert(
       fc.asyncProperty(fc.array(failure, { maxLength: 120 }), async (failures) => {
         const { auth, written, advance } = harness(limits);
-        // The model: a source's failures in one interval, refused once past the limit.
+        // The model: a source's interval starts at its first failure after the last one
+        // ended; past the limit within it, the source is refused.
+        const started = new Map<string, number>();
         const inWindow = new Map<string, number>();
         let at = 1_000_000;
         const refusedByModel: boolean[] = [];
@@ -61,9 +63,13 @@ describe('failed authentications: limited per source, aggregated past the limit'
         for (const [i, f] of failures.entries()) {
           advance(f.gapMs);
           at += f.gapMs;
-          const windowKey = `${f.source}|${Math.floor(at / 10_000)}`;
-          inWindow.set(windowKey, (inWindow.get(windowKey) ?? 0) + 1);
-          refusedByModel.push(inWindow.get(windowKey)! > limits.limitPerSource);
+          const start = started.get(f.source);
+          if (start === undefined || at >= start + 10_000) {
+            started.set(f.source, at);
+            inWindow.set(f.source, 0);
+          }
+          inWindow.set(f.source, inWindow.get(f.source)! + 1);
+          refusedByModel.push(inWindow.get(f.source)! > limits.limitPerSource);
           const verdict = await auth.record({
             sourceAddress: f.source,
             reason: f.reason,
@@ -123,14 +129,25 @@ describe('failed authentications: limited per source, aggregated past the limit'
     ]);
   });
 
-  it('tells how long to wait: the rest of the interval', async () => {
+  it("tells how long to wait: the rest of the source's interval, which starts at its first failure", async () => {
     const { auth, advance } = harness({ intervalSeconds: 60, limitPerSource: 1, maxSources: 100 });
-    // The harness clock starts 40 s into an interval of 60 s.
     await auth.record({ sourceAddress: 'a', reason: 'NO_TOKEN', requestId: '1' });
     advance(5_000);
     expect(await auth.record({ sourceAddress: 'a', reason: 'NO_TOKEN', requestId: '2' })).toEqual({
       limited: true,
-      retryAfterSeconds: 15,
+      retryAfterSeconds: 55,
+    });
+    // Another source's interval is its own: starting now, it is not limited yet.
+    expect(await auth.record({ sourceAddress: 'b', reason: 'NO_TOKEN', requestId: '3' })).toEqual({
+      limited: false,
+    });
+    advance(55_000);
+    expect((await auth.record({ sourceAddress: 'a', reason: 'NO_TOKEN', requestId: '4' })).limited).toBe(
+      false,
+    );
+    expect(await auth.record({ sourceAddress: 'b', reason: 'NO_TOKEN', requestId: '5' })).toEqual({
+      limited: true,
+      retryAfterSeconds: 5,
     });
   });
 

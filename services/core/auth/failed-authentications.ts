@@ -3,7 +3,10 @@ import type { Logger } from '../logging/logger.js';
 
 /** How failed authentications are limited and aggregated (SPEC §8.1). */
 export interface FailedAuthenticationLimits {
-  /** Length of one interval: the rate limit's window and the aggregation period. */
+  /**
+   * Length of one interval: a source's interval starts at its first failure (so a burst
+   * is never split by a clock boundary), and counts are written once per interval.
+   */
   intervalSeconds: number;
   /** Failures one source may have in an interval before it is answered 429 until the interval ends. */
   limitPerSource: number;
@@ -51,6 +54,8 @@ export interface FailedAuthentications {
 }
 
 interface SourceWindow {
+  /** When the source's first failure of this interval came. */
+  start: number;
   failures: number;
   /** Per reason: failures over the limit, counted and not yet written. */
   pending: Map<string, number>;
@@ -78,8 +83,8 @@ export function createFailedAuthentications({
   onLimited?: () => void;
 }): FailedAuthentications {
   const intervalMs = limits.intervalSeconds * 1000;
-  let windowStart = Math.floor(now() / intervalMs) * intervalMs;
-  let sources = new Map<string, SourceWindow>();
+  /** Each source's current interval: it starts at the source's first failure after the last one ended. */
+  const sources = new Map<string, SourceWindow>();
   /**
    * Counts of past intervals not yet written, one per source and reason (a failed
    * flush keeps them for the next, merged, so an outage cannot grow them without bound).
@@ -95,23 +100,35 @@ export function createFailedAuthentications({
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
 
-  const rollOver = (at: number) => {
-    const start = Math.floor(at / intervalMs) * intervalMs;
-    if (start === windowStart) return;
-    carry(pendingCounts(sources));
-    sources = new Map();
-    windowStart = start;
+  /** Ends one source's interval: its counts are kept to be written, the source forgotten. */
+  const endInterval = (source: string, window: SourceWindow) => {
+    carry(pendingCounts(new Map([[source, window]])));
+    sources.delete(source);
   };
 
-  const windowOf = (sourceAddress: string): { source: string; window: SourceWindow } => {
+  /** Ends every interval that is over at `at`. */
+  const endIntervals = (at: number) => {
+    for (const [source, window] of sources) if (at >= window.start + intervalMs) endInterval(source, window);
+  };
+
+  /** The source's interval if it is still running at `at`. */
+  const liveWindow = (source: string, at: number): SourceWindow | undefined => {
+    const window = sources.get(source);
+    if (!window || at < window.start + intervalMs) return window;
+    endInterval(source, window);
+    return undefined;
+  };
+
+  const windowOf = (sourceAddress: string, at: number): { source: string; window: SourceWindow } => {
     let source = sourceAddress;
-    let window = sources.get(source);
+    let window = liveWindow(source, at);
+    if (!window && sources.size >= limits.maxSources) endIntervals(at);
     if (!window && sources.size >= limits.maxSources) {
       source = OVERFLOW_SOURCE;
-      window = sources.get(source);
+      window = liveWindow(source, at);
     }
     if (!window) {
-      window = { failures: 0, pending: new Map() };
+      window = { start: at, failures: 0, pending: new Map() };
       sources.set(source, window);
     }
     return { source, window };
@@ -133,7 +150,7 @@ export function createFailedAuthentications({
 
   const flush = (): Promise<void> => {
     const run = flushing.then(async () => {
-      rollOver(now());
+      endIntervals(now());
       const counts = [...carried.values(), ...pendingCounts(sources)];
       carried = new Map();
       for (const window of sources.values()) window.pending.clear();
@@ -153,8 +170,7 @@ export function createFailedAuthentications({
   return {
     async record({ sourceAddress, reason, requestId }) {
       const at = now();
-      rollOver(at);
-      const { source, window } = windowOf(sourceAddress);
+      const { source, window } = windowOf(sourceAddress, at);
       window.failures += 1;
       if (window.failures <= limits.limitPerSource) {
         await auditLog.appendCommitted([
@@ -179,20 +195,19 @@ export function createFailedAuthentications({
       onLimited();
       return {
         limited: true,
-        retryAfterSeconds: Math.max(1, Math.ceil((windowStart + intervalMs - at) / 1000)),
+        retryAfterSeconds: Math.max(1, Math.ceil((window.start + intervalMs - at) / 1000)),
       };
     },
     flush,
     start() {
       if (timer) return;
-      const tick = () => {
-        timer = setTimeout(tick, intervalMs - (now() % intervalMs)).unref();
+      // Counts are written once an interval: at most one record per source and reason each time.
+      timer = setInterval(() => {
         flush().catch(() => {});
-      };
-      timer = setTimeout(tick, intervalMs - (now() % intervalMs)).unref();
+      }, intervalMs).unref();
     },
     async close() {
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       timer = undefined;
       await flush();
     },
