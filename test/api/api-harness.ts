@@ -57,11 +57,6 @@ export async function startApi(
     production?: boolean;
     /** Trust this JWKS instead of the dev key pair. */
     jwksUrl?: string;
-    /**
-     * Failed authentications one source may have per interval before 429. Suites send
-     * every request from loopback, so the default here is far above production's.
-     */
-    authFailureLimit?: number;
     /** Further configuration variables (STRONGROOM_VERSIONS_KEPT, …). */
     env?: Record<string, string>;
   } = {},
@@ -70,12 +65,13 @@ export async function startApi(
   const handle = await openMigratedDataSource(kind);
   const { logger, logLines } = captureLogger('test-api');
   const config = {
-    ...loadConfig({ ...options.env, STRONGROOM_DATA_DIR: dataDir }),
+    ...loadConfig({
+      // Suites send every request from loopback: far above production's limit, unless a test sets it.
+      STRONGROOM_AUTH_FAILURE_LIMIT: '10000',
+      ...options.env,
+      STRONGROOM_DATA_DIR: dataDir,
+    }),
     mode: options.production ? ('production' as const) : ('development' as const),
-  };
-  config.authFailureLimits = {
-    ...config.authFailureLimits,
-    limitPerSource: options.authFailureLimit ?? 10_000,
   };
   const runtime = await assembleRuntime({
     config,

@@ -53,7 +53,7 @@ describe.each(DATABASE_KINDS)('failed authentications over HTTP are limited and 
     )) as AuditRow[];
 
   beforeAll(async () => {
-    api = await startApi(kind, { authFailureLimit: LIMIT });
+    api = await startApi(kind, { env: { STRONGROOM_AUTH_FAILURE_LIMIT: String(LIMIT) } });
     valid = await api.token({ sub: 'alice', wid: 'ws-flood', role: 'admin' });
     // Half send no token, half a forged one that carries the canary.
     answers = await flood(api, FLOOD, (i): Record<string, string> =>

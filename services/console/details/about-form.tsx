@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import type { SecretDetailsFragment } from '../gen/graphql';
 import type { GraphQLClient } from '../graphql/graphql-client';
-import { asConsoleError } from '../graphql/console-error';
 import type { Message } from '../ui/messages';
-import { UpdateSecretMutation } from './details-queries';
+import { useSecretUpdate } from './use-secret-update';
 
 /** Display Name and Description, with Save; plain text for those who may not edit them. */
 export function AboutForm({
@@ -21,7 +20,7 @@ export function AboutForm({
 }) {
   const [displayName, setDisplayName] = useState(secret.displayName);
   const [description, setDescription] = useState(secret.description);
-  const [saving, setSaving] = useState(false);
+  const { saving, save: update } = useSecretUpdate({ client, secret, onSaved, announce });
   const changed = displayName !== secret.displayName || description !== secret.description;
 
   if (!canEdit) {
@@ -35,20 +34,7 @@ export function AboutForm({
     );
   }
 
-  const save = async () => {
-    setSaving(true);
-    try {
-      const data = await client.request(UpdateSecretMutation, {
-        input: { id: secret.id, displayName, description },
-      });
-      onSaved(data.updateSecret);
-      announce({ kind: 'status', text: `Saved the details of ${secret.name}.` });
-    } catch (error) {
-      announce({ kind: 'error', text: asConsoleError(error).message });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => update({ displayName, description }, `Saved the details of ${secret.name}.`);
 
   return (
     <form

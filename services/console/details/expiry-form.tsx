@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import type { SecretDetailsFragment } from '../gen/graphql';
 import type { GraphQLClient } from '../graphql/graphql-client';
-import { asConsoleError } from '../graphql/console-error';
 import { formatExact } from '../ui/format-time';
 import type { Message } from '../ui/messages';
-import { UpdateSecretMutation } from './details-queries';
+import { useSecretUpdate } from './use-secret-update';
 
 /** `2026-12-31T09:30` in the browser's time zone, as a datetime-local field holds it. */
 function toLocalField(iso: string | null | undefined): string {
@@ -32,14 +31,12 @@ export function ExpiryForm({
   onSaved: (secret: SecretDetailsFragment) => void;
   announce: (message: Message) => void;
 }) {
-  const [expires, setExpires] = useState(toLocalField(secret.expiresAt));
-  const [interval, setIntervalDays] = useState(
-    secret.rotationIntervalDays ? String(secret.rotationIntervalDays) : '',
-  );
-  const [saving, setSaving] = useState(false);
-  const changed =
-    expires !== toLocalField(secret.expiresAt) ||
-    interval !== (secret.rotationIntervalDays ? String(secret.rotationIntervalDays) : '');
+  const savedExpires = toLocalField(secret.expiresAt);
+  const savedInterval = secret.rotationIntervalDays ? String(secret.rotationIntervalDays) : '';
+  const [expires, setExpires] = useState(savedExpires);
+  const [interval, setIntervalDays] = useState(savedInterval);
+  const { saving, save: update } = useSecretUpdate({ client, secret, onSaved, announce });
+  const changed = expires !== savedExpires || interval !== savedInterval;
 
   const facts = (
     <dl className="facts">
@@ -60,24 +57,14 @@ export function ExpiryForm({
   );
   if (!canEdit) return facts;
 
-  const save = async () => {
-    setSaving(true);
-    try {
-      const data = await client.request(UpdateSecretMutation, {
-        input: {
-          id: secret.id,
-          expiresAt: expires === '' ? null : new Date(expires).toISOString(),
-          rotationIntervalDays: interval === '' ? null : Number(interval),
-        },
-      });
-      onSaved(data.updateSecret);
-      announce({ kind: 'status', text: `Saved the expiry and reminder of ${secret.name}.` });
-    } catch (error) {
-      announce({ kind: 'error', text: asConsoleError(error).message });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () =>
+    update(
+      {
+        expiresAt: expires === '' ? null : new Date(expires).toISOString(),
+        rotationIntervalDays: interval === '' ? null : Number(interval),
+      },
+      `Saved the expiry and reminder of ${secret.name}.`,
+    );
 
   return (
     <form

@@ -102,7 +102,7 @@ export function createFailedAuthentications({
 
   /** Ends one source's interval: its counts are kept to be written, the source forgotten. */
   const endInterval = (source: string, window: SourceWindow) => {
-    carry(pendingCounts(new Map([[source, window]])));
+    carry(pendingCounts(source, window));
     sources.delete(source);
   };
 
@@ -151,7 +151,10 @@ export function createFailedAuthentications({
   const flush = (): Promise<void> => {
     const run = flushing.then(async () => {
       endIntervals(now());
-      const counts = [...carried.values(), ...pendingCounts(sources)];
+      const counts = [
+        ...carried.values(),
+        ...[...sources].flatMap(([source, w]) => pendingCounts(source, w)),
+      ];
       carried = new Map();
       for (const window of sources.values()) window.pending.clear();
       try {
@@ -220,10 +223,9 @@ interface FailureCount {
   count: number;
 }
 
-function pendingCounts(sources: Map<string, SourceWindow>): FailureCount[] {
-  return [...sources].flatMap(([source, window]) =>
-    [...window.pending]
-      .filter(([, count]) => count > 0)
-      .map(([reason, count]) => ({ source, reason, count })),
-  );
+/** One source's counts not yet written, by reason. */
+function pendingCounts(source: string, window: SourceWindow): FailureCount[] {
+  return [...window.pending]
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => ({ source, reason, count }));
 }
